@@ -1,0 +1,3 @@
+from dorsi.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The one exception hierarchy of Dorsi, and its mapping to HTTP status and CLI exit codes.
+
+::
+
+    DorsiError                      500 / exit 1   something we did not expect
+     ├── InputError                 422 / exit 2   bad input: names the field and what is allowed
+     │    └── UnsupportedMediaError 415 / exit 2   an upload whose content is not what it claims
+     ├── NotFoundError              404 / exit 2   no such patient, exercise, record
+     ├── AuthenticationError        401 / exit 2   not signed in, or wrong credentials
+     ├── PermissionDeniedError      403 / exit 2   signed in, but not allowed
+     ├── ConflictError              409 / exit 2   the request clashes with stored state
+     ├── RateLimitedError           429 / exit 2   too many attempts; carries retry_after_s
+     ├── PayloadTooLargeError       413 / exit 2   an upload over the size cap
+     ├── MissingExtraError          503 / exit 3   an optional part is not installed
+     └── CatalogError               500 / exit 3   the shipped clinical data is invalid
+
+Interfaces never build status codes or exit codes themselves: they call :func:`http_status`
+and :func:`exit_code`.
+"""
+
+from __future__ import annotations
+
+
+class DorsiError(Exception):
+    """Base of every error Dorsi raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(DorsiError):
+    """Input that breaks a contract. ``field`` is the dotted path of the offending field."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.detail = message
+
+
+class UnsupportedMediaError(InputError):
+    """An upload whose content does not match the declared or allowed type."""
+
+
+class NotFoundError(DorsiError):
+    """The thing asked for does not exist (or the caller may not know it exists)."""
+
+
+class AuthenticationError(DorsiError):
+    """Missing or wrong credentials."""
+
+
+class PermissionDeniedError(DorsiError):
+    """The caller is known but may not do this."""
+
+
+class ConflictError(DorsiError):
+    """The request contradicts stored state."""
+
+
+class RateLimitedError(DorsiError):
+    """Too many attempts; try again after ``retry_after_s`` seconds."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class PayloadTooLargeError(DorsiError):
+    """An upload larger than the configured cap."""
+
+
+class MissingExtraError(DorsiError):
+    """An optional capability is not installed; the message says how to add it."""
+
+
+class CatalogError(DorsiError):
+    """The shipped clinical data failed validation; names the file and field."""
+
+
+_HTTP_STATUS: tuple[tuple[type[DorsiError], int], ...] = (
+    (UnsupportedMediaError, 415),
+    (InputError, 422),
+    (NotFoundError, 404),
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (ConflictError, 409),
+    (RateLimitedError, 429),
+    (PayloadTooLargeError, 413),
+    (MissingExtraError, 503),
+    (CatalogError, 500),
+)
+
+_EXIT_CODE: tuple[tuple[type[DorsiError], int], ...] = (
+    (MissingExtraError, 3),
+    (CatalogError, 3),
+    (InputError, 2),
+    (NotFoundError, 2),
+    (AuthenticationError, 2),
+    (PermissionDeniedError, 2),
+    (ConflictError, 2),
+    (RateLimitedError, 2),
+    (PayloadTooLargeError, 2),
+)
+
+
+def http_status(error: DorsiError) -> int:
+    """The HTTP status an interface answers with for ``error``."""
+    for kind, status in _HTTP_STATUS:
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def exit_code(error: DorsiError) -> int:
+    """The process exit code the CLI ends with for ``error``."""
+    for kind, code in _EXIT_CODE:
+        if isinstance(error, kind):
+            return code
+    return 1
+
+
+__all__ = [
+    "AuthenticationError",
+    "CatalogError",
+    "ConflictError",
+    "DorsiError",
+    "InputError",
+    "MissingExtraError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "UnsupportedMediaError",
+    "exit_code",
+    "http_status",
+]
