@@ -1,0 +1,125 @@
+"""Run-time settings: the one place that reads the environment.
+
+Every variable starts with ``DORSI_``:
+
+``DORSI_DATABASE_URL``
+    SQLAlchemy URL. Default: a SQLite file ``dorsi.sqlite3`` in the user's data directory
+    (platformdirs). PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
+``DORSI_SECRET_KEY``
+    Key for the keyed hashes under which session ids, API tokens, sign-in links and client
+    addresses are stored (a database copy alone cannot be used to sign in or to learn where
+    people signed in from). At least 32 characters. When unset, a random key is created once
+    in the data directory (file mode 0600); ``DORSI_ENV=production`` refuses to start without
+    an explicit key, because several app processes must share it.
+``DORSI_ENV``
+    ``development`` (default) or ``production``.
+``DORSI_DATA_DIR``
+    Where the default database and the generated key live (default: platformdirs).
+``DORSI_TRUST_PROXY``
+    ``true`` when a TLS-terminating reverse proxy sets ``X-Forwarded-Proto``; only then is a
+    forwarded scheme or address believed.
+
+Timeouts and throttling limits have defaults chosen from OWASP guidance (see ``docs/web.md``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dorsi.errors import InputError
+
+
+def _default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("dorsi", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Validated settings, read from ``DORSI_*`` environment variables at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="DORSI_", extra="ignore", frozen=True)
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str = ""
+    secret_key: SecretStr | None = None
+    trust_proxy: bool = False
+
+    # Browser sessions (OWASP Session Management: idle 15-30 min for sensitive data).
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_absolute_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # API tokens for integrations: revocable, expire on their own.
+    token_idle_hours: int = Field(default=24, ge=1, le=24 * 90)
+    token_absolute_days: int = Field(default=30, ge=1, le=365)
+    # One-time sign-in links handed to patients.
+    sign_in_link_hours: int = Field(default=72, ge=1, le=24 * 14)
+    # Login throttling: failures within the window, per account and per client address.
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    login_max_failures_per_account: int = Field(default=5, ge=1, le=1000)
+    login_max_failures_per_address: int = Field(default=20, ge=1, le=10000)
+    # Largest request body accepted (bytes).
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (use: openssl rand -hex 32)")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_a_key(self) -> Settings:
+        if self.env == "production" and self.secret_key is None:
+            raise ValueError(
+                "DORSI_SECRET_KEY must be set in production (all app processes share it)"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'dorsi.sqlite3'}"
+
+    def secret(self) -> bytes:
+        """The key for keyed hashes; created once in the data directory when not given."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode("utf-8")
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_hex(32))
+        return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings from the environment; bad values become one clear InputError."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = "_".join(str(p) for p in first["loc"]) or "env"
+        name = "DORSI_" + loc.upper()
+        raise InputError(str(first["msg"]).removeprefix("Value error, "), field=name) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return load_settings()
+
+
+__all__ = ["Settings", "get_settings", "load_settings"]

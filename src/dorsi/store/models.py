@@ -1,0 +1,403 @@
+"""The database schema (SQLAlchemy 2 declarative models).
+
+Conventions: every timestamp is a timezone-aware UTC ``datetime`` (:class:`UTCDateTime`), every
+calendar day a ``date``; clinical inputs and outputs are kept verbatim as JSON next to the
+columns the app queries. The schema changes only through Alembic migrations in
+``dorsi/store/migrations`` (a test checks the models and the migrations agree).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+ROLES = ("clinician", "patient", "admin")
+SIDES = ("left", "right")
+CAUSES = ("peroneal", "lumbar", "neurological", "unknown")
+MEASUREMENT_SOURCES = ("evaluation", "self", "gait")
+DIFFICULTIES = ("easy", "ok", "hard")
+SUPPORTS = ("none", "hand_support", "assisted")
+AUDIT_OUTCOMES = ("ok", "denied", "not_found", "invalid", "unauthenticated", "error")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend (SQLite stores it naive, in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use UTC-aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Audit ids grow without bound; SQLite needs INTEGER for its row-id auto-increment.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class User(Base):
+    """Someone who signs in. Patients' accounts point at their patient record."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(String(120))
+    # argon2id PHC string; None for a patient who so far only has a one-time sign-in link.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    patient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patients.id", ondelete="RESTRICT"), unique=True
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Patient(Base):
+    """A patient record. ``program_paused`` is set by red flags and worse check-ins."""
+
+    __tablename__ = "patients"
+    __table_args__ = (
+        CheckConstraint(_in("side", SIDES), name="side"),
+        CheckConstraint(_in("cause", CAUSES), name="cause"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    side: Mapped[str] = mapped_column(String(8))
+    cause: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    preferred_language: Mapped[str] = mapped_column(String(16), default="en")
+    created_at: Mapped[datetime]
+    program_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    paused_at: Mapped[datetime | None]
+
+    clinicians: Mapped[list[PatientClinician]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class PatientClinician(Base):
+    """Which clinicians a patient is assigned to (one or more)."""
+
+    __tablename__ = "patient_clinicians"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime]
+
+    patient: Mapped[Patient] = relationship(back_populates="clinicians")
+
+
+class Screening(Base):
+    """One red-flag screening: the ``dorsi screen`` input and output, verbatim."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (Index("ix_screenings_patient_created", "patient_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    level: Mapped[str] = mapped_column(String(16))
+    input_json: Mapped[dict[str, Any]]
+    output_json: Mapped[dict[str, Any]]
+
+
+class Evaluation(Base):
+    """A clinician's evaluation: the ``dorsi plan`` input, plus its measurements."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (Index("ix_evaluations_patient_day", "patient_id", "evaluated_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    evaluated_on: Mapped[date] = mapped_column(Date)
+    input_json: Mapped[dict[str, Any]]
+
+    measurements: Mapped[list[Measurement]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class Measurement(Base):
+    """One value of one catalog measure on one day (numbers, or an MMT grade string)."""
+
+    __tablename__ = "measurements"
+    __table_args__ = (
+        CheckConstraint(_in("source", MEASUREMENT_SOURCES), name="source"),
+        CheckConstraint("(value_num IS NULL) <> (value_grade IS NULL)", name="one_value"),
+        Index("ix_measurements_patient_day", "patient_id", "measured_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    evaluation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    measure_id: Mapped[str] = mapped_column(String(48))
+    value_num: Mapped[float | None] = mapped_column(Float)
+    value_grade: Mapped[str | None] = mapped_column(String(4))
+    measured_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    evaluation: Mapped[Evaluation | None] = relationship(back_populates="measurements")
+
+
+class Program(Base):
+    """One version of a patient's home program; versions are kept as history.
+
+    ``assigned`` marks versions the patient was given; the current program is the newest
+    assigned version. Suggestions from an evaluation are stored unassigned until a clinician
+    assigns them (possibly edited, as a new version).
+    """
+
+    __tablename__ = "programs"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "version", name="uq_programs_patient_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(16))  # "suggested" | "edited"
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    assigned: Mapped[bool] = mapped_column(Boolean, default=False)
+    assigned_at: Mapped[datetime | None]
+    phase: Mapped[int] = mapped_column(Integer)
+    phase_name: Mapped[str] = mapped_column(String(120))
+    # gait_training, bracing, precautions, rationale, review_in_days from `dorsi plan`.
+    plan_json: Mapped[dict[str, Any]]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    exercises: Mapped[list[ProgramExercise]] = relationship(
+        back_populates="program",
+        cascade="all, delete-orphan",
+        order_by="ProgramExercise.position",
+        lazy="selectin",
+    )
+
+
+class ProgramExercise(Base):
+    """One exercise of a program version, with its dosage."""
+
+    __tablename__ = "program_exercises"
+    __table_args__ = (
+        CheckConstraint(_in("support", SUPPORTS), name="support"),
+        CheckConstraint("(reps IS NULL) <> (hold_s IS NULL)", name="reps_xor_hold"),
+        UniqueConstraint("program_id", "position", name="uq_program_exercises_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(48))
+    sets: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    hold_s: Mapped[int | None] = mapped_column(Integer)
+    rest_s: Mapped[int] = mapped_column(Integer)
+    days_per_week: Mapped[int] = mapped_column(Integer)
+    support: Mapped[str] = mapped_column(String(16))
+    cues: Mapped[list[str]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    program: Mapped[Program] = relationship(back_populates="exercises")
+
+
+class SessionCheckin(Base):
+    """The end-of-session check-in of one home exercise session."""
+
+    __tablename__ = "session_checkins"
+    __table_args__ = (
+        CheckConstraint(_in("difficulty", DIFFICULTIES), name="difficulty"),
+        CheckConstraint("pain_nrs BETWEEN 0 AND 10", name="pain_range"),
+        Index("ix_session_checkins_patient_day", "patient_id", "session_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    session_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed: Mapped[bool] = mapped_column(Boolean)
+    sets_done: Mapped[int | None] = mapped_column(Integer)
+    pain_nrs: Mapped[int] = mapped_column(Integer)
+    difficulty: Mapped[str] = mapped_column(String(8))
+    trips_since_last: Mapped[int | None] = mapped_column(Integer)
+    weakness_worse: Mapped[bool] = mapped_column(Boolean)
+    balance_worse: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuthSession(Base):
+    """A browser session. Only a keyed hash of the 256-bit cookie value is stored."""
+
+    __tablename__ = "auth_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # absolute expiry
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API. Only a keyed hash is stored; revocable."""
+
+    __tablename__ = "api_tokens"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt, for throttling per account and per client address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "attempted_at"),
+        Index("ix_login_attempts_address_at", "address_hash", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime]
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class SignInLink(Base):
+    """A one-time sign-in link for a patient (only a keyed hash is stored)."""
+
+    __tablename__ = "sign_in_links"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who did what to which patient's data, when (UTC), and the outcome.
+
+    Append-only. No foreign keys, so entries outlive the rows they describe. ``prev_hash`` and
+    ``entry_hash`` are reserved for the hash chain of issue 6 (SHA-256 over
+    :func:`dorsi.services.audit.canonical` of the entry and the previous hash).
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", AUDIT_OUTCOMES), name="outcome"),
+        Index("ix_audit_log_patient_at", "patient_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_username: Mapped[str | None] = mapped_column(String(64))
+    actor_role: Mapped[str | None] = mapped_column(String(16))
+    patient_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(48))
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    request_id: Mapped[str] = mapped_column(String(32))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+__all__ = [
+    "AUDIT_OUTCOMES",
+    "CAUSES",
+    "DIFFICULTIES",
+    "MEASUREMENT_SOURCES",
+    "ROLES",
+    "SIDES",
+    "SUPPORTS",
+    "ApiToken",
+    "AuditEntry",
+    "AuthSession",
+    "Base",
+    "Evaluation",
+    "LoginAttempt",
+    "Measurement",
+    "Patient",
+    "PatientClinician",
+    "Program",
+    "ProgramExercise",
+    "Screening",
+    "SessionCheckin",
+    "SignInLink",
+    "UTCDateTime",
+    "User",
+]
