@@ -1,0 +1,201 @@
+"""Progress review (``dorsi progress``): real change against measurement error, adherence, alerts.
+
+For each measure the first value (by date) is the baseline and the last is the latest. A
+change counts only when it reaches the measure's MDC (``dorsi/catalog/data/measures.yaml``):
+
+- muscle grade: one full grade (a +/- step is noise); change in grades via ``mmt.numeric``;
+- gait speed: the MDC of the baseline's speed band (Hosoi et al. 2023);
+- single-leg stance: half the baseline and at least 2 s, capped at the published 24.1 s;
+- every other measure: its absolute MDC.
+
+Direction matters (a lower TUG time is better). One value gives ``insufficient_data``.
+
+Adherence: ``sessions_done`` counts completed sessions. ``sessions_planned`` is
+``floor(days x planned_days_per_week / 7)``, where ``days`` runs from ``program_start`` (or the
+first session's date) to today, both included; without ``planned_days_per_week`` the catalog
+default (5, "most days" in the seed protocol) is used. ``percent`` is done / planned, rounded
+half up and capped at 100; when nothing was planned yet it is 100 (nothing was missed), and no
+adherence alert is raised.
+
+Alerts and their thresholds are in :mod:`dorsi.clinical.progress_alerts` and
+``data/progress_rules.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from dorsi.catalog.measures import Measure, MeasureCatalog, load_measures, load_progress_rules
+from dorsi.clinical import progress_alerts
+from dorsi.clinical.mmt import GRADES, MmtGrade, numeric
+from dorsi.clinical.progress_alerts import Series
+from dorsi.clinical.progress_contract import (
+    Adherence,
+    Alert,
+    AlertKind,
+    Measurement,
+    MeasureReview,
+    ProgressInput,
+    ProgressOutput,
+    Session,
+    Status,
+)
+from dorsi.errors import InputError
+
+_EPS = 1e-6  # values and MDCs sit on a 1e-4 grid; this only absorbs float noise
+
+
+def _fmt_date(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _check_measurement(index: int, item: Measurement, catalog: MeasureCatalog) -> Measure:
+    field = f"measurements.{index}"
+    if item.measure not in catalog.ids:
+        raise InputError(
+            f"unknown measure '{item.measure}'; valid measure ids: {', '.join(catalog.ids)}",
+            field=f"{field}.measure",
+        )
+    measure = catalog.get(item.measure)
+    if measure.value_kind == "mmt_grade":
+        if not isinstance(item.value, str) or item.value not in GRADES:
+            got = f'"{item.value}"' if isinstance(item.value, str) else f"{item.value:g}"
+            raise InputError(
+                f"must be an MMT grade string, one of {', '.join(GRADES)} (got {got})",
+                field=f"{field}.value",
+            )
+        return measure
+    if isinstance(item.value, str):
+        raise InputError(
+            f"must be a number from {measure.min:g} to {measure.max:g} {measure.unit} for "
+            f'{measure.id} (got "{item.value}"; grade strings are only for dorsiflexion_mmt)',
+            field=f"{field}.value",
+        )
+    if not measure.in_range(item.value):
+        raise InputError(
+            f"must be from {measure.min:g} to {measure.max:g} {measure.unit} for {measure.id} "
+            f"(got {item.value:g})",
+            field=f"{field}.value",
+        )
+    return measure
+
+
+def _check_dates(data: ProgressInput, today: dt.date) -> None:
+    dated = [(f"measurements.{i}.date", m.date) for i, m in enumerate(data.measurements)]
+    dated += [(f"sessions.{i}.date", s.date) for i, s in enumerate(data.sessions)]
+    for field, day in dated:
+        if day > today:
+            raise InputError(
+                f"must not be after today ({_fmt_date(today)}); got {_fmt_date(day)}",
+                field=field,
+            )
+
+
+def _as_number(value: float | str) -> float:
+    if isinstance(value, str):
+        grade: MmtGrade = next(g for g in GRADES if g == value)
+        return numeric(grade)
+    return value
+
+
+def _status(change: float, mdc: float, higher_is_better: bool) -> Status:
+    if abs(change) + _EPS < mdc:
+        return "no_real_change"
+    better = change > 0 if higher_is_better else change < 0
+    return "improved" if better else "worse"
+
+
+def _review_series(measure: Measure, points: list[Measurement]) -> Series:
+    ordered = sorted(points, key=lambda p: p.date)  # stable: same-day entries keep input order
+    first, last = ordered[0], ordered[-1]
+    base_num = _as_number(first.value)
+    mdc = round(measure.mdc_at(base_num), 4)
+    if len(ordered) == 1:
+        review = MeasureReview(
+            baseline=first.value,
+            latest=last.value,
+            change=None,
+            mdc=mdc,
+            status="insufficient_data",
+        )
+    else:
+        change = round(_as_number(last.value) - base_num, 4)
+        review = MeasureReview(
+            baseline=first.value,
+            latest=last.value,
+            change=change,
+            mdc=mdc,
+            status=_status(change, mdc, measure.direction == "higher"),
+        )
+    return Series(
+        measure=measure,
+        review=review,
+        first_date=first.date,
+        last_date=last.date,
+        count=len(ordered),
+    )
+
+
+def adherence(data: ProgressInput, today: dt.date) -> Adherence:
+    """Completed vs planned sessions from the start of the program to ``today`` (see module doc)."""
+    rules = load_progress_rules()
+    done = sum(1 for s in data.sessions if s.completed)
+    start = data.program_start
+    if start is None and data.sessions:
+        start = min(s.date for s in data.sessions)
+    per_week = data.planned_days_per_week
+    if per_week is None:
+        per_week = int(rules.default_days_per_week.value)
+    days = (today - start).days + 1 if start is not None and start <= today else 0
+    planned = days * per_week // 7
+    # done / planned in percent, rounded half up; nothing planned yet means nothing missed.
+    percent = 100 if planned == 0 else min(100, (done * 200 + planned) // (2 * planned))
+    return Adherence(sessions_done=done, sessions_planned=planned, percent=percent)
+
+
+def review(data: ProgressInput, *, today: dt.date) -> ProgressOutput:
+    """Review progress. ``data.today``, when given, wins over ``today`` (the caller's clock).
+
+    Raises :class:`InputError` for unknown measure ids (listing the valid ones), a grade string
+    on a numeric measure or a number on the muscle grade, out-of-range values, and dates after
+    today, naming the field with its index (``measurements.2.value``).
+    """
+    today = data.today or today
+    catalog = load_measures()
+    for index, item in enumerate(data.measurements):
+        _check_measurement(index, item, catalog)
+    _check_dates(data, today)
+
+    grouped: dict[str, list[Measurement]] = defaultdict(list)
+    for item in data.measurements:
+        grouped[item.measure].append(item)
+    series = [_review_series(m, grouped[m.id]) for m in catalog.measures if m.id in grouped]
+
+    sessions: list[Session] = sorted(data.sessions, key=lambda s: s.date)
+    adh = adherence(data, today)
+    alerts: list[tuple[AlertKind, str]] = progress_alerts.build(
+        series=series,
+        sessions=sessions,
+        adherence=adh,
+        today=today,
+        planned_days_per_week=data.planned_days_per_week,
+    )
+    return ProgressOutput(
+        measures={s.measure.id: s.review for s in series},
+        alerts=tuple(Alert(kind=kind, message=message) for kind, message in alerts),
+        adherence=adh,
+    )
+
+
+__all__ = [
+    "Adherence",
+    "Alert",
+    "MeasureReview",
+    "Measurement",
+    "ProgressInput",
+    "ProgressOutput",
+    "Session",
+    "adherence",
+    "review",
+]

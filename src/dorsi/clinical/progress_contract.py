@@ -1,0 +1,126 @@
+"""The JSON contract of ``dorsi progress`` (issue 2): input and output models.
+
+Shape checks (types, enums, 0-10 pain, unknown fields) happen here; checks that need the
+measures catalog or today's date (known measure id, grade string vs number, valid range, no
+future dates) happen in :func:`dorsi.clinical.progress.review`, with the same field paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Literal
+
+from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from dorsi.clinical.contract import Contract, Output
+
+Status = Literal["improved", "worse", "no_real_change", "insufficient_data"]
+AlertKind = Literal[
+    "stop_program",
+    "worsening",
+    "plateau",
+    "reassessment_due",
+    "ready_to_progress",
+    "regress",
+    "low_adherence",
+]
+Difficulty = Literal["easy", "ok", "hard"]
+
+MAX_ITEMS = 10_000
+
+
+class Measurement(Contract):
+    """One value of one measure on one day."""
+
+    measure: str = Field(min_length=1, max_length=64)
+    value: float | str
+    date: dt.date
+
+    @field_validator("value", mode="plain")
+    @classmethod
+    def _number_or_grade(cls, value: object) -> float | str:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise PydanticCustomError(
+                "value_kind",
+                'must be a number, or for dorsiflexion_mmt an MMT grade string such as "3+"',
+            )
+        if isinstance(value, str):
+            if len(value) > 8:
+                raise PydanticCustomError("value_kind", "must be a short MMT grade string")
+            return value
+        if not math.isfinite(value):
+            raise PydanticCustomError("value_kind", "must be a finite number")
+        return float(value)
+
+
+class Session(Contract):
+    """One logged home-exercise session."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    date: dt.date
+    completed: bool
+    pain_nrs: float = Field(ge=0, le=10)
+    difficulty: Difficulty
+    weakness_worse: bool
+    balance_worse: bool
+
+
+class ProgressInput(Contract):
+    """Input of ``dorsi progress``. ``today`` (when given) wins over the caller's clock."""
+
+    measurements: tuple[Measurement, ...] = Field(max_length=MAX_ITEMS)
+    sessions: tuple[Session, ...] = Field(max_length=MAX_ITEMS)
+    program_start: dt.date | None = None
+    planned_days_per_week: int | None = Field(default=None, ge=0, le=7)
+    today: dt.date | None = None
+
+
+class MeasureReview(Output):
+    """Baseline vs latest for one measure.
+
+    ``baseline``/``latest`` are numbers, or grade strings for ``dorsiflexion_mmt``. ``change``
+    is latest minus baseline (MMT: in grades via :func:`dorsi.clinical.mmt.numeric`); it is
+    ``null`` when there is only one value. ``mdc`` is the smallest real change used.
+    """
+
+    baseline: float | str
+    latest: float | str
+    change: float | None
+    mdc: float
+    status: Status
+
+
+class Alert(Output):
+    kind: AlertKind
+    message: str
+
+
+class Adherence(Output):
+    """Completed sessions against sessions planned from the start to today (percent 0-100)."""
+
+    sessions_done: int
+    sessions_planned: int
+    percent: int
+
+
+class ProgressOutput(Output):
+    measures: dict[str, MeasureReview]
+    alerts: tuple[Alert, ...]
+    adherence: Adherence
+
+
+__all__ = [
+    "Adherence",
+    "Alert",
+    "AlertKind",
+    "Difficulty",
+    "MeasureReview",
+    "Measurement",
+    "ProgressInput",
+    "ProgressOutput",
+    "Session",
+    "Status",
+]
