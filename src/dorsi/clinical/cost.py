@@ -1,0 +1,263 @@
+"""Out-of-pocket estimate for a course of visits (``dorsi cost``), in exact decimal cents.
+
+Rule, per visit in order (issue 2; REFERENCE 7.1 and 7.3):
+
+1. Visits beyond ``covered_visits_remaining`` are not covered: the patient pays the whole
+   visit (the allowed amount in network, the billed amount out of network). It does not count
+   toward the deductible or the out-of-pocket maximum.
+2. Otherwise the patient first pays toward the remaining deductible, up to the allowed amount.
+3. On what remains of the allowed amount the copay applies (never more than what remains),
+   then coinsurance on what remains after the copay.
+4. The patient's share from steps 2-3 stops at ``oop_max_remaining`` (null = no cap); the
+   insurer pays the rest of the allowed amount.
+5. Out of network (``in_network`` false): steps 2-3 use the ``out_of_network`` deductible and
+   coinsurance, and NO copay (copays are an in-network feature of most plans; out-of-network
+   benefits are usually deductible plus coinsurance). The patient also owes balance billing,
+   the billed amount above the allowed amount, which never counts toward the maximum. The one
+   ``oop_max_remaining`` given is applied to the out-of-network share; the explanation warns
+   that many plans have a separate, higher out-of-network maximum or none.
+
+Money: inputs are rounded to cents (ROUND_HALF_UP); coinsurance is rounded to cents
+(ROUND_HALF_UP) for each visit; every other step is a sum, difference or minimum of cent
+amounts, so stays exact. When billed is below allowed, the plan works from the billed amount.
+Invariants: patient + insurer = the visit's total cost; totals are the sums of the visits.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import Field, PlainSerializer, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from dorsi.clinical.contract import Contract, Output
+from dorsi.errors import InputError
+
+CENT = Decimal("0.01")
+MAX_VISITS = 1000
+MAX_MONEY = Decimal("10000000")
+
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def cents(value: Decimal) -> Decimal:
+    """``value`` rounded to whole cents, half up."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _money(value: object) -> Decimal:
+    """A JSON number or numeric string >= 0, as exact cents."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PydanticCustomError("money", "must be an amount of money such as 120 or 120.50")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("money", "must be a finite amount of money")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise PydanticCustomError(
+            "money", "must be an amount of money such as 120 or 120.50"
+        ) from None
+    if not amount.is_finite():
+        raise PydanticCustomError("money", "must be a finite amount of money")
+    if amount < 0:
+        raise PydanticCustomError("money", "must be 0 or more")
+    if amount > MAX_MONEY:
+        raise PydanticCustomError("money", "must be at most 10000000")
+    return cents(amount)
+
+
+def _percent(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PydanticCustomError("percent", "must be a percent from 0 to 100")
+    try:
+        pct = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise PydanticCustomError("percent", "must be a percent from 0 to 100") from None
+    if not pct.is_finite() or not 0 <= pct <= 100:
+        raise PydanticCustomError("percent", "must be a percent from 0 to 100")
+    return pct
+
+
+class OutOfNetwork(Contract):
+    """Out-of-network terms: the provider's charge and the plan's out-of-network cost sharing."""
+
+    billed_per_visit: Decimal
+    deductible_remaining: Decimal
+    coinsurance_pct: Decimal
+
+    @field_validator("billed_per_visit", "deductible_remaining", mode="plain")
+    @classmethod
+    def _money(cls, value: object) -> Decimal:
+        return _money(value)
+
+    @field_validator("coinsurance_pct", mode="plain")
+    @classmethod
+    def _pct(cls, value: object) -> Decimal:
+        return _percent(value)
+
+
+class CostInput(Contract):
+    """Input of ``dorsi cost``. Money as JSON numbers or numeric strings, >= 0."""
+
+    visits: int = Field(ge=0, le=MAX_VISITS)
+    allowed_per_visit: Decimal
+    deductible_remaining: Decimal
+    copay_per_visit: Decimal
+    coinsurance_pct: Decimal
+    oop_max_remaining: Decimal | None = None
+    covered_visits_remaining: int | None = Field(default=None, ge=0)
+    in_network: bool = True
+    out_of_network: OutOfNetwork | None = None
+
+    @field_validator("allowed_per_visit", "deductible_remaining", "copay_per_visit", mode="plain")
+    @classmethod
+    def _money(cls, value: object) -> Decimal:
+        return _money(value)
+
+    @field_validator("coinsurance_pct", mode="plain")
+    @classmethod
+    def _pct(cls, value: object) -> Decimal:
+        return _percent(value)
+
+    @field_validator("oop_max_remaining", mode="plain")
+    @classmethod
+    def _cap(cls, value: object) -> Decimal | None:
+        return None if value is None else _money(value)
+
+    @model_validator(mode="after")
+    def _oon_needed(self) -> CostInput:
+        if not self.in_network and self.out_of_network is None:
+            raise InputError(
+                "is required when in_network is false (give billed_per_visit, "
+                "deductible_remaining and coinsurance_pct)",
+                field="out_of_network",
+            )
+        return self
+
+
+class VisitCost(Output):
+    visit: int
+    patient: Money
+    insurer: Money
+
+
+class CostOutput(Output):
+    per_visit: tuple[VisitCost, ...]
+    total_patient: Money
+    total_insurer: Money
+    explanation: str
+
+
+def _dollars(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def estimate_cost(data: CostInput) -> CostOutput:
+    """Per-visit patient and insurer amounts and totals (see the module docstring)."""
+    oon = None if data.in_network else data.out_of_network
+    allowed = data.allowed_per_visit
+    billed = oon.billed_per_visit if oon is not None else allowed
+    plan_amount = min(allowed, billed)  # what the plan works from
+    balance = billed - plan_amount  # owed on top out of network; not toward the maximum
+    deductible = oon.deductible_remaining if oon is not None else data.deductible_remaining
+    copay = Decimal(0) if oon is not None else data.copay_per_visit
+    pct = oon.coinsurance_pct if oon is not None else data.coinsurance_pct
+    cap = data.oop_max_remaining
+    covered = data.covered_visits_remaining
+
+    visits: list[VisitCost] = []
+    cap_reached_at: int | None = None
+    for number in range(1, data.visits + 1):
+        if covered is not None and number > covered:
+            visits.append(VisitCost(visit=number, patient=billed, insurer=Decimal(0)))
+            continue
+        toward_deductible = min(deductible, plan_amount)
+        deductible -= toward_deductible
+        rest = plan_amount - toward_deductible
+        copay_paid = min(copay, rest)
+        coinsurance = cents((rest - copay_paid) * pct / 100)
+        share = toward_deductible + copay_paid + coinsurance
+        if cap is not None:
+            if share >= cap and cap_reached_at is None and share > 0:
+                cap_reached_at = number
+            share = min(share, cap)
+            cap -= share
+        visits.append(VisitCost(visit=number, patient=share + balance, insurer=plan_amount - share))
+
+    total_patient = sum((v.patient for v in visits), Decimal(0))
+    total_insurer = sum((v.insurer for v in visits), Decimal(0))
+    return CostOutput(
+        per_visit=tuple(visits),
+        total_patient=total_patient,
+        total_insurer=total_insurer,
+        explanation=_explain(data, balance, cap_reached_at),
+    )
+
+
+def _explain(data: CostInput, balance: Decimal, cap_reached_at: int | None) -> str:
+    oon = None if data.in_network else data.out_of_network
+    parts = [
+        "What the words mean: the deductible is what you pay yourself before your plan starts "
+        "to share the cost. A copay is a fixed fee for each visit. Coinsurance is your "
+        "percentage of the visit's cost after the deductible.",
+    ]
+    if data.visits == 0:
+        parts.append("No visits were asked for, so there is nothing to pay.")
+    elif oon is None:
+        parts.append(
+            f"How we worked it out, visit by visit: each visit costs "
+            f"{_dollars(data.allowed_per_visit)} (the amount your plan allows). You first pay "
+            f"toward your deductible ({_dollars(data.deductible_remaining)} left). On what is "
+            f"left of the visit you pay the copay ({_dollars(data.copay_per_visit)}), then "
+            f"{data.coinsurance_pct:g}% coinsurance on the rest. Your plan pays the remainder."
+        )
+    else:
+        parts.append(
+            f"This clinic is out of network. Each visit is billed at "
+            f"{_dollars(oon.billed_per_visit)}; your plan allows "
+            f"{_dollars(min(data.allowed_per_visit, oon.billed_per_visit))}. You first pay "
+            f"toward your out-of-network deductible ({_dollars(oon.deductible_remaining)} left), "
+            f"then {oon.coinsurance_pct:g}% coinsurance on the rest of the allowed amount. We "
+            "did not add a copay: out of network, plans usually charge coinsurance instead."
+        )
+        if balance > 0:
+            parts.append(
+                f"The clinic may also bill you the {_dollars(balance)} per visit above what "
+                "your plan allows (balance billing). That part never counts toward your "
+                "out-of-pocket maximum."
+            )
+    if data.oop_max_remaining is None:
+        parts.append("No out-of-pocket maximum was given, so none was applied.")
+    else:
+        reached = (
+            f" You reach it at visit {cap_reached_at}; after that your plan pays the rest of "
+            "each covered visit."
+            if cap_reached_at is not None
+            else " This course of visits does not reach it."
+        )
+        parts.append(
+            f"Your share stops at your out-of-pocket maximum "
+            f"({_dollars(data.oop_max_remaining)} left).{reached}"
+        )
+        if oon is not None:
+            parts.append(
+                "Many plans have a separate, higher out-of-network maximum, or none: check yours."
+            )
+    covered = data.covered_visits_remaining
+    if covered is not None and data.visits > covered:
+        parts.append(
+            f"Your plan covers {covered} more visit{'s' if covered != 1 else ''}. You pay the "
+            f"full cost of the {data.visits - covered} visit"
+            f"{'s' if data.visits - covered != 1 else ''} after that, and it does not count "
+            "toward your deductible or maximum."
+        )
+    parts.append(
+        "This is an estimate. Ask your insurer about covered visits and out-of-network "
+        "benefits before you start."
+    )
+    return " ".join(parts)
+
+
+__all__ = ["CostInput", "CostOutput", "OutOfNetwork", "VisitCost", "cents", "estimate_cost"]
