@@ -1,0 +1,111 @@
+"""Every number the gait decisions use, with where it comes from.
+
+Figures come from ``shared/clinical/REFERENCE.md``; a value without published evidence is
+marked ``clinician_default`` and says why it was chosen.
+"""
+
+from __future__ import annotations
+
+from dorsi.catalog.sourced import Sourced
+
+# --- plausibility gates for one stride -------------------------------------------------------
+SWING_MIN_S = Sourced(
+    value=0.25,
+    source="plausibility gate named in Dorsi issue 4 (swing 0.25-0.8 s)",
+    evidence="clinician_default",
+)
+SWING_MAX_S = Sourced(
+    value=0.8,
+    source="plausibility gate named in Dorsi issue 4 (swing 0.25-0.8 s)",
+    evidence="clinician_default",
+)
+STRIDE_MIN_S = Sourced(
+    value=0.6,
+    source="gate: faster than 100 strides a minute is running or a tracking error",
+    evidence="clinician_default",
+)
+STRIDE_MAX_S = Sourced(
+    value=3.0,
+    source="gate: slower strides are pauses or lost tracking, not a walking cycle",
+    evidence="clinician_default",
+)
+STANCE_FRACTION_MIN = Sourced(
+    value=0.45,
+    source="gate: stance is about 60% of a stride; below 45% the events are unlikely",
+    evidence="clinician_default",
+)
+STANCE_FRACTION_MAX = Sourced(
+    value=0.85,
+    source="gate: long paretic-side double support allowed, above 85% the events are unlikely",
+    evidence="clinician_default",
+)
+MIN_STRIDE_QUALITY = Sourced(
+    value=0.5,
+    source="gate: strides whose landmarks are mostly unsure or filled in are left out",
+    evidence="clinician_default",
+)
+
+# --- how the foot lands ----------------------------------------------------------------------
+CONTACT_PITCH_DEG = Sourced(
+    value=5.0,
+    source=(
+        "foot pitch at contact relative to the flat foot in mid-stance: >= +5 deg heel first, "
+        "<= -5 deg toe first, in between flat; margin above 2-D landmark noise"
+    ),
+    evidence="clinician_default",
+)
+
+# --- signs of foot drop ----------------------------------------------------------------------
+PLANTARFLEXED_SWING_DEG = Sourced(
+    value=-5.0,
+    source=(
+        "the ankle is about neutral (0 deg) in mid- and terminal swing (REFERENCE.md 2.11, "
+        "Rancho phases, secondary/low); 5 deg margin for 2-D video error (Dorsi's check "
+        "against OpenCap markers: about 3-4 deg RMSE)"
+    ),
+    evidence="clinician_default",
+)
+SWING_SIDE_DIFFERENCE_DEG = Sourced(
+    value=5.0,
+    source="a side lifting the foot 5 deg or more less in swing than the other side",
+    evidence="clinician_default",
+)
+LOW_CLEARANCE_RATIO = Sourced(
+    value=0.02,
+    source=(
+        "healthy minimum toe clearance 1.9 +/- 0.5 cm (Moosabhoy & Gard, Gait Posture 2006; "
+        "REFERENCE.md 2.11): mean - 2 SD = 0.9 cm, over a shank of about 43 cm gives 0.02; "
+        "the shank length is an assumption"
+    ),
+    evidence="clinician_default",
+)
+MAJORITY = Sourced(
+    value=0.5,
+    source="a contact pattern counts as a sign when seen in at least half the strides",
+    evidence="clinician_default",
+)
+
+# --- whether a video is usable ----------------------------------------------------------------
+MIN_PERSON_HEIGHT_FRACTION = Sourced(
+    value=0.2,
+    source="hip-to-ankle length under a fifth of the frame's shorter side is too small to "
+    "measure the foot (the person should fill about half the frame height)",
+    evidence="clinician_default",
+)
+DARK_MEAN_LUMA = Sourced(
+    value=40.0,
+    source="mean brightness below 40 of 255: pose models lose the feet",
+    evidence="clinician_default",
+)
+MIN_WALK_TRAVEL_SCALES = Sourced(
+    value=1.5,
+    source="a walker crosses at least 1.5 hip-to-ankle lengths of the picture (about one "
+    "step); less is standing, turning on the spot, or walking towards the camera",
+    evidence="clinician_default",
+)
+FRONTAL_HIP_RATIO = Sourced(
+    value=0.45,
+    source="hip width in the picture above 45% of trunk length means the camera sees the "
+    "person from the front or back, not side-on",
+    evidence="clinician_default",
+)
