@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import cast
 
 from dorsi.catalog.measures import Measure, MeasureCatalog, load_measures, load_progress_rules
 from dorsi.clinical import progress_alerts
@@ -94,8 +95,7 @@ def _check_dates(data: ProgressInput, today: dt.date) -> None:
 
 def _as_number(value: float | str) -> float:
     if isinstance(value, str):
-        grade: MmtGrade = next(g for g in GRADES if g == value)
-        return numeric(grade)
+        return numeric(cast(MmtGrade, value))  # checked against GRADES in _check_measurement
     return value
 
 
