@@ -1,0 +1,148 @@
+"""Recovery-timeline figures (``data/recovery.yaml``) used by ``dorsi outlook``.
+
+Every figure is a :class:`~dorsi.catalog.sourced.Sourced` value; the ten recovery factors of the
+clinic protocol carry their plain-words texts; the signs of healing carry their sources.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal, get_args
+
+from pydantic import Field, model_validator
+
+from dorsi.catalog.load import load_data
+from dorsi.catalog.sourced import CatalogModel, Evidence, Sourced
+
+FactorId = Literal[
+    "severity",
+    "duration_before_treatment",
+    "sleep",
+    "workload",
+    "health_history",
+    "consistency",
+    "rest",
+    "baseline_strength",
+    "training_age",
+    "ability_to_adjust_volume",
+]
+
+
+class NerveFigures(CatalogModel):
+    neurapraxia_low_weeks: Sourced
+    neurapraxia_high_weeks: Sourced
+    regrowth_mm_per_day: Sourced
+    regrowth_fast_mm_per_day: Sourced
+    regrowth_start_delay_weeks: Sourced
+    muscle_recovery_weeks: Sourced
+    guarded_distance_cm: Sourced
+    poor_distance_cm: Sourced
+    regeneration_window_weeks: Sourced
+
+    @model_validator(mode="after")
+    def _sane(self) -> NerveFigures:
+        if not 0 < self.regrowth_mm_per_day.value <= self.regrowth_fast_mm_per_day.value:
+            raise ValueError("regrowth_mm_per_day must be > 0 and <= regrowth_fast_mm_per_day")
+        if not 0 <= self.neurapraxia_low_weeks.value <= self.neurapraxia_high_weeks.value:
+            raise ValueError("neurapraxia weeks must satisfy 0 <= low <= high")
+        if not 0 < self.guarded_distance_cm.value < self.poor_distance_cm.value:
+            raise ValueError("guarded_distance_cm must be > 0 and < poor_distance_cm")
+        if self.regrowth_start_delay_weeks.value < 0 or self.muscle_recovery_weeks.value < 0:
+            raise ValueError("delays must not be negative")
+        return self
+
+
+class DistanceRange(CatalogModel):
+    low: Sourced
+    high: Sourced
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DistanceRange:
+        if not 0 <= self.low.value <= self.high.value:
+            raise ValueError("distance range must satisfy 0 <= low <= high")
+        return self
+
+
+class DefaultDistances(CatalogModel):
+    peroneal: DistanceRange
+    lumbar: DistanceRange
+    unknown: DistanceRange
+
+
+class PeronealFigures(CatalogModel):
+    nerve_studies_weeks: Sourced
+    surgical_opinion_weeks: Sourced
+    tendon_transfer_weeks: Sourced
+
+
+class LumbarFigures(CatalogModel):
+    low_weeks: Sourced
+    high_weeks: Sourced
+    plateau_weeks: Sourced
+    full_recovery_weeks: Sourced
+    surgical_opinion_weeks: Sourced
+
+
+class WindowFigures(CatalogModel):
+    low_weeks: Sourced
+    high_weeks: Sourced
+
+
+class UnknownFigures(CatalogModel):
+    high_weeks: Sourced
+
+
+class Factor(CatalogModel):
+    """One of the protocol's ten recovery factors, in plain words."""
+
+    id: FactorId
+    name: str = Field(min_length=3)
+    helps: str = Field(min_length=10)
+    hinders: str = Field(min_length=10)
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+
+class HealingSign(CatalogModel):
+    text: str = Field(min_length=10)
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+
+class RecoveryCatalog(CatalogModel):
+    """The validated recovery data. Use :func:`load_recovery`."""
+
+    nerve: NerveFigures
+    default_distance_cm: DefaultDistances
+    peroneal: PeronealFigures
+    lumbar: LumbarFigures
+    stroke: WindowFigures
+    unknown: UnknownFigures
+    factors: tuple[Factor, ...]
+    signs_of_healing: tuple[HealingSign, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> RecoveryCatalog:
+        ids = [factor.id for factor in self.factors]
+        expected = list(get_args(FactorId))
+        if sorted(ids) != sorted(expected) or len(ids) != len(set(ids)):
+            raise ValueError(f"factors must be exactly the ten ids: {', '.join(expected)}")
+        for name, window in (("lumbar", self.lumbar), ("stroke", self.stroke)):
+            if not 0 <= window.low_weeks.value <= window.high_weeks.value:
+                raise ValueError(f"{name}: low_weeks must be <= high_weeks")
+        return self
+
+    def factor(self, factor_id: FactorId) -> Factor:
+        for factor in self.factors:
+            if factor.id == factor_id:
+                return factor
+        raise KeyError(factor_id)
+
+
+@cache
+def load_recovery() -> RecoveryCatalog:
+    """The recovery catalog (validated once, then cached)."""
+    return load_data("recovery.yaml", RecoveryCatalog)
+
+
+__all__ = ["Factor", "FactorId", "HealingSign", "RecoveryCatalog", "load_recovery"]

@@ -1,0 +1,360 @@
+"""Red flags as data: the screening questions, the triage rules and the advice per level.
+
+The data lives in ``data/red_flags.yaml`` and has three parts:
+
+``questions``
+    Every input field of ``dorsi screen`` in the order a form asks them, with the question in
+    plain patient words, a clinician wording, a help text, and (for choices) the allowed values
+    ordered from least to most concerning.
+``levels``
+    The four triage levels, most severe first, each with the advice shown for it.
+``rules``
+    Each rule has an ``id``, a ``level``, a condition ``when``, the plain ``reason`` shown in the
+    output, rule-specific ``advice``, a clinician ``rationale`` and at least one source.
+
+The condition language is deliberately small::
+
+    {all: [COND, ...]}                  every condition holds
+    {any: [COND, ...]}                  at least one holds
+    {field: F, is: VALUE}               a yes/no or choice answer equals VALUE
+    {field: F, in: [VALUE, ...]}        a choice answer is one of the values
+    {field: F, at_least: N, source: S, evidence: E}   a count is >= N
+    {field: F, at_most: N, source: S, evidence: E}    a count is <= N
+
+An unanswered (absent) optional question makes every test on it false, so an unanswered
+question never raises the level; the screening output lists it in ``unanswered``.
+
+On load the catalog checks that every test names a known question with a value it allows, and
+that every test is *monotone*: it may only look for the concerning side of an answer (``is:
+true`` for a warning sign, an upper slice of an ordered choice, ``at_least`` on a count where
+more is worse). Together with ``all``/``any`` this proves, by construction, that adding a red
+flag or worsening an ordered answer can never lower the triage level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from dorsi.catalog.load import load_data
+from dorsi.catalog.sourced import CatalogModel, Evidence
+
+Level = Literal["emergency", "urgent", "see_clinician", "proceed"]
+#: Most severe first.
+LEVELS: tuple[Level, ...] = ("emergency", "urgent", "see_clinician", "proceed")
+
+Answer = bool | str | int | None
+
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+def severity(level: Level) -> int:
+    """Higher is more severe: proceed 0, see_clinician 1, urgent 2, emergency 3."""
+    return len(LEVELS) - 1 - LEVELS.index(level)
+
+
+class Choice(CatalogModel):
+    """One allowed value of a choice question, with its label in plain words."""
+
+    value: str = Field(pattern=_ID)
+    label: str = Field(min_length=2)
+
+
+class Question(CatalogModel):
+    """One input field of the screening, as a form asks it.
+
+    ``choices`` (choice questions) are ordered from least to most concerning. For a yes/no
+    question, ``concerning_answer`` is the answer that is a warning sign (``true`` for almost
+    all; ``false`` for "has a clinician checked this?"). ``ordinal`` says whether a higher count
+    or a later choice is more concerning; tests on a non-ordinal field may look both ways.
+    """
+
+    id: str = Field(pattern=_ID)
+    kind: Literal["boolean", "choice", "count"]
+    required: bool
+    question: str = Field(min_length=10)
+    clinician: str = Field(min_length=5)
+    help: str = Field(min_length=10)
+    choices: tuple[Choice, ...] = ()
+    concerning_answer: bool = True
+    ordinal: bool = True
+    maximum: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Question:
+        if self.kind == "choice" and len(self.choices) < 2:
+            raise ValueError(f"choice question '{self.id}' needs at least two choices")
+        if self.kind != "choice" and self.choices:
+            raise ValueError(f"only choice questions have choices ('{self.id}' is {self.kind})")
+        if self.kind == "count" and self.maximum is None:
+            raise ValueError(f"count question '{self.id}' needs a maximum")
+        if self.kind != "count" and self.maximum is not None:
+            raise ValueError(f"only count questions have a maximum ('{self.id}')")
+        return self
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(choice.value for choice in self.choices)
+
+    def label(self, value: str) -> str:
+        """The plain-words label of a choice value."""
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        raise KeyError(value)
+
+
+class FieldTest(CatalogModel):
+    """A test of one answer. Exactly one of ``is``, ``in``, ``at_least``, ``at_most``."""
+
+    field: str = Field(pattern=_ID)
+    is_: bool | str | None = Field(default=None, alias="is")
+    in_: tuple[str, ...] | None = Field(default=None, alias="in", min_length=1)
+    at_least: int | None = Field(default=None, ge=0)
+    at_most: int | None = Field(default=None, ge=0)
+    source: str | None = Field(default=None, min_length=3)
+    evidence: Evidence | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> FieldTest:
+        given = [v for v in (self.is_, self.in_, self.at_least, self.at_most) if v is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"test on '{self.field}' needs exactly one of is, in, at_least, at_most"
+            )
+        numeric = self.at_least is not None or self.at_most is not None
+        if numeric and (self.source is None or self.evidence is None):
+            raise ValueError(f"numeric test on '{self.field}' needs a source and an evidence grade")
+        return self
+
+    def holds(self, answers: Mapping[str, Answer]) -> bool:
+        value = answers.get(self.field)
+        if value is None:
+            return False
+        if self.is_ is not None:
+            return value == self.is_ and type(value) is type(self.is_)
+        if self.in_ is not None:
+            return isinstance(value, str) and value in self.in_
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False
+        if self.at_least is not None:
+            return value >= self.at_least
+        assert self.at_most is not None  # noqa: S101 - guaranteed by _one_test
+        return value <= self.at_most
+
+    def fields(self) -> tuple[str, ...]:
+        return (self.field,)
+
+
+class AllOf(CatalogModel):
+    """Every condition holds."""
+
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+    def holds(self, answers: Mapping[str, Answer]) -> bool:
+        return all(cond.holds(answers) for cond in self.all)
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(f for cond in self.all for f in cond.fields())
+
+
+class AnyOf(CatalogModel):
+    """At least one condition holds."""
+
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+    def holds(self, answers: Mapping[str, Answer]) -> bool:
+        return any(cond.holds(answers) for cond in self.any)
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(f for cond in self.any for f in cond.fields())
+
+
+def _condition_kind(raw: Any) -> str | None:
+    if isinstance(raw, dict):
+        if "all" in raw:
+            return "all"
+        if "any" in raw:
+            return "any"
+        return "test"
+    if isinstance(raw, AllOf):
+        return "all"
+    if isinstance(raw, AnyOf):
+        return "any"
+    if isinstance(raw, FieldTest):
+        return "test"
+    return None
+
+
+Condition = Annotated[
+    Union[  # noqa: UP007 - a forward-referenced union needs the Union form
+        Annotated[AllOf, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[FieldTest, Tag("test")],
+    ],
+    Discriminator(_condition_kind),
+]
+
+
+class Source(CatalogModel):
+    """Where a rule comes from, graded as in ``shared/clinical/REFERENCE.md``."""
+
+    cite: str = Field(min_length=5)
+    evidence: Evidence
+
+
+class RedFlagRule(CatalogModel):
+    """One triage rule: when its condition holds, the level is at least ``level``."""
+
+    id: str = Field(pattern=_ID)
+    level: Literal["emergency", "urgent", "see_clinician"]
+    covers: tuple[str, ...] = ()
+    when: Condition
+    reason: str = Field(min_length=10)
+    advice: str = Field(min_length=10)
+    rationale: str = Field(min_length=10)
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    def holds(self, answers: Mapping[str, Answer]) -> bool:
+        return self.when.holds(answers)
+
+
+class LevelInfo(CatalogModel):
+    """The advice shown for a triage level and what it means."""
+
+    level: Level
+    title: str = Field(min_length=3)
+    advice: str = Field(min_length=10)
+
+
+class RedFlagCatalog(CatalogModel):
+    """The validated red-flag data. Use :func:`load_red_flags`."""
+
+    questions: tuple[Question, ...] = Field(min_length=1)
+    levels: tuple[LevelInfo, ...]
+    rules: tuple[RedFlagRule, ...] = Field(min_length=1)
+    proceed_reason: str = Field(min_length=10)
+    unanswered_note: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RedFlagCatalog:
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            raise ValueError("question ids must be unique")
+        rule_ids = [r.id for r in self.rules]
+        if len(set(rule_ids)) != len(rule_ids):
+            raise ValueError("rule ids must be unique")
+        if tuple(info.level for info in self.levels) != LEVELS:
+            raise ValueError(f"levels must be exactly {', '.join(LEVELS)}, in that order")
+        by_id = {q.id: q for q in self.questions}
+        rules = {r.id: r for r in self.rules}
+        for rule in self.rules:
+            _check_condition(rule.id, rule.when, by_id)
+            for covered in rule.covers:
+                other = rules.get(covered)
+                if other is None:
+                    raise ValueError(f"rule '{rule.id}' covers unknown rule '{covered}'")
+                if severity(other.level) > severity(rule.level) or covered == rule.id:
+                    raise ValueError(
+                        f"rule '{rule.id}' may only cover other rules of its level or lower"
+                    )
+        return self
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def level_info(self, level: Level) -> LevelInfo:
+        return self.levels[LEVELS.index(level)]
+
+    @property
+    def optional_ids(self) -> tuple[str, ...]:
+        """Ids of the optional questions, in form order."""
+        return tuple(q.id for q in self.questions if not q.required)
+
+    def matching(self, answers: Mapping[str, Answer]) -> tuple[RedFlagRule, ...]:
+        """The rules whose condition holds for ``answers``, in catalog order."""
+        return tuple(rule for rule in self.rules if rule.holds(answers))
+
+    @staticmethod
+    def shown(rules: tuple[RedFlagRule, ...]) -> tuple[RedFlagRule, ...]:
+        """``rules`` without those another of them covers (the reasons a person reads)."""
+        covered = {rid for rule in rules for rid in rule.covers}
+        return tuple(rule for rule in rules if rule.id not in covered)
+
+
+def _check_condition(
+    rule_id: str, cond: AllOf | AnyOf | FieldTest, by_id: dict[str, Question]
+) -> None:
+    if isinstance(cond, AllOf):
+        for part in cond.all:
+            _check_condition(rule_id, part, by_id)
+        return
+    if isinstance(cond, AnyOf):
+        for part in cond.any:
+            _check_condition(rule_id, part, by_id)
+        return
+    where = f"rule '{rule_id}', test on '{cond.field}'"
+    question = by_id.get(cond.field)
+    if question is None:
+        raise ValueError(f"{where}: no such question")
+    if question.kind == "boolean":
+        if not isinstance(cond.is_, bool):
+            raise ValueError(f"{where}: a yes/no question is tested with is: true or is: false")
+        if cond.is_ != question.concerning_answer:
+            raise ValueError(
+                f"{where}: must test the concerning answer ({question.concerning_answer}) "
+                "so that adding a red flag can never lower the level"
+            )
+    elif question.kind == "choice":
+        wanted = (cond.is_,) if cond.is_ is not None else cond.in_
+        if wanted is None or not all(isinstance(v, str) and v in question.values for v in wanted):
+            raise ValueError(f"{where}: choose from {', '.join(question.values)}")
+        if question.ordinal:
+            first = min(question.values.index(str(v)) for v in wanted)
+            if set(wanted) != set(question.values[first:]):
+                raise ValueError(
+                    f"{where}: must name every answer from the least concerning one it names "
+                    f"up to '{question.values[-1]}' (answers are ordered by concern)"
+                )
+    else:
+        if cond.at_least is None and cond.at_most is None:
+            raise ValueError(f"{where}: a count is tested with at_least or at_most")
+        if question.ordinal and cond.at_most is not None:
+            raise ValueError(f"{where}: more is worse for this count, so only at_least is allowed")
+
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+RedFlagRule.model_rebuild()
+RedFlagCatalog.model_rebuild()
+
+
+@cache
+def load_red_flags() -> RedFlagCatalog:
+    """The red-flag catalog (validated once, then cached)."""
+    return load_data("red_flags.yaml", RedFlagCatalog)
+
+
+__all__ = [
+    "LEVELS",
+    "AllOf",
+    "Answer",
+    "AnyOf",
+    "Choice",
+    "Condition",
+    "FieldTest",
+    "Level",
+    "LevelInfo",
+    "Question",
+    "RedFlagCatalog",
+    "RedFlagRule",
+    "Source",
+    "load_red_flags",
+    "severity",
+]

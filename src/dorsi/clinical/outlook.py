@@ -1,0 +1,437 @@
+"""Recovery outlook: how many weeks recovery is likely to take, and on what that rests.
+
+All weeks are counted **from onset** (the day the foot drop started), never from today; the
+output says so in ``weeks_counted_from`` and in ``basis``. The figures and their sources are in
+the recovery catalog (``dorsi.catalog.recovery``).
+
+Model, by severity (the nerve-injury grade) and cause:
+
+- ``neurapraxia`` (conduction block, fibres intact): about 1 to 13 weeks; no regrowth, so the
+  lesion distance is not used.
+- ``axonotmesis`` (fibres broken, must regrow): ``low = d_low / fast rate`` and
+  ``high = start delay + d_high / 1 mm per day + muscle recovery``. With a given
+  ``lesion_to_muscle_cm`` both distances are that value; without it, a typical range for the
+  cause is assumed (lumbar: the published lumbar series window instead).
+  A long distance makes the prognosis guarded (>= 20 cm) or poor (>= 45.7 cm, Ehni's 18 inches),
+  with early specialist referral.
+- ``neurotmesis`` (nerve cut through): no recovery without surgery; referral now. The weeks
+  assume repair now: ``weeks_since_onset`` plus regrowth over the distance plus muscle recovery.
+- ``unknown``: an honest wide range, from the neurapraxia low to the highest nerve estimate.
+- cause ``neurological`` (stroke; nerve grades do not apply, except a cut nerve): the
+  Copenhagen Stroke Study window, 6 to 11 weeks, with later gains still possible.
+
+Invariants: ``0 <= low <= high``; for fixed other inputs a longer ``lesion_to_muscle_cm`` never
+gives a smaller ``high``. Factors are listed in plain words but do not move the numbers: there
+are no published figures for how much each one matters.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from dorsi.catalog.recovery import FactorId, RecoveryCatalog, load_recovery
+from dorsi.clinical.contract import Contract, Output
+
+Cause = Literal["peroneal", "lumbar", "neurological", "unknown"]
+Severity = Literal["neurapraxia", "axonotmesis", "neurotmesis", "unknown"]
+Effect = Literal["helps", "hinders", "neutral"]
+Prognosis = Literal["good", "fair", "guarded", "poor", "uncertain"]
+
+
+class OutlookInput(Contract):
+    """What the outlook rests on.
+
+    ``factors`` (optional) maps any of the ten recovery factors of the clinic protocol to
+    ``"helps"``, ``"hinders"`` or ``"neutral"``: ``severity``, ``duration_before_treatment``,
+    ``sleep``, ``workload``, ``health_history``, ``consistency``, ``rest``,
+    ``baseline_strength``, ``training_age``, ``ability_to_adjust_volume``. Factors left out
+    are simply not listed.
+    """
+
+    cause: Cause
+    severity: Severity
+    weeks_since_onset: float = Field(ge=0, le=5200, allow_inf_nan=False)
+    lesion_to_muscle_cm: float | None = Field(default=None, ge=0, le=150, allow_inf_nan=False)
+    factors: dict[FactorId, Effect] | None = None
+
+
+class ExpectedWeeks(Output):
+    """Weeks from onset within which recovery is expected: ``0 <= low <= high``."""
+
+    low: int
+    high: int
+
+
+class OutlookOutput(Output):
+    """The recovery outlook. ``weeks_counted_from`` is always ``"onset"``."""
+
+    expected_weeks: ExpectedWeeks
+    weeks_counted_from: Literal["onset"]
+    prognosis: Prognosis
+    basis: str
+    signs_of_healing: list[str]
+    when_to_discuss_surgery: str
+    factors_helping: list[str]
+    factors_hindering: list[str]
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    low: float
+    high: float
+    prognosis: Prognosis
+    basis: list[str]
+
+
+def _n(value: float) -> str:
+    """A number for people: 12, 3.5, 45.7."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _distances(data: OutlookInput, rec: RecoveryCatalog) -> tuple[float, float, str]:
+    """Lesion-to-muscle distance range in cm, and how to describe it."""
+    if data.lesion_to_muscle_cm is not None:
+        d = data.lesion_to_muscle_cm
+        return d, d, f"the {_n(d)} cm from the injury to the muscle"
+    key = data.cause if data.cause in ("peroneal", "lumbar") else "unknown"
+    rng = getattr(rec.default_distance_cm, key)
+    lo, hi = rng.low.value, rng.high.value
+    what = {"peroneal": "a peroneal nerve injury at the knee", "lumbar": "a nerve root in the back"}
+    return (
+        lo,
+        hi,
+        (
+            f"an assumed {_n(lo)} to {_n(hi)} cm from the injury to the muscle "
+            f"(typical for {what.get(key, 'a leg nerve injury')}; no distance was given)"
+        ),
+    )
+
+
+def _regrowth_weeks(d_low: float, d_high: float, rec: RecoveryCatalog) -> tuple[float, float]:
+    """Regrowth plus muscle recovery: (optimistic low, cautious high) in weeks."""
+    nerve = rec.nerve
+    low = d_low * 10 / nerve.regrowth_fast_mm_per_day.value / 7
+    high = (
+        nerve.regrowth_start_delay_weeks.value
+        + d_high * 10 / nerve.regrowth_mm_per_day.value / 7
+        + nerve.muscle_recovery_weeks.value
+    )
+    return low, high
+
+
+def _regrowth_text(rec: RecoveryCatalog, where: str) -> str:
+    nerve = rec.nerve
+    return (
+        f"Nerve fibres regrow about {_n(nerve.regrowth_mm_per_day.value)} mm a day (Medscape, "
+        "Pritchett 2020; Ehni 1991: about 1 inch a month), at best about "
+        f"{_n(nerve.regrowth_fast_mm_per_day.value)} mm a day (J Neurol Neurosurg Psychiatry "
+        f"1979), over {where}. Regrowth starts after about "
+        f"{_n(nerve.regrowth_start_delay_weeks.value)} weeks, while the damaged nerve end "
+        f"clears. About {_n(nerve.muscle_recovery_weeks.value)} more weeks are allowed for the "
+        "muscle to get useful strength back (a Dorsi clinician default; no published figure)."
+    )
+
+
+def _distance_prognosis(d: float, rec: RecoveryCatalog) -> tuple[Prognosis, str] | None:
+    nerve = rec.nerve
+    if d >= nerve.poor_distance_cm.value:
+        return "poor", (
+            f"The injury is {_n(d)} cm from the muscle, more than about 18 inches "
+            f"({_n(nerve.poor_distance_cm.value)} cm, Ehni 1991). The nerve may not reach the "
+            f"muscle within about {_n(nerve.regeneration_window_weeks.value)} weeks (18 months), "
+            "after which the muscle can no longer take it up, so the outlook is poor. "
+            "Early referral to a nerve specialist is advised now."
+        )
+    if d >= nerve.guarded_distance_cm.value:
+        return "guarded", (
+            f"The injury is {_n(d)} cm from the muscle, a long way for the nerve to regrow, "
+            "and the muscle weakens while it waits, so the outlook is guarded. "
+            "Early referral to a nerve specialist is advised now."
+        )
+    return None
+
+
+def _neurapraxia(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    nerve = rec.nerve
+    basis = [
+        "A neurapraxia is a nerve that is bruised or squeezed but not torn: the signal is "
+        "blocked, but the fibres are whole. It usually gets better within weeks, nearly always "
+        f"within about {_n(nerve.neurapraxia_high_weeks.value)} weeks (3 months) "
+        "(Sunderland and Seddon grades; Medscape, Pritchett 2020), once the pressure is gone."
+    ]
+    if data.lesion_to_muscle_cm is not None:
+        basis.append("No regrowth is needed, so the distance to the muscle does not change this.")
+    return _Estimate(
+        nerve.neurapraxia_low_weeks.value, nerve.neurapraxia_high_weeks.value, "good", basis
+    )
+
+
+def _axonotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    if data.cause == "lumbar" and data.lesion_to_muscle_cm is None:
+        lum = rec.lumbar
+        basis = [
+            "For a pinched nerve root in the lower back, strength often starts to come back "
+            f"within about {_n(lum.low_weeks.value)} weeks (Macki 2016); gains level off by "
+            f"about {_n(lum.plateau_weeks.value)} weeks (135-patient series); at 1 year about "
+            "4 in 5 people with milder weakness had full strength back, with or without surgery "
+            f"(Overdevest 2014). Full recovery can take up to {_n(lum.full_recovery_weeks.value)} "
+            "weeks (2 years; eorthopod, weak evidence)."
+        ]
+        return _Estimate(lum.low_weeks.value, lum.high_weeks.value, "fair", basis)
+    d_low, d_high, where = _distances(data, rec)
+    low, high = _regrowth_weeks(d_low, d_high, rec)
+    basis = [
+        "In an axonotmesis the nerve fibres are broken and must regrow from the injury to the "
+        "muscle. " + _regrowth_text(rec, where),
+        "Partial injuries can recover sooner, because healthy fibres nearby sprout new "
+        "branches (Medscape).",
+    ]
+    prognosis: Prognosis = "fair" if data.cause == "peroneal" else "good"
+    if data.cause == "unknown" and data.lesion_to_muscle_cm is None:
+        prognosis = "uncertain"
+    found = None
+    if data.lesion_to_muscle_cm is not None:
+        found = _distance_prognosis(data.lesion_to_muscle_cm, rec)
+    if data.cause == "peroneal":
+        basis.append(
+            "The peroneal nerve regrows less well than most other nerves (a study of 490 nerve "
+            "repairs)" + ("." if found else ", so the outlook is fair rather than good.")
+        )
+    if found is not None:
+        prognosis, text = found
+        basis.append(text)
+    return _Estimate(low, high, prognosis, basis)
+
+
+def _neurotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    d_low, d_high, where = _distances(data, rec)
+    low, high = _regrowth_weeks(d_low, d_high, rec)
+    w = data.weeks_since_onset
+    basis = [
+        "In a neurotmesis the nerve is cut through. It does not recover without surgery. "
+        f"These weeks assume the nerve is repaired now, at week {_n(w)}. After repair, "
+        + _regrowth_text(rec, where)[0].lower()
+        + _regrowth_text(rec, where)[1:],
+        "Results after repair are often only partial, and worse with long nerve grafts "
+        "(Cho 2011; grafts over 12 cm rarely give good recovery, Medscape), so the outlook "
+        "is poor.",
+    ]
+    if data.cause == "neurological":
+        basis.append(
+            "You gave a brain or spinal cord cause together with a cut nerve; the estimate "
+            "follows the cut nerve, the more urgent of the two. Check the cause with your "
+            "clinician."
+        )
+    return _Estimate(w + low, w + high, "poor", basis)
+
+
+def _unknown_severity(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    nerve = rec.nerve
+    worst = _axonotmesis(data, rec)
+    high = max(nerve.neurapraxia_high_weeks.value, worst.high)
+    if data.lesion_to_muscle_cm is None and data.cause == "unknown":
+        high = max(high, rec.unknown.high_weeks.value)
+    basis = [
+        "How badly the nerve is hurt is not known, so the range is wide: from about "
+        f"{_n(nerve.neurapraxia_low_weeks.value)} week if the nerve is only bruised or squeezed "
+        f"(neurapraxia) to about {_n(math.ceil(high))} weeks if its fibres must regrow "
+        "(axonotmesis). Nerve studies (EMG/NCS) can tell which it is; they are often normal "
+        "until 1 to 2 weeks after onset, so they are best done after that.",
+        *worst.basis,
+        "If the nerve is cut through (neurotmesis), it will not recover without surgery.",
+    ]
+    prognosis: Prognosis = "uncertain"
+    if data.lesion_to_muscle_cm is not None:
+        found = _distance_prognosis(data.lesion_to_muscle_cm, rec)
+        if found is not None:
+            prognosis = found[0]
+    return _Estimate(nerve.neurapraxia_low_weeks.value, high, prognosis, basis)
+
+
+def _central(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    stroke = rec.stroke
+    basis = [
+        "After a stroke, most walking recovery happens early: in the Copenhagen Stroke Study, "
+        f"95% of people reached their best walking within {_n(stroke.high_weeks.value)} weeks, "
+        f"and 80% their best level in daily activities by {_n(stroke.low_weeks.value)} weeks "
+        "(Jorgensen 1995). Gains are still possible later with intensive, repeated walking "
+        "practice (Moore 2010; Hornby 2019; Boyne 2023).",
+        "For other brain or spinal cord illnesses (such as MS), the course depends on the "
+        "illness; ask your neurologist.",
+    ]
+    if data.severity != "unknown":
+        basis.append(
+            "Nerve-injury grades describe an injured nerve in the leg, not the brain, so the "
+            "grade was not used."
+        )
+    if data.lesion_to_muscle_cm is not None:
+        basis.append("The distance to the muscle is not used for a brain or spinal cord cause.")
+    return _Estimate(stroke.low_weeks.value, stroke.high_weeks.value, "uncertain", basis)
+
+
+def _estimate(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    if data.severity == "neurotmesis":
+        return _neurotmesis(data, rec)
+    if data.cause == "neurological":
+        return _central(data, rec)
+    if data.severity == "neurapraxia":
+        return _neurapraxia(data, rec)
+    if data.severity == "axonotmesis":
+        return _axonotmesis(data, rec)
+    return _unknown_severity(data, rec)
+
+
+def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> str:
+    w = data.weeks_since_onset
+    if data.severity == "neurotmesis":
+        return (
+            "Now. A nerve that is cut through does not recover without surgery. Ask for a "
+            "referral to a nerve surgeon straight away: a clean cut is best repaired at once "
+            "(Ehni 1991), and results get worse the longer repair waits (Pang 2024)."
+        )
+    parts: list[str] = []
+    if prognosis in ("guarded", "poor"):
+        parts.append(
+            "Ask now for an early referral to a nerve specialist (a neurologist or a nerve "
+            "surgeon), because the injury is far from the muscle."
+        )
+    per = rec.peroneal
+    studies, opinion = per.nerve_studies_weeks.value, per.surgical_opinion_weeks.value
+    if data.cause == "peroneal":
+        parts.append(
+            "If the foot shows no sign of recovery by 3 months (Ehni 1991) to 4 months (Chiang) "
+            f"after onset, that is weeks {_n(studies)} to {_n(opinion)}, ask for nerve studies "
+            "(EMG/NCS) and a surgeon's opinion."
+        )
+        if w >= studies:
+            parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
+        parts.append(
+            "If foot drop lasts more than 2 years, a tendon transfer may help (Orunoglu 2025)."
+        )
+    elif data.cause == "lumbar":
+        lum = rec.lumbar.surgical_opinion_weeks.value
+        parts.append(
+            "Ask for a spine surgeon's opinion soon if the leg pain is severe, the foot is very "
+            "weak (grade 3 or less), the weakness keeps getting worse, or it has not started to "
+            f"improve by about {_n(lum)} weeks: freeing the nerve earlier tends to bring more "
+            "strength back (Macki 2016; Berger). With milder weakness, strength at 1 year was "
+            "about the same with or without surgery (Overdevest 2014), so pain is often the "
+            "main reason for surgery. Numbness between the legs, a bladder or bowel change, or "
+            "weakness in both legs: call 911."
+        )
+        if w >= lum:
+            parts.append(
+                f"You are at week {_n(w)}: if the weakness has not started to improve, ask now."
+            )
+    elif data.cause == "neurological":
+        parts.append(
+            "Surgery is not a usual treatment for foot drop after a stroke. Ask about a brace "
+            "(AFO) or electrical stimulation (FES); both help walking after a stroke (ANPT "
+            "guideline, Johnston 2021). If the cause is not a stroke, ask your neurologist "
+            "whether nerve studies are needed."
+        )
+    else:
+        parts.append(
+            "First find the cause: ask for nerve studies (EMG/NCS) and, if you have back pain, "
+            "a scan (MRI) of the lower back. If the foot shows no sign of recovery by 3 to 4 "
+            f"months after onset (weeks {_n(studies)} to {_n(opinion)}; Ehni 1991, Chiang), ask "
+            "for a surgeon's opinion."
+        )
+        if w >= studies:
+            parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
+    if data.severity == "unknown" and data.cause != "neurological":
+        parts.append("If the nerve turns out to be cut through, it needs surgery straight away.")
+    return " ".join(parts)
+
+
+def estimate_outlook(data: OutlookInput) -> OutlookOutput:
+    """Estimate the recovery timeline (weeks from onset) and explain it."""
+    rec = load_recovery()
+    est = _estimate(data, rec)
+    low = max(0, math.floor(est.low))
+    high = max(low, math.ceil(est.high))
+    w = data.weeks_since_onset
+    basis = [
+        "Weeks are counted from onset (the day the foot drop started), not from today. "
+        f"You are now at week {_n(w)}.",
+        *est.basis,
+    ]
+    if w > high:
+        if data.cause == "neurological" and data.severity != "neurotmesis":
+            basis.append(
+                f"You are past the weeks when most recovery happens (week {_n(w)}). Keep "
+                "practising: later gains are still possible."
+            )
+        else:
+            basis.append(
+                f"You are already past this range (week {_n(w)}). If the foot has not "
+                "recovered, tell your clinician and ask about nerve studies and a specialist "
+                "opinion; later recovery is still possible but less likely."
+            )
+    effects = data.factors or {}
+    if effects:
+        basis.append(
+            "The recovery factors you gave do not change these numbers (there are no published "
+            "figures for how much each one matters); they suggest whether you are more likely "
+            "to land near the low or the high end."
+        )
+    helping = [f.helps for f in rec.factors if effects.get(f.id) == "helps"]
+    hindering = [f.hinders for f in rec.factors if effects.get(f.id) == "hinders"]
+    return OutlookOutput(
+        expected_weeks=ExpectedWeeks(low=low, high=high),
+        weeks_counted_from="onset",
+        prognosis=est.prognosis,
+        basis=" ".join(basis),
+        signs_of_healing=[sign.text for sign in rec.signs_of_healing],
+        when_to_discuss_surgery=_surgery(data, rec, est.prognosis),
+        factors_helping=helping,
+        factors_hindering=hindering,
+    )
+
+
+def render_text(result: OutlookOutput) -> str:
+    """The outlook as a patient reads it in a terminal."""
+    weeks = result.expected_weeks
+
+    def wrap(text: str, first: str = "  ", rest: str = "  ") -> str:
+        return textwrap.fill(text, width=78, initial_indent=first, subsequent_indent=rest)
+
+    lines = [
+        f"Expected recovery: about {weeks.low} to {weeks.high} weeks after the foot drop "
+        "started (counted from onset).",
+        f"Outlook: {result.prognosis}.",
+        "",
+        "What this is based on:",
+        wrap(result.basis),
+        "",
+        "When to talk about surgery:",
+        wrap(result.when_to_discuss_surgery),
+        "",
+        "Signs of healing to look for:",
+        *(wrap(sign, "  - ", "    ") for sign in result.signs_of_healing),
+    ]
+    if result.factors_helping:
+        lines += ["", "What helps you:"]
+        lines += [wrap(text, "  - ", "    ") for text in result.factors_helping]
+    if result.factors_hindering:
+        lines += ["", "What may slow you down:"]
+        lines += [wrap(text, "  - ", "    ") for text in result.factors_hindering]
+    return "\n".join(lines)
+
+
+__all__ = [
+    "Cause",
+    "Effect",
+    "ExpectedWeeks",
+    "OutlookInput",
+    "OutlookOutput",
+    "Prognosis",
+    "Severity",
+    "estimate_outlook",
+    "render_text",
+]

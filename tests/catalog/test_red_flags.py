@@ -1,0 +1,257 @@
+"""The red-flag catalog: complete, consistent with the screening contract, and loud when wrong."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, get_args
+
+import pytest
+
+from dorsi.catalog.load import read_yaml, validate_data
+from dorsi.catalog.red_flags import (
+    LEVELS,
+    FieldTest,
+    RedFlagCatalog,
+    load_red_flags,
+    severity,
+)
+from dorsi.clinical.screening import ScreenInput
+from dorsi.errors import CatalogError
+
+FILE = "red_flags.yaml"
+
+
+def _raw() -> dict[str, Any]:
+    data = read_yaml(FILE)
+    assert isinstance(data, dict)
+    return copy.deepcopy(data)
+
+
+def _rule(raw: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    return next(rule for rule in raw["rules"] if rule["id"] == rule_id)
+
+
+def _invalid(raw: dict[str, Any]) -> str:
+    with pytest.raises(CatalogError) as info:
+        validate_data(FILE, raw, RedFlagCatalog)
+    assert "red_flags.yaml" in info.value.message
+    return info.value.message
+
+
+def test_questions_are_exactly_the_screen_fields_in_form_order() -> None:
+    catalog = load_red_flags()
+    assert [q.id for q in catalog.questions] == list(ScreenInput.model_fields)
+
+
+def test_required_questions_match_the_contract() -> None:
+    catalog = load_red_flags()
+    for question in catalog.questions:
+        field = ScreenInput.model_fields[question.id]
+        assert question.required == field.is_required(), question.id
+
+
+def test_choice_questions_offer_exactly_the_contract_values() -> None:
+    catalog = load_red_flags()
+    for question in catalog.questions:
+        if question.kind != "choice":
+            continue
+        annotation = ScreenInput.model_fields[question.id].annotation
+        assert set(question.values) == set(get_args(annotation)), question.id
+        assert all(choice.label for choice in question.choices)
+
+
+def test_count_maximums_match_the_contract() -> None:
+    catalog = load_red_flags()
+    for question in catalog.questions:
+        if question.kind != "count":
+            continue
+        metadata = ScreenInput.model_fields[question.id].metadata
+        le = [m.le for m in metadata if hasattr(m, "le")]
+        assert le == [question.maximum], question.id
+
+
+def test_issue_8_optional_questions_are_all_present() -> None:
+    named_in_issue_8 = {
+        "recent_hip_knee_or_spine_surgery",
+        "knee_dislocation_or_leg_fracture",
+        "tight_cast_or_brace",
+        "cold_pale_or_pulseless_foot",
+        "fever_or_infection_risk_with_back_pain",
+        "cancer_history_with_new_back_pain",
+        "ascending_tingling_after_infection",
+        "anticoagulated",
+        "diabetes",
+        "foot_wound",
+        "brace_pressure_sore",
+        "swallowing_or_breathing_change",
+    }
+    added_by_dorsi = {
+        "spinal_or_epidural_anaesthesia_within_4_days",
+        "increasing_leg_pain_or_swelling",
+        "fall_with_head_strike",
+        "wound_fever_or_spreading_redness",
+        "breathless_lying_flat",
+    }
+    assert set(load_red_flags().optional_ids) == named_in_issue_8 | added_by_dorsi
+
+
+def test_every_question_has_patient_and_clinician_words() -> None:
+    for question in load_red_flags().questions:
+        assert question.question.endswith("?"), question.id
+        assert len(question.help) >= 10
+        assert question.clinician
+
+
+def test_every_rule_is_sourced_and_every_level_has_rules() -> None:
+    catalog = load_red_flags()
+    for rule in catalog.rules:
+        assert rule.sources, rule.id
+        assert rule.reason
+        assert rule.advice
+        assert rule.rationale
+    assert {rule.level for rule in catalog.rules} == set(LEVELS) - {"proceed"}
+
+
+def test_levels_are_ordered_most_severe_first() -> None:
+    catalog = load_red_flags()
+    assert tuple(info.level for info in catalog.levels) == LEVELS
+    assert [severity(level) for level in LEVELS] == [3, 2, 1, 0]
+
+
+def test_emergency_advice_says_call_do_not_drive_and_note_the_time() -> None:
+    advice = load_red_flags().level_info("emergency").advice
+    assert "911" in advice
+    assert "Do not drive yourself" in advice
+    assert "time" in advice
+
+
+def test_loader_is_cached() -> None:
+    assert load_red_flags() is load_red_flags()
+
+
+def test_absent_answer_never_satisfies_a_test() -> None:
+    test = FieldTest.model_validate({"field": "diabetes", "is": True})
+    assert test.holds({"diabetes": True})
+    assert not test.holds({"diabetes": None})
+    assert not test.holds({})
+
+
+def test_boolean_test_does_not_match_the_number_one() -> None:
+    test = FieldTest.model_validate({"field": "diabetes", "is": True})
+    assert not test.holds({"diabetes": 1})
+
+
+def test_count_tests_compare_numbers() -> None:
+    at_least = FieldTest.model_validate(
+        {"field": "falls_past_month", "at_least": 2, "source": "x" * 5, "evidence": "low"}
+    )
+    assert at_least.holds({"falls_past_month": 2})
+    assert not at_least.holds({"falls_past_month": 1})
+    assert not at_least.holds({"falls_past_month": True})
+    at_most = FieldTest.model_validate(
+        {"field": "days_since_onset", "at_most": 5, "source": "x" * 5, "evidence": "low"}
+    )
+    assert at_most.holds({"days_since_onset": 5})
+    assert not at_most.holds({"days_since_onset": 6})
+
+
+# ---- the loader refuses bad data, naming the file and the problem ---------------------------
+
+
+def test_unknown_field_in_a_rule_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "severe_numbness")["when"] = {"field": "no_such_question", "is": True}
+    assert "no_such_question" in _invalid(raw)
+
+
+def test_testing_the_reassuring_answer_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "severe_numbness")["when"] = {"field": "severe_numbness", "is": False}
+    assert "concerning answer" in _invalid(raw)
+
+
+def test_choice_slice_that_is_not_upward_closed_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "worsening")["when"] = {"field": "weakness_trend", "in": ["worsening"]}
+    assert "ordered by concern" in _invalid(raw)
+
+
+def test_unknown_choice_value_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "worsening")["when"] = {"field": "weakness_trend", "is": "terrible"}
+    assert "choose from" in _invalid(raw)
+
+
+def test_at_most_on_a_count_where_more_is_worse_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "falls_past_month")["when"] = {
+        "field": "falls_past_month",
+        "at_most": 3,
+        "source": "somewhere",
+        "evidence": "low",
+    }
+    assert "only at_least" in _invalid(raw)
+
+
+def test_numeric_test_without_source_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "falls_past_month")["when"] = {"field": "falls_past_month", "at_least": 1}
+    assert "source" in _invalid(raw)
+
+
+def test_test_with_two_comparisons_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "worsening")["when"] = {
+        "field": "weakness_trend",
+        "is": "worsening",
+        "in": ["worsening", "rapidly_worsening"],
+    }
+    assert "exactly one of" in _invalid(raw)
+
+
+def test_rule_without_sources_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "worsening")["sources"] = []
+    assert "sources" in _invalid(raw)
+
+
+def test_rule_at_level_proceed_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "worsening")["level"] = "proceed"
+    assert "level" in _invalid(raw)
+
+
+def test_covering_a_more_severe_rule_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "worsening")["covers"] = ["rapidly_worsening"]
+    assert "its level or lower" in _invalid(raw)
+
+
+def test_covering_an_unknown_rule_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "worsening")["covers"] = ["nope"]
+    assert "unknown rule" in _invalid(raw)
+
+
+def test_duplicate_rule_ids_are_refused() -> None:
+    raw = _raw()
+    raw["rules"].append(copy.deepcopy(_rule(raw, "worsening")))
+    assert "unique" in _invalid(raw)
+
+
+def test_levels_out_of_order_are_refused() -> None:
+    raw = _raw()
+    raw["levels"].reverse()
+    assert "levels must be exactly" in _invalid(raw)
+
+
+def test_choice_question_without_choices_is_refused() -> None:
+    raw = _raw()
+    raw["questions"][0]["choices"] = []
+    assert "at least two choices" in _invalid(raw)
+
+
+def test_unknown_key_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "worsening")["colour"] = "red"
+    assert "colour" in _invalid(raw)

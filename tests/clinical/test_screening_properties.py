@@ -1,0 +1,127 @@
+"""Invariants of triage, over generated answers (hypothesis).
+
+- Adding any red flag (any yes/no warning sign, required or optional), or worsening any ordered
+  answer (onset, trend, balance, falls, not yet evaluated), never lowers the level.
+- Answering an optional question "no" gives the same level and reasons as leaving it out.
+- The level is the highest level of the rules that hold; the program is paused unless proceed;
+  ``unanswered`` is exactly the optional questions left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dorsi.catalog.red_flags import LEVELS, load_red_flags, severity
+from dorsi.clinical.contract import parse
+from dorsi.clinical.screening import ScreenInput, matched_rules, triage
+
+CATALOG = load_red_flags()
+QUESTIONS = CATALOG.questions
+OPTIONAL = CATALOG.optional_ids
+
+
+def _answer(question_id: str) -> st.SearchStrategy[Any]:
+    question = CATALOG.question(question_id)
+    if question.kind == "choice":
+        return st.sampled_from(question.values)
+    if question.kind == "count":
+        assert question.maximum is not None
+        return st.integers(min_value=0, max_value=min(question.maximum, 120))
+    if question.required:
+        return st.booleans()
+    return st.sampled_from([True, False, None])
+
+
+@st.composite
+def answers(draw: st.DrawFn) -> dict[str, Any]:
+    # Bias towards few flags, so the interesting low levels are reached too.
+    quiet = draw(st.booleans())
+    out: dict[str, Any] = {}
+    for question in QUESTIONS:
+        if quiet and question.kind == "boolean":
+            value: Any = draw(st.sampled_from([not question.concerning_answer] * 6 + [None, True]))
+            if value is True:
+                value = question.concerning_answer
+            if value is None and question.required:
+                value = not question.concerning_answer
+        else:
+            value = draw(_answer(question.id))
+        if value is not None:
+            out[question.id] = value
+    return out
+
+
+def _worsenings(base: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every single change that adds a red flag or worsens an ordered answer."""
+    changes: list[tuple[str, Any]] = []
+    for question in QUESTIONS:
+        current = base.get(question.id)
+        if question.kind == "boolean":
+            if current != question.concerning_answer:
+                changes.append((question.id, question.concerning_answer))
+        elif question.kind == "choice" and question.ordinal:
+            assert isinstance(current, str)
+            index = question.values.index(current)
+            changes += [(question.id, value) for value in question.values[index + 1 :]]
+        elif question.kind == "count" and question.ordinal:
+            assert isinstance(current, int)
+            changes.append((question.id, current + 1))
+    return changes
+
+
+def _rank(answers_: dict[str, Any]) -> int:
+    return severity(triage(parse(ScreenInput, answers_)).level)
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers(), st.data())
+def test_adding_a_red_flag_or_worsening_an_answer_never_lowers_the_level(
+    base: dict[str, Any], data: st.DataObject
+) -> None:
+    before = _rank(base)
+    changes = _worsenings(base)
+    picked = data.draw(st.lists(st.sampled_from(changes), min_size=1, max_size=4))
+    after = dict(base)
+    for field, value in picked:
+        after[field] = value
+    assert _rank(after) >= before, picked
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers())
+def test_every_single_worsening_never_lowers_the_level(base: dict[str, Any]) -> None:
+    before = _rank(base)
+    for field, value in _worsenings(base):
+        assert _rank(base | {field: value}) >= before, (field, value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(answers(), st.sampled_from(OPTIONAL))
+def test_an_optional_no_equals_an_unanswered_question(base: dict[str, Any], field: str) -> None:
+    absent = {k: v for k, v in base.items() if k != field}
+    said_no = absent | {field: False}
+    left_out = triage(parse(ScreenInput, absent))
+    answered = triage(parse(ScreenInput, said_no))
+    assert answered.level == left_out.level
+    assert answered.reasons == left_out.reasons
+    assert field in left_out.unanswered
+    assert field not in answered.unanswered
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers())
+def test_level_paused_and_unanswered_are_consistent(base: dict[str, Any]) -> None:
+    contract = parse(ScreenInput, base)
+    result = triage(contract)
+    rules = matched_rules(contract)
+    expected = max((severity(rule.level) for rule in rules), default=0)
+    assert severity(result.level) == expected
+    assert result.level in LEVELS
+    assert result.program_paused == (result.level != "proceed")
+    assert result.unanswered == [qid for qid in OPTIONAL if qid not in base]
+    assert result.reasons, "every decision is explained"
+    assert len(result.reasons) <= max(1, len(rules))
+    assert CATALOG.level_info(result.level).advice in result.advice
