@@ -78,7 +78,7 @@ def test_single_value_is_insufficient_data() -> None:
     out = run([m("tug_s", 15, 3)])
     item = out.measures["tug_s"]
     assert item.status == "insufficient_data"
-    assert item.change is None
+    assert item.change == 0
     assert item.baseline == item.latest == 15
     assert item.mdc == pytest.approx(1.14)
 

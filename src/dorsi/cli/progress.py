@@ -44,7 +44,8 @@ def render(out: ProgressOutput) -> str:
         lines.append("Measures (a change counts only when it is at least the MDC):")
     for measure_id, item in out.measures.items():
         measure = catalog.get(measure_id)
-        change = "" if item.change is None else f", change {item.change:+g}"
+        one_value = item.status == "insufficient_data"
+        change = "" if one_value else f", change {item.change:+g}"
         lines.append(
             f"  - {measure.name}: {show(measure, item.baseline)} -> "
             f"{show(measure, item.latest)}{change} (MDC {fmt_number(item.mdc)}): "

@@ -115,7 +115,7 @@ def _review_series(measure: Measure, points: list[Measurement]) -> Series:
         review = MeasureReview(
             baseline=first.value,
             latest=last.value,
-            change=None,
+            change=0.0,
             mdc=mdc,
             status="insufficient_data",
         )

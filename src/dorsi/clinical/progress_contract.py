@@ -83,12 +83,13 @@ class MeasureReview(Output):
 
     ``baseline``/``latest`` are numbers, or grade strings for ``dorsiflexion_mmt``. ``change``
     is latest minus baseline (MMT: in grades via :func:`dorsi.clinical.mmt.numeric`); it is
-    ``null`` when there is only one value. ``mdc`` is the smallest real change used.
+    0 when there is only one value (status ``insufficient_data``). ``mdc`` is the smallest
+    real change used.
     """
 
     baseline: float | str
     latest: float | str
-    change: float | None
+    change: float
     mdc: float
     status: Status
 
