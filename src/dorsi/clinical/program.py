@@ -1,0 +1,314 @@
+"""Build a phase-by-phase home program for foot drop (``dorsi plan``).
+
+Public API: :class:`PlanInput`, :class:`PlanOutput` and :func:`build_program`.
+
+The rules, in the order they are applied (every one is explained in the output's
+``rationale``; thresholds and sources live in ``data/program_rules.yaml``):
+
+1. **Phase** follows the seed protocol's progression (seated and assisted -> standing ->
+   dynamic stepping). The dorsiflexion grade gives the highest phase whose minimum grade it
+   meets; too much pain (NRS >= 6) caps it at 1; two or more falls in a month and the first
+   two weeks after onset cap it at 2. Caps only lower the phase, so a higher grade never
+   gives a lower phase, all else equal.
+2. **Exercises** come from the phase's priority list, then from earlier phases to fill the
+   plan (3 to 5 items). An exercise is used only when the patient has its equipment, meets
+   its minimum grade and pain limit, and (for resisted work) is past the first two weeks.
+   Phase 1 always holds calf stretching and range-of-motion work; so does every phase when the
+   active ankle lift is under 10 degrees.
+3. **Support**: standing and stepping work is done holding a stable counter when fall risk
+   is shown (any fall in the past month, single-leg stance under 10 s, or gait speed under
+   0.76 m/s); heel walking below grade 3+ always with hand support; seated lifts are helped
+   (``assisted``) below the grades the catalog names.
+4. **Dose** is the catalog default; with too much pain at most two sets.
+5. **Bracing**: an AFO evaluation is suggested when trips or falls are reported and no brace is
+   used. Electrical stimulation is mentioned only for a neurological cause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from dorsi.catalog.exercises import (
+    EQUIPMENT,
+    Equipment,
+    Exercise,
+    ExerciseCatalog,
+    Support,
+    load_exercises,
+)
+from dorsi.clinical import program_advice as advice
+from dorsi.clinical.contract import Contract, Output
+from dorsi.clinical.mmt import MmtGrade, rank
+from dorsi.clinical.program_rules import Cause, ProgramRules, as_int, load_program_rules
+from dorsi.errors import InputError
+
+Phase = Literal[1, 2, 3]
+
+
+class PlanInput(Contract):
+    """An evaluation to build the program from (contract of issue 2)."""
+
+    side: Literal["left", "right"]
+    cause: Cause
+    weeks_since_onset: float = Field(ge=0, le=2600)
+    dorsiflexion_mmt: MmtGrade
+    single_leg_stance_s: float = Field(ge=0, le=600)
+    falls_past_month: int = Field(ge=0, le=100)
+    pain_nrs: int = Field(ge=0, le=10)
+    uses_afo: bool
+    trips_per_week: float | None = Field(default=None, ge=0, le=1000)
+    gait_speed_mps: float | None = Field(default=None, ge=0, le=4)
+    dorsiflexion_arom_deg: float | None = Field(default=None, ge=-60, le=60)
+    equipment: tuple[Equipment, ...] = EQUIPMENT
+
+
+class PlannedExercise(Output):
+    """One exercise in the program, with its dose (exactly one of reps / hold_s is set)."""
+
+    id: str
+    sets: int
+    reps: int | None
+    hold_s: int | None
+    rest_s: int
+    days_per_week: int
+    support: Support
+    cues: list[str]
+
+
+class Bracing(Output):
+    recommend_afo_evaluation: bool
+    reason: str
+
+
+class PlanOutput(Output):
+    """The home program (contract of issue 2)."""
+
+    phase: Phase
+    phase_name: str
+    exercises: list[PlannedExercise]
+    gait_training: list[str]
+    bracing: Bracing
+    precautions: list[str]
+    rationale: list[str]
+    review_in_days: int
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the rules derive from the input before choosing anything."""
+
+    grade: MmtGrade
+    fall_risk_signs: tuple[str, ...]
+    recurrent_falls: bool
+    pain_too_much: bool
+    pain_acceptable: bool
+    early: bool
+    stiff_ankle: bool
+
+    @property
+    def fall_risk(self) -> bool:
+        return bool(self.fall_risk_signs)
+
+
+def assess(data: PlanInput, rules: ProgramRules) -> Situation:
+    """Apply the thresholds of ``program_rules.yaml`` to the input."""
+    fall = rules.fall_risk
+    signs: list[str] = []
+    if data.falls_past_month >= fall.falls_past_month_at_least.value:
+        signs.append(advice.count(data.falls_past_month, "fall") + " in the past month")
+    if data.single_leg_stance_s < fall.single_leg_stance_below_s.value:
+        signs.append(
+            f"standing on the weak leg for {advice.num(data.single_leg_stance_s)} s "
+            f"(under {advice.num(fall.single_leg_stance_below_s.value)} s)"
+        )
+    if data.gait_speed_mps is not None and data.gait_speed_mps < fall.gait_speed_below_mps.value:
+        signs.append(
+            f"walking speed {advice.num(data.gait_speed_mps)} m/s "
+            f"(under {advice.num(fall.gait_speed_below_mps.value)} m/s)"
+        )
+    stiff = (
+        data.dorsiflexion_arom_deg is not None
+        and data.dorsiflexion_arom_deg < rules.stiff_ankle.arom_below_deg.value
+    )
+    return Situation(
+        grade=data.dorsiflexion_mmt,
+        fall_risk_signs=tuple(signs),
+        recurrent_falls=data.falls_past_month
+        >= rules.recurrent_falls.falls_past_month_at_least.value,
+        pain_too_much=data.pain_nrs >= rules.pain.too_much_nrs.value,
+        pain_acceptable=rules.pain.acceptable_nrs.value
+        <= data.pain_nrs
+        < rules.pain.too_much_nrs.value,
+        early=data.weeks_since_onset < rules.early_after_onset.weeks_since_onset_below.value,
+        stiff_ankle=stiff,
+    )
+
+
+def grade_phase(grade: MmtGrade, rules: ProgramRules) -> Phase:
+    """The highest phase whose minimum grade ``grade`` meets."""
+    allowed: Phase = 1
+    for rule in rules.phases:
+        if rank(grade) >= rank(rule.min_dorsiflexion_mmt.grade):
+            allowed = rule.phase
+    return allowed
+
+
+def decide_phase(data: PlanInput, sit: Situation, rules: ProgramRules) -> tuple[Phase, list[str]]:
+    """The phase and the sentences explaining it."""
+    by_grade = grade_phase(sit.grade, rules)
+    phase: Phase = by_grade
+    why = [advice.grade_sentence(sit.grade, rules.phase(by_grade), rules)]
+    caps: list[tuple[bool, Phase, str]] = [
+        (sit.pain_too_much, 1, advice.pain_cap_sentence(data.pain_nrs, rules)),
+        (
+            sit.recurrent_falls,
+            rules.recurrent_falls.max_phase,
+            advice.falls_cap_sentence(data.falls_past_month, rules),
+        ),
+        (sit.early, rules.early_after_onset.max_phase, advice.early_cap_sentence(rules)),
+    ]
+    for applies, limit, sentence in caps:
+        if applies:
+            phase = min(phase, limit)
+            why.append(sentence)
+    if phase != by_grade:
+        why.append(f"So the plan is phase {phase}: {rules.phase(phase).name.lower()}.")
+    return phase, why
+
+
+def why_unusable(
+    exercise: Exercise, data: PlanInput, sit: Situation, catalog: ExerciseCatalog
+) -> str | None:
+    """Why ``exercise`` cannot be in this program, or None when it can."""
+    missing = [item for item in exercise.equipment if item not in data.equipment]
+    if missing:
+        return "needs " + advice.equipment_words(missing) + ", which is not available"
+    if rank(sit.grade) < rank(exercise.min_grade):
+        return f"needs a muscle grade of at least {exercise.min_grade}"
+    limit = exercise.prerequisites.max_pain_nrs
+    if limit is not None and data.pain_nrs > limit.value:
+        return f"resisted work waits until pain is {advice.num(limit.value)} out of 10 or less"
+    if exercise.kind.resisted and sit.early:
+        return "resisted work waits until two weeks after onset"
+    return None
+
+
+@dataclass(frozen=True)
+class Choice:
+    exercise: Exercise
+    note: str  # why it is in the plan (beyond its purpose)
+
+
+def choose_exercises(
+    phase: Phase,
+    data: PlanInput,
+    sit: Situation,
+    rules: ProgramRules,
+    catalog: ExerciseCatalog,
+) -> tuple[list[Choice], list[str]]:
+    """The exercises (3 to the rules' maximum) and sentences about those left out."""
+    pool = [catalog.get(i) for p in range(phase, 0, -1) for i in rules.phase(p).priority]
+    ordered: list[Exercise] = []
+    for exercise in pool:
+        if exercise not in ordered:
+            ordered.append(exercise)
+    usable = [e for e in ordered if why_unusable(e, data, sit, catalog) is None]
+    required: list[tuple[str, str]] = []
+    if phase == 1 or sit.stiff_ankle:
+        required.append(("calf_stretch", advice.REQUIRED_NOTE["calf_stretch"]))
+    if phase == 1:
+        required.append(("range_of_motion", advice.REQUIRED_NOTE["range_of_motion"]))
+    chosen: list[Choice] = []
+    for focus, note in required:
+        match = next((e for e in usable if e.kind.focus == focus), None)
+        if match is not None and all(c.exercise != match for c in chosen):
+            chosen.append(Choice(match, note))
+    limit = as_int(rules.program_size.max_exercises)
+    for exercise in usable:
+        if len(chosen) >= limit:
+            break
+        if all(c.exercise != exercise for c in chosen):
+            from_phase = phase not in exercise.phases
+            chosen.append(Choice(exercise, advice.FILL_NOTE if from_phase else ""))
+    if len(chosen) < rules.program_size.min_exercises:
+        raise InputError(
+            advice.too_few_message(chosen_count=len(chosen), phase=phase), field="equipment"
+        )
+    left_out = [
+        advice.left_out_sentence(e, why_unusable(e, data, sit, catalog))
+        for e in ordered
+        if phase in e.phases and all(c.exercise != e for c in chosen)
+    ]
+    return chosen, left_out
+
+
+def dose(choice: Choice, data: PlanInput, sit: Situation, rules: ProgramRules) -> PlannedExercise:
+    """The planned item: catalog dose, support and cues for this patient."""
+    exercise = choice.exercise
+    d = exercise.dosage
+    sets = as_int(d.sets)
+    if sit.pain_too_much:
+        sets = min(sets, as_int(rules.pain.gentle_max_sets))
+    support = exercise.prerequisites.support_for(sit.grade, fall_risk=sit.fall_risk)
+    return PlannedExercise(
+        id=exercise.id,
+        sets=sets,
+        reps=None if d.reps is None else as_int(d.reps),
+        hold_s=None if d.hold_s is None else as_int(d.hold_s),
+        rest_s=as_int(d.rest_s),
+        days_per_week=as_int(d.days_per_week),
+        support=support,
+        cues=advice.cues(exercise, support, data.side, pain_too_much=sit.pain_too_much),
+    )
+
+
+def build_with(data: PlanInput, catalog: ExerciseCatalog, rules: ProgramRules) -> PlanOutput:
+    """:func:`build_program` with an explicit catalog and rules (used by tests)."""
+    sit = assess(data, rules)
+    phase, rationale = decide_phase(data, sit, rules)
+    chosen, left_out = choose_exercises(phase, data, sit, rules, catalog)
+    items = [dose(c, data, sit, rules) for c in chosen]
+    rationale += [
+        advice.choice_sentence(c.exercise, c.note, item, sit)
+        for c, item in zip(chosen, items, strict=True)
+    ]
+    rationale += left_out
+    rationale += advice.situation_sentences(
+        data, sit, rules, phase, chosen_ids=[i.id for i in items]
+    )
+    soon = sit.pain_too_much or sit.fall_risk or sit.early
+    review = as_int(rules.review_in_days.soon if soon else rules.review_in_days.usual)
+    rationale.append(advice.review_sentence(review, soon=soon))
+    afo, afo_reason = advice.bracing(data, rules)
+    return PlanOutput(
+        phase=phase,
+        phase_name=rules.phase(phase).name,
+        exercises=items,
+        gait_training=advice.gait_training(data, sit, rules),
+        bracing=Bracing(recommend_afo_evaluation=afo, reason=afo_reason),
+        precautions=advice.precautions(data, sit, rules, catalog, phase, [i.id for i in items]),
+        rationale=rationale,
+        review_in_days=review,
+    )
+
+
+def build_program(data: PlanInput) -> PlanOutput:
+    """Build the home program for ``data`` from the shipped catalog and rules."""
+    return build_with(data, load_exercises(), load_program_rules())
+
+
+__all__ = [
+    "Bracing",
+    "PlanInput",
+    "PlanOutput",
+    "PlannedExercise",
+    "Situation",
+    "assess",
+    "build_program",
+    "build_with",
+    "decide_phase",
+    "grade_phase",
+]

@@ -1,0 +1,321 @@
+"""The plain-words side of the program builder: cues, precautions, gait advice, bracing and
+the sentences of the rationale. Pure text assembly; the decisions live in
+:mod:`dorsi.clinical.program`, the thresholds in ``data/program_rules.yaml``.
+
+Electrical stimulation is named only for a neurological cause (REFERENCE 3.6); the only
+sentence that names it comes from the neurological advice in the rules file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from dorsi.catalog.exercises import Exercise, ExerciseCatalog, Support
+from dorsi.clinical.mmt import MmtGrade, rank
+from dorsi.clinical.program_rules import PhaseRule, ProgramRules, as_int
+
+if TYPE_CHECKING:
+    from dorsi.clinical.program import PlanInput, PlannedExercise, Situation
+
+REQUIRED_NOTE = {
+    "calf_stretch": "calf stretching, so the ankle does not stiffen in a pointed-down position",
+    "range_of_motion": "range-of-motion work, so the ankle keeps moving in every direction",
+}
+FILL_NOTE = "from an earlier phase, to round out the plan"
+
+_EQUIPMENT_WORDS = {
+    "resistance_band": "a resistance band",
+    "step": "a step",
+    "strap": "a strap",
+    "towel": "a towel",
+    "wall": "a clear wall",
+}
+
+_SUPPORT_CUES: dict[tuple[bool, Support], str] = {
+    (True, "hand_support"): (
+        "Hold a stable kitchen counter the whole time. Do not use a chair for support: "
+        "a chair can tip or slide."
+    ),
+    (True, "assisted"): (
+        "Have a helper stand right next to you, and hold a stable kitchen counter (not a chair)."
+    ),
+    (False, "assisted"): (
+        "Help the movement with your hand, a strap or a helper where the muscle cannot do it "
+        "yet. Then let the foot down slowly yourself."
+    ),
+}
+
+
+def num(value: float) -> str:
+    """A number without a useless '.0'."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def equipment_words(items: Sequence[str]) -> str:
+    return " and ".join(_EQUIPMENT_WORDS.get(i, i) for i in items)
+
+
+# ---- phase -------------------------------------------------------------------------------
+
+
+def grade_sentence(grade: MmtGrade, rule: PhaseRule, rules: ProgramRules) -> str:
+    nxt = rule.phase + 1
+    tail = ""
+    if nxt <= 3:
+        need = rules.phase(nxt).min_dorsiflexion_mmt.grade
+        tail = f" Phase {nxt} ({rules.phase(nxt).name.lower()}) starts at grade {need}."
+    return (
+        f"The foot-lifting muscles test at grade {grade}, which allows phase {rule.phase} "
+        f"({rule.name.lower()}): {rule.goal[0].lower()}{rule.goal[1:]}{tail}"
+    )
+
+
+def pain_cap_sentence(pain_nrs: int, rules: ProgramRules) -> str:
+    too_much = num(rules.pain.too_much_nrs.value)
+    sets = as_int(rules.pain.gentle_max_sets)
+    return (
+        f"Pain is {pain_nrs} out of 10; {too_much} or more is too much to push through. So the "
+        f"plan stays gentle: phase 1 (seated and assisted) with at most {sets} sets."
+    )
+
+
+def falls_cap_sentence(falls: int, rules: ProgramRules) -> str:
+    cap = rules.recurrent_falls.max_phase
+    return (
+        f"{count(falls, 'fall')} in the past month show a high risk of falling, so there is no "
+        f"dynamic stepping at home yet (phase {cap} at most)."
+    )
+
+
+def early_cap_sentence(rules: ProgramRules) -> str:
+    weeks = num(rules.early_after_onset.weeks_since_onset_below.value)
+    cap = rules.early_after_onset.max_phase
+    return (
+        f"The foot drop began less than {weeks} weeks ago. The nerve may still be settling, so "
+        f"there is no dynamic stepping and no resisted work yet (phase {cap} at most)."
+    )
+
+
+# ---- exercises ---------------------------------------------------------------------------
+
+
+def too_few_message(*, chosen_count: int, phase: int) -> str:
+    return (
+        f"only {chosen_count} exercise(s) of phase {phase} or earlier are possible with this "
+        "equipment and these answers; a program needs at least 3. Add a towel or a strap to "
+        "the list if you have one (a belt can serve as a strap)"
+    )
+
+
+def left_out_sentence(exercise: Exercise, reason: str | None) -> str:
+    why = reason or "the plan is already full; a few exercises done well beat many"
+    return f"Left out: {exercise.name.lower()} ({why})."
+
+
+def _support_note(exercise: Exercise, item: PlannedExercise, sit: Situation) -> str:
+    pre = exercise.prerequisites
+    if item.support == "assisted" and not exercise.kind.upright:
+        return (
+            f" It is helped (assisted): at grade {sit.grade} the muscle cannot yet do the full "
+            "lift on its own."
+        )
+    if (
+        item.support != "none"
+        and pre.hand_support_below_mmt is not None
+        and rank(sit.grade) < rank(pre.hand_support_below_mmt)
+    ):
+        return f" Done holding a counter: below grade {pre.hand_support_below_mmt} always."
+    if item.support != "none":
+        return " Done holding a stable counter because fall risk is shown."
+    return ""
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if text else text
+
+
+def choice_sentence(exercise: Exercise, note: str, item: PlannedExercise, sit: Situation) -> str:
+    extra = f" Included as {note}." if note and note != FILL_NOTE else ""
+    if note == FILL_NOTE:
+        extra = f" Taken {FILL_NOTE}."
+    return f"{exercise.name}: {_lower_first(exercise.summary())}{extra}" + _support_note(
+        exercise, item, sit
+    )
+
+
+def cues(exercise: Exercise, support: Support, side: str, *, pain_too_much: bool) -> list[str]:
+    out = [f"Work your {side} (weak) foot and leg."]
+    support_cue = _SUPPORT_CUES.get((exercise.kind.upright, support))
+    # Seated exercises whose own cues already say how to help the movement need no repeat.
+    already_said = "strap" in exercise.equipment or any("help" in c for c in exercise.form_cues)
+    if exercise.kind.upright and support == "none":
+        out.append("Stand next to a stable kitchen counter (not a chair) in case you need it.")
+    elif support_cue and (exercise.kind.upright or not already_said):
+        out.append(support_cue)
+    out.extend(exercise.form_cues)
+    if pain_too_much:
+        out.append("Keep it gentle. Stop before your pain goes up.")
+    return out
+
+
+# ---- the rest of the rationale -----------------------------------------------------------
+
+
+def situation_sentences(
+    data: PlanInput, sit: Situation, rules: ProgramRules, phase: int, chosen_ids: list[str]
+) -> list[str]:
+    out: list[str] = []
+    if sit.fall_risk:
+        out.append(
+            "Fall risk is shown by "
+            + "; ".join(sit.fall_risk_signs)
+            + ". So every standing or stepping exercise is done holding a stable counter."
+        )
+    if sit.pain_acceptable:
+        out.append(
+            f"Pain is {data.pain_nrs} out of 10: acceptable while exercising, but no higher; "
+            "resisted band work waits until pain is 3 or less."
+        )
+    if sit.stiff_ankle and data.dorsiflexion_arom_deg is not None:
+        out.append(
+            f"The ankle lifts only {num(data.dorsiflexion_arom_deg)} degrees (under "
+            f"{num(rules.stiff_ankle.arom_below_deg.value)}), so calf stretching stays in the plan."
+        )
+    needs_stretch = phase == 1 or sit.stiff_ankle
+    if needs_stretch and "strap_assisted_toe_raises" not in chosen_ids:
+        out.append("There is no strap, so calf-stretch guidance is in the precautions instead.")
+    cause = rules.causes[data.cause]
+    out.append(cause.rationale)
+    return out
+
+
+def review_sentence(days: int, *, soon: bool) -> str:
+    why = (
+        "sooner than usual because of pain, fall risk or a recent onset"
+        if soon
+        else "to check for real change and adjust the plan"
+    )
+    return f"Review in {days} days, {why}."
+
+
+# ---- gait training, bracing, precautions -------------------------------------------------
+
+
+def gait_training(data: PlanInput, sit: Situation, rules: ProgramRules) -> list[str]:
+    out: list[str] = []
+    if data.uses_afo:
+        out.append("Wear your brace (AFO) for walking practice.")
+    if rank(sit.grade) <= rank(rules.bracing.weak_grade_at_most.grade):
+        out.append("Lift your knee a little higher than usual, so your toes clear the floor.")
+    if rank(sit.grade) >= rank("3-") or data.uses_afo:
+        out.append("Aim to land heel first, then roll onto the whole foot.")
+    out.append("Take shorter steps, and slow down before turns.")
+    if sit.fall_risk:
+        out.append("Practise walking near support: along a kitchen counter or a hallway rail.")
+    out.append("Walk in short bouts. Stop when the foot starts to drag more as you tire.")
+    out.append("Wear firm, closed shoes with a good grip. No loose slippers.")
+    if sit.pain_too_much:
+        out.append("Keep walking practice short and easy until the pain settles.")
+    out.extend(rules.causes[data.cause].gait_training)
+    return out
+
+
+def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
+    """Whether to suggest an AFO evaluation, and why in plain words."""
+    weak = rank(data.dorsiflexion_mmt) <= rank(rules.bracing.weak_grade_at_most.grade)
+    trips = data.trips_per_week or 0
+    fes = rules.causes[data.cause].fes_note
+    tail = f" {fes}" if fes else ""
+    if data.uses_afo:
+        return False, (
+            "You already use a brace (AFO). Keep wearing it for walking, check your skin for "
+            "red marks each day, and have it checked if it rubs, hurts or no longer fits." + tail
+        )
+    if trips > 0 or data.falls_past_month > 0:
+        events = []
+        if trips > 0:
+            times = "time" if trips == 1 else "times"
+            events.append(f"you trip about {num(trips)} {times} a week")
+        if data.falls_past_month > 0:
+            events.append(f"you fell {count(data.falls_past_month, 'time')} in the past month")
+        strength = (
+            f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}, weak enough to "
+            "let the toes catch."
+            if weak
+            else f"Your foot-lifting muscles test fairly strong (grade {data.dorsiflexion_mmt}), "
+            "so tiredness or balance may play a part too; the check will tell."
+        )
+        return True, (
+            f"Ask for an AFO check: {' and '.join(events)}, and you do not use a brace. {strength} "
+            "An ankle-foot orthosis (AFO) is a light brace that holds the foot up while you "
+            "walk, so the toes clear the floor." + tail
+        )
+    if data.trips_per_week is None and weak:
+        return False, (
+            "No falls are reported and trips were not recorded. If your toes catch or you trip, "
+            "ask your clinician about an ankle-foot orthosis (AFO), a light brace that holds "
+            "the foot up." + tail
+        )
+    return False, (
+        "No trips or falls are reported, so a brace check is not needed now. If you start to "
+        "trip, ask your clinician about an ankle-foot orthosis (AFO)." + tail
+    )
+
+
+def _calf_stretch_guidance(data: PlanInput) -> str:
+    if "towel" in data.equipment:
+        return (
+            "Calf stretch without a strap: sit with your weak leg straight, loop a long towel "
+            "around the ball of the foot and pull gently until you feel a stretch in the calf. "
+            "Hold it and breathe; do not bounce. Do this every day."
+        )
+    return (
+        "Calf stretch without a strap: stand facing a kitchen counter and hold it with both "
+        "hands. Step your weak leg back, keep that heel down and the knee straight, and bend "
+        "the front knee until you feel a gentle stretch in the calf. Hold it and breathe; do "
+        "not bounce. Do this every day."
+    )
+
+
+def precautions(
+    data: PlanInput,
+    sit: Situation,
+    rules: ProgramRules,
+    catalog: ExerciseCatalog,
+    phase: int,
+    chosen_ids: list[str],
+) -> list[str]:
+    out = list(catalog.common_stop_rules)
+    out.append(
+        "Seek immediate care if the weakness comes on suddenly or gets worse quickly, if you "
+        "get severe numbness, or if your speech or the way your face moves changes."
+    )
+    out.extend(rules.causes[data.cause].precautions)
+    if sit.fall_risk:
+        out.append(
+            "You are at risk of falling. Do every standing exercise next to a stable kitchen "
+            "counter and hold it; a chair can tip or slide. Clear loose rugs and clutter, and "
+            "use a night light."
+        )
+    if sit.pain_too_much:
+        out.append(
+            f"Your pain is {data.pain_nrs} out of 10. That is too much to push through, so this "
+            "plan is gentle. If the pain stays this high, see your clinician."
+        )
+    elif sit.pain_acceptable:
+        out.append(
+            f"Your pain is {data.pain_nrs} out of 10. Do not let exercise push it higher, and "
+            "check how you feel the next morning."
+        )
+    if sit.early:
+        out.append(
+            "Your foot drop is new. If a doctor has not checked it yet, get it checked first."
+        )
+    if (phase == 1 or sit.stiff_ankle) and "strap_assisted_toe_raises" not in chosen_ids:
+        out.append(_calf_stretch_guidance(data))
+    return out

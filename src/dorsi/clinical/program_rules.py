@@ -1,0 +1,175 @@
+"""The program builder's thresholds and cause-specific advice, from ``data/program_rules.yaml``.
+
+Loaded through the catalog loader (no file I/O here) and cross-checked against the exercise
+catalog: each phase's priority list names exactly the exercises whose catalog ``phases``
+include that phase, and electrical stimulation is named only in the neurological advice
+(it needs an intact lower motor neuron, REFERENCE 3.6).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from dorsi.catalog.exercises import ExerciseCatalog, ExerciseId, MinGrade, load_exercises
+from dorsi.catalog.load import read_yaml, validate_data
+from dorsi.catalog.sourced import CatalogModel, Sourced
+from dorsi.clinical.mmt import rank
+from dorsi.errors import CatalogError
+
+FILENAME = "program_rules.yaml"
+
+Cause = Literal["peroneal", "lumbar", "neurological", "unknown"]
+CAUSES: tuple[Cause, ...] = ("peroneal", "lumbar", "neurological", "unknown")
+
+# Words that would suggest electrical stimulation; refused outside the neurological advice.
+_STIMULATION = re.compile(r"\b(fes|stimulat\w*|electric\w*|nmes|tens)\b", re.IGNORECASE)
+
+
+class PhaseRule(CatalogModel):
+    phase: Literal[1, 2, 3]
+    name: str = Field(min_length=3)
+    goal: str = Field(min_length=10)
+    min_dorsiflexion_mmt: MinGrade
+    priority: tuple[ExerciseId, ...] = Field(min_length=3)
+
+
+class PainRules(CatalogModel):
+    too_much_nrs: Sourced
+    acceptable_nrs: Sourced
+    gentle_max_sets: Sourced
+
+
+class FallRiskRules(CatalogModel):
+    falls_past_month_at_least: Sourced
+    single_leg_stance_below_s: Sourced
+    gait_speed_below_mps: Sourced
+
+
+class RecurrentFallsRule(CatalogModel):
+    falls_past_month_at_least: Sourced
+    max_phase: Literal[1, 2, 3]
+
+
+class EarlyRule(CatalogModel):
+    weeks_since_onset_below: Sourced
+    max_phase: Literal[1, 2, 3]
+
+
+class StiffAnkleRule(CatalogModel):
+    arom_below_deg: Sourced
+
+
+class ProgramSize(CatalogModel):
+    min_exercises: Literal[3]
+    max_exercises: Sourced
+
+    @field_validator("max_exercises")
+    @classmethod
+    def _range(cls, value: Sourced) -> Sourced:
+        if value.value not in (3, 4, 5, 6):
+            raise ValueError("max_exercises must be a whole number from 3 to 6")
+        return value
+
+
+class ReviewRules(CatalogModel):
+    usual: Sourced
+    soon: Sourced
+
+
+class BracingRules(CatalogModel):
+    weak_grade_at_most: MinGrade
+
+
+class CauseAdvice(CatalogModel):
+    label: str
+    rationale: str = Field(min_length=10)
+    precautions: tuple[str, ...]
+    gait_training: tuple[str, ...]
+    fes_note: str | None = None
+    source: str = Field(min_length=3)
+
+
+class ProgramRules(CatalogModel):
+    """Everything in ``program_rules.yaml``."""
+
+    phases: tuple[PhaseRule, PhaseRule, PhaseRule]
+    pain: PainRules
+    fall_risk: FallRiskRules
+    recurrent_falls: RecurrentFallsRule
+    early_after_onset: EarlyRule
+    stiff_ankle: StiffAnkleRule
+    program_size: ProgramSize
+    review_in_days: ReviewRules
+    bracing: BracingRules
+    causes: dict[Cause, CauseAdvice]
+
+    @model_validator(mode="after")
+    def _check(self) -> ProgramRules:
+        if [p.phase for p in self.phases] != [1, 2, 3]:
+            raise ValueError("phases must be listed as 1, 2, 3 in order")
+        grades = [rank(p.min_dorsiflexion_mmt.grade) for p in self.phases]
+        if grades != sorted(grades) or len(set(grades)) != 3 or grades[0] != 0:
+            raise ValueError("phase minimum grades must start at '0' and strictly increase")
+        missing = [c for c in CAUSES if c not in self.causes]
+        if missing:
+            raise ValueError(f"causes: advice missing for {', '.join(missing)}")
+        for cause, advice in self.causes.items():
+            if cause == "neurological":
+                continue
+            texts = [advice.rationale, *advice.precautions, *advice.gait_training]
+            if advice.fes_note or any(_STIMULATION.search(t) for t in texts):
+                raise ValueError(
+                    f"causes.{cause}: electrical stimulation must not be suggested for this "
+                    "cause (it needs an intact lower motor neuron)"
+                )
+        return self
+
+    def phase(self, number: int) -> PhaseRule:
+        return self.phases[number - 1]
+
+
+def check_against_catalog(rules: ProgramRules, catalog: ExerciseCatalog) -> None:
+    """Each phase's priority list holds exactly the exercises of that phase in the catalog."""
+    for index, rule in enumerate(rules.phases):
+        listed = list(rule.priority)
+        expected = [e.id for e in catalog.exercises if rule.phase in e.phases]
+        if len(set(listed)) != len(listed) or sorted(listed) != sorted(expected):
+            raise CatalogError(
+                f"catalog file data/{FILENAME}: field 'phases.{index}.priority': must list "
+                f"each exercise of phase {rule.phase} once ({', '.join(sorted(expected))})"
+            )
+
+
+def build_rules(data: Any, catalog: ExerciseCatalog) -> ProgramRules:
+    """Validate parsed YAML ``data`` and cross-check it with the exercise catalog."""
+    rules = validate_data(FILENAME, data, ProgramRules)
+    check_against_catalog(rules, catalog)
+    return rules
+
+
+@cache
+def load_program_rules() -> ProgramRules:
+    """The shipped program rules (read and validated once)."""
+    return build_rules(read_yaml(FILENAME), load_exercises())
+
+
+def as_int(value: Sourced) -> int:
+    """A sourced count as an int (the file validates whole numbers where it matters)."""
+    return int(value.value)
+
+
+__all__ = [
+    "CAUSES",
+    "Cause",
+    "CauseAdvice",
+    "PhaseRule",
+    "ProgramRules",
+    "as_int",
+    "build_rules",
+    "check_against_catalog",
+    "load_program_rules",
+]
