@@ -255,3 +255,22 @@ def test_unknown_key_is_refused() -> None:
     raw = _raw()
     _rule(raw, "worsening")["colour"] = "red"
     assert "colour" in _invalid(raw)
+
+
+def test_patient_words_read_at_grade_8_or_lower() -> None:
+    """Questions, help, reasons and advice are for patients, often older or after a stroke."""
+    from dorsi.education.readability import MAX_GRADE, score_texts, too_hard
+
+    catalog = load_red_flags()
+    texts: list[tuple[str, str]] = []
+    for question in catalog.questions:
+        texts += [(f"{question.id}.question", question.question)]
+        texts += [(f"{question.id}.help", question.help)]
+        texts += [(f"{question.id}.{c.value}", c.label) for c in question.choices]
+    for rule in catalog.rules:
+        texts += [(f"{rule.id}.reason", rule.reason), (f"{rule.id}.advice", rule.advice)]
+    for info in catalog.levels:
+        texts += [(f"{info.level}.advice", info.advice), (f"{info.level}.title", info.title)]
+    texts += [("proceed_reason", catalog.proceed_reason), ("unanswered", catalog.unanswered_note)]
+    hard = too_hard(score_texts(texts))
+    assert hard == [], [f"{s.label}: grade {s.grade:.1f} > {MAX_GRADE}" for s in hard]

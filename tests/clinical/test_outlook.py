@@ -318,3 +318,24 @@ def test_not_a_number_is_refused() -> None:
             OutlookInput, '{"cause": "peroneal", "severity": "unknown", "weeks_since_onset": NaN}'
         )
     assert info.value.field == "weeks_since_onset"
+
+
+@pytest.mark.parametrize("cause", ["peroneal", "lumbar", "neurological", "unknown"])
+def test_outlook_words_read_at_grade_8_or_lower(cause: str) -> None:
+    from dorsi.education.readability import MAX_GRADE, score_texts, too_hard
+
+    texts: list[tuple[str, str]] = []
+    for severity in ("neurapraxia", "axonotmesis", "neurotmesis", "unknown"):
+        for distance in (None, 8, 30, 50):
+            fields: dict[str, Any] = {"cause": cause, "severity": severity}
+            fields |= {"weeks_since_onset": 20, "factors": {"sleep": "helps", "rest": "hinders"}}
+            if distance is not None:
+                fields["lesion_to_muscle_cm"] = distance
+            result = outlook(**fields)
+            label = f"{severity}/{distance}"
+            texts += [(f"{label}.basis", result.basis)]
+            texts += [(f"{label}.surgery", result.when_to_discuss_surgery)]
+    texts += [(f"factor.{f.id}", f"{f.helps} {f.hinders}") for f in REC.factors]
+    texts += [(f"sign.{i}", sign.text) for i, sign in enumerate(REC.signs_of_healing)]
+    hard = too_hard(score_texts(texts))
+    assert hard == [], [f"{s.label}: grade {s.grade:.1f} > {MAX_GRADE}" for s in hard]

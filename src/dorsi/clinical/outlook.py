@@ -127,13 +127,13 @@ def _regrowth_weeks(d_low: float, d_high: float, rec: RecoveryCatalog) -> tuple[
 def _regrowth_text(rec: RecoveryCatalog, where: str) -> str:
     nerve = rec.nerve
     return (
-        f"Nerve fibres regrow about {_n(nerve.regrowth_mm_per_day.value)} mm a day (Medscape, "
-        "Pritchett 2020; Ehni 1991: about 1 inch a month), at best about "
-        f"{_n(nerve.regrowth_fast_mm_per_day.value)} mm a day (J Neurol Neurosurg Psychiatry "
-        f"1979), over {where}. Regrowth starts after about "
-        f"{_n(nerve.regrowth_start_delay_weeks.value)} weeks, while the damaged nerve end "
-        f"clears. About {_n(nerve.muscle_recovery_weeks.value)} more weeks are allowed for the "
-        "muscle to get useful strength back (a Dorsi clinician default; no published figure)."
+        f"Nerve fibres regrow about {_n(nerve.regrowth_mm_per_day.value)} mm a day (Medscape "
+        "2020; Ehni 1991: about 1 inch a month). At best they regrow about "
+        f"{_n(nerve.regrowth_fast_mm_per_day.value)} mm a day (JNNP 1979). Here they must "
+        f"regrow over {where}. Regrowth starts after about "
+        f"{_n(nerve.regrowth_start_delay_weeks.value)} weeks. Then the muscle needs about "
+        f"{_n(nerve.muscle_recovery_weeks.value)} more weeks to get strong enough to use "
+        "(a Dorsi default; no study gives this figure)."
     )
 
 
@@ -141,17 +141,17 @@ def _distance_prognosis(d: float, rec: RecoveryCatalog) -> tuple[Prognosis, str]
     nerve = rec.nerve
     if d >= nerve.poor_distance_cm.value:
         return "poor", (
-            f"The injury is {_n(d)} cm from the muscle, more than about 18 inches "
+            f"The injury is {_n(d)} cm from the muscle. That is more than about 18 inches "
             f"({_n(nerve.poor_distance_cm.value)} cm, Ehni 1991). The nerve may not reach the "
-            f"muscle within about {_n(nerve.regeneration_window_weeks.value)} weeks (18 months), "
-            "after which the muscle can no longer take it up, so the outlook is poor. "
-            "Early referral to a nerve specialist is advised now."
+            f"muscle within about {_n(nerve.regeneration_window_weeks.value)} weeks (18 months). "
+            "After that, the muscle can no longer take it up. So the outlook is poor. "
+            "See a nerve specialist early: ask for a referral now."
         )
     if d >= nerve.guarded_distance_cm.value:
         return "guarded", (
-            f"The injury is {_n(d)} cm from the muscle, a long way for the nerve to regrow, "
-            "and the muscle weakens while it waits, so the outlook is guarded. "
-            "Early referral to a nerve specialist is advised now."
+            f"The injury is {_n(d)} cm from the muscle. That is a long way for the nerve to "
+            "regrow, and the muscle gets weaker while it waits. So the outlook is guarded. "
+            "See a nerve specialist early: ask for a referral now."
         )
     return None
 
@@ -159,10 +159,10 @@ def _distance_prognosis(d: float, rec: RecoveryCatalog) -> tuple[Prognosis, str]
 def _neurapraxia(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     nerve = rec.nerve
     basis = [
-        "A neurapraxia is a nerve that is bruised or squeezed but not torn: the signal is "
-        "blocked, but the fibres are whole. It usually gets better within weeks, nearly always "
-        f"within about {_n(nerve.neurapraxia_high_weeks.value)} weeks (3 months) "
-        "(Sunderland and Seddon grades; Medscape, Pritchett 2020), once the pressure is gone."
+        "A neurapraxia is a nerve that is bruised or squeezed but not torn. The signal is "
+        "blocked, but the fibres are whole. It usually gets better within weeks. It nearly "
+        f"always gets better within about {_n(nerve.neurapraxia_high_weeks.value)} weeks "
+        "(3 months) once the pressure is gone (Sunderland and Seddon grades; Medscape 2020)."
     ]
     if data.lesion_to_muscle_cm is not None:
         basis.append("No regrowth is needed, so the distance to the muscle does not change this.")
@@ -176,20 +176,20 @@ def _axonotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
         lum = rec.lumbar
         basis = [
             "For a pinched nerve root in the lower back, strength often starts to come back "
-            f"within about {_n(lum.low_weeks.value)} weeks (Macki 2016); gains level off by "
-            f"about {_n(lum.plateau_weeks.value)} weeks (135-patient series); at 1 year about "
-            "4 in 5 people with milder weakness had full strength back, with or without surgery "
-            f"(Overdevest 2014). Full recovery can take up to {_n(lum.full_recovery_weeks.value)} "
-            "weeks (2 years; eorthopod, weak evidence)."
+            f"within about {_n(lum.low_weeks.value)} weeks (Macki 2016). Gains level off by "
+            f"about {_n(lum.plateau_weeks.value)} weeks (a study of 135 people). At 1 year, "
+            "about 4 in 5 people with milder weakness had full strength back, with or without "
+            f"surgery (Overdevest 2014). Full recovery can take up to "
+            f"{_n(lum.full_recovery_weeks.value)} weeks (2 years; weak evidence)."
         ]
         return _Estimate(lum.low_weeks.value, lum.high_weeks.value, "fair", basis)
     d_low, d_high, where = _distances(data, rec)
     low, high = _regrowth_weeks(d_low, d_high, rec)
     basis = [
-        "In an axonotmesis the nerve fibres are broken and must regrow from the injury to the "
-        "muscle. " + _regrowth_text(rec, where),
-        "Partial injuries can recover sooner, because healthy fibres nearby sprout new "
-        "branches (Medscape).",
+        "In an axonotmesis the nerve fibres are broken. They must regrow from the injury to "
+        "the muscle. " + _regrowth_text(rec, where),
+        "Partial injuries can get better sooner. Healthy fibres nearby grow new branches "
+        "(Medscape).",
     ]
     prognosis: Prognosis = "fair" if data.cause == "peroneal" else "good"
     if data.cause == "unknown" and data.lesion_to_muscle_cm is None:
@@ -200,7 +200,7 @@ def _axonotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     if data.cause == "peroneal":
         basis.append(
             "The peroneal nerve regrows less well than most other nerves (a study of 490 nerve "
-            "repairs)" + ("." if found else ", so the outlook is fair rather than good.")
+            "repairs)" + ("." if found else ". So the outlook is fair rather than good.")
         )
     if found is not None:
         prognosis, text = found
@@ -212,20 +212,20 @@ def _neurotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     d_low, d_high, where = _distances(data, rec)
     low, high = _regrowth_weeks(d_low, d_high, rec)
     w = data.weeks_since_onset
+    regrowth = _regrowth_text(rec, where)
     basis = [
         "In a neurotmesis the nerve is cut through. It does not recover without surgery. "
-        f"These weeks assume the nerve is repaired now, at week {_n(w)}. After repair, "
-        + _regrowth_text(rec, where)[0].lower()
-        + _regrowth_text(rec, where)[1:],
-        "Results after repair are often only partial, and worse with long nerve grafts "
-        "(Cho 2011; grafts over 12 cm rarely give good recovery, Medscape), so the outlook "
-        "is poor.",
+        f"These weeks assume the nerve is repaired now, at week {_n(w)}. After repair: "
+        + regrowth[0].lower()
+        + regrowth[1:],
+        "Results after repair are often only partial. They are worse with long nerve grafts "
+        "(Cho 2011); grafts over 12 cm rarely give good results (Medscape). So the outlook is "
+        "poor.",
     ]
     if data.cause == "neurological":
         basis.append(
-            "You gave a brain or spinal cord cause together with a cut nerve; the estimate "
-            "follows the cut nerve, the more urgent of the two. Check the cause with your "
-            "clinician."
+            "You gave a brain or spinal cord cause and also a cut nerve. The estimate follows "
+            "the cut nerve, because it is more urgent. Check the cause with your clinician."
         )
     return _Estimate(w + low, w + high, "poor", basis)
 
@@ -237,11 +237,11 @@ def _unknown_severity(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     if data.lesion_to_muscle_cm is None and data.cause == "unknown":
         high = max(high, rec.unknown.high_weeks.value)
     basis = [
-        "How badly the nerve is hurt is not known, so the range is wide: from about "
-        f"{_n(nerve.neurapraxia_low_weeks.value)} week if the nerve is only bruised or squeezed "
-        f"(neurapraxia) to about {_n(math.ceil(high))} weeks if its fibres must regrow "
-        "(axonotmesis). Nerve studies (EMG/NCS) can tell which it is; they are often normal "
-        "until 1 to 2 weeks after onset, so they are best done after that.",
+        "How badly the nerve is hurt is not known, so the range is wide. It runs from about "
+        f"{_n(nerve.neurapraxia_low_weeks.value)} week, if the nerve is only bruised or "
+        f"squeezed (neurapraxia), to about {_n(math.ceil(high))} weeks, if its fibres must "
+        "regrow (axonotmesis). Nerve studies (EMG/NCS) can tell which it is. They often look "
+        "normal in the first 1 to 2 weeks, so they are best done after that.",
         *worst.basis,
         "If the nerve is cut through (neurotmesis), it will not recover without surgery.",
     ]
@@ -256,18 +256,18 @@ def _unknown_severity(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
 def _central(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     stroke = rec.stroke
     basis = [
-        "After a stroke, most walking recovery happens early: in the Copenhagen Stroke Study, "
-        f"95% of people reached their best walking within {_n(stroke.high_weeks.value)} weeks, "
-        f"and 80% their best level in daily activities by {_n(stroke.low_weeks.value)} weeks "
-        "(Jorgensen 1995). Gains are still possible later with intensive, repeated walking "
+        "After a stroke, most walking recovery comes early. In the Copenhagen Stroke Study, "
+        f"95% of people reached their best walking within {_n(stroke.high_weeks.value)} weeks. "
+        f"80% reached their best level in daily tasks by {_n(stroke.low_weeks.value)} weeks "
+        "(Jorgensen 1995). Gains are still possible later, with hard, repeated walking "
         "practice (Moore 2010; Hornby 2019; Boyne 2023).",
-        "For other brain or spinal cord illnesses (such as MS), the course depends on the "
-        "illness; ask your neurologist.",
+        "For other illnesses of the brain or spinal cord, such as MS, the course depends on "
+        "the illness. Ask your neurologist.",
     ]
     if data.severity != "unknown":
         basis.append(
-            "Nerve-injury grades describe an injured nerve in the leg, not the brain, so the "
-            "grade was not used."
+            "Nerve injury grades are for a hurt nerve in the leg, not the brain. So the grade "
+            "was not used."
         )
     if data.lesion_to_muscle_cm is not None:
         basis.append("The distance to the muscle is not used for a brain or spinal cord cause.")
@@ -290,56 +290,56 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
     w = data.weeks_since_onset
     if data.severity == "neurotmesis":
         return (
-            "Now. A nerve that is cut through does not recover without surgery. Ask for a "
-            "referral to a nerve surgeon straight away: a clean cut is best repaired at once "
-            "(Ehni 1991), and results get worse the longer repair waits (Pang 2024)."
+            "Now. A nerve that is cut through does not recover without surgery. Ask to see a "
+            "nerve surgeon straight away. A clean cut is best repaired at once (Ehni 1991). "
+            "Results get worse the longer repair waits (Pang 2024)."
         )
     parts: list[str] = []
     if prognosis in ("guarded", "poor"):
         parts.append(
-            "Ask now for an early referral to a nerve specialist (a neurologist or a nerve "
-            "surgeon), because the injury is far from the muscle."
+            "Ask now to see a nerve specialist (a nerve doctor or nerve surgeon). The injury is "
+            "far from the muscle, so do not wait."
         )
     per = rec.peroneal
     studies, opinion = per.nerve_studies_weeks.value, per.surgical_opinion_weeks.value
     if data.cause == "peroneal":
         parts.append(
-            "If the foot shows no sign of recovery by 3 months (Ehni 1991) to 4 months (Chiang) "
-            f"after onset, that is weeks {_n(studies)} to {_n(opinion)}, ask for nerve studies "
+            "Is there no sign of recovery 3 months (Ehni 1991) to 4 months (Chiang) after "
+            f"onset? That is weeks {_n(studies)} to {_n(opinion)}. Then ask for nerve studies "
             "(EMG/NCS) and a surgeon's opinion."
         )
         if w >= studies:
             parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
         parts.append(
-            "If foot drop lasts more than 2 years, a tendon transfer may help (Orunoglu 2025)."
+            "If foot drop lasts more than 2 years, moving a tendon may help (Orunoglu 2025)."
         )
     elif data.cause == "lumbar":
         lum = rec.lumbar.surgical_opinion_weeks.value
         parts.append(
-            "Ask for a spine surgeon's opinion soon if the leg pain is severe, the foot is very "
-            "weak (grade 3 or less), the weakness keeps getting worse, or it has not started to "
-            f"improve by about {_n(lum)} weeks: freeing the nerve earlier tends to bring more "
-            "strength back (Macki 2016; Berger). With milder weakness, strength at 1 year was "
-            "about the same with or without surgery (Overdevest 2014), so pain is often the "
-            "main reason for surgery. Numbness between the legs, a bladder or bowel change, or "
-            "weakness in both legs: call 911."
+            "Ask a spine surgeon for an opinion soon if the leg pain is very bad, the foot is "
+            "very weak (grade 3 or less), or the weakness keeps getting worse. Also ask if it "
+            f"has not started to get better by about {_n(lum)} weeks. Freeing the nerve early "
+            "tends to bring back more strength (Macki 2016; Berger). With milder weakness, "
+            "strength at 1 year was about the same with or without surgery (Overdevest 2014). "
+            "So pain is often the main reason for surgery. If you get numbness between the "
+            "legs, a bladder or bowel change, or weakness in both legs, call 911."
         )
         if w >= lum:
             parts.append(
-                f"You are at week {_n(w)}: if the weakness has not started to improve, ask now."
+                f"You are at week {_n(w)}: if the weakness has not started to get better, ask now."
             )
     elif data.cause == "neurological":
         parts.append(
             "Surgery is not a usual treatment for foot drop after a stroke. Ask about a brace "
-            "(AFO) or electrical stimulation (FES); both help walking after a stroke (ANPT "
-            "guideline, Johnston 2021). If the cause is not a stroke, ask your neurologist "
-            "whether nerve studies are needed."
+            "(AFO) or a small device that stimulates the nerve (FES). Both help walking after "
+            "a stroke (ANPT guideline, Johnston 2021). If the cause is not a stroke, ask your "
+            "neurologist if you need nerve studies."
         )
     else:
         parts.append(
-            "First find the cause: ask for nerve studies (EMG/NCS) and, if you have back pain, "
-            "a scan (MRI) of the lower back. If the foot shows no sign of recovery by 3 to 4 "
-            f"months after onset (weeks {_n(studies)} to {_n(opinion)}; Ehni 1991, Chiang), ask "
+            "First find the cause. Ask for nerve studies (EMG/NCS). If you have back pain, also "
+            "ask for a scan (MRI) of the lower back. Is there no sign of recovery 3 to 4 months "
+            f"after onset (weeks {_n(studies)} to {_n(opinion)}; Ehni 1991, Chiang)? Then ask "
             "for a surgeon's opinion."
         )
         if w >= studies:
@@ -370,15 +370,14 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
         else:
             basis.append(
                 f"You are already past this range (week {_n(w)}). If the foot has not "
-                "recovered, tell your clinician and ask about nerve studies and a specialist "
-                "opinion; later recovery is still possible but less likely."
+                "recovered, tell your clinician. Ask about nerve studies and a specialist's "
+                "opinion. Recovery can still come later, but it is less likely."
             )
     effects = data.factors or {}
     if effects:
         basis.append(
-            "The recovery factors you gave do not change these numbers (there are no published "
-            "figures for how much each one matters); they suggest whether you are more likely "
-            "to land near the low or the high end."
+            "The factors you gave do not change these numbers, because no study says how much "
+            "each one matters. They hint whether you may land near the low or the high end."
         )
     helping = [f.helps for f in rec.factors if effects.get(f.id) == "helps"]
     hindering = [f.hinders for f in rec.factors if effects.get(f.id) == "hinders"]
