@@ -174,29 +174,14 @@ def test_get_unknown_id_lists_the_valid_ids(catalog: ExerciseCatalog) -> None:
 # ---- plain language ----------------------------------------------------------------------
 
 
-def _syllables(word: str) -> int:
-    word = word.lower().strip(".,;:!?()'\"")
-    groups = re.findall(r"[aeiouy]+", word)
-    n = len(groups)
-    if word.endswith("e") and not word.endswith(("le", "ee")) and n > 1:
-        n -= 1
-    return max(1, n)
-
-
-def _grade_level(text: str) -> float:
-    """Flesch-Kincaid grade level (a rough but standard readability score)."""
-    sentences = [s for s in re.split(r"[.!?:;]+\s*", text) if s.strip()]
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
-    syllables = sum(_syllables(w) for w in words)
-    return 0.39 * len(words) / len(sentences) + 11.8 * syllables / len(words) - 15.59
-
-
 def test_patient_text_reads_at_grade_8_or_below(catalog: ExerciseCatalog) -> None:
+    from dorsi.education.readability import score_texts, too_hard
+
     for e in catalog.exercises:
-        text = " ".join(
-            [e.purpose, e.starting_position, *e.steps, *e.form_cues, *e.common_mistakes]
-        )
-        assert _grade_level(text) <= 8.0, (e.id, round(_grade_level(text), 1))
+        texts = [e.purpose, e.starting_position, *e.steps, *e.form_cues, *e.common_mistakes]
+        texts += [*e.stop_rules, e.name]
+        hard = [(round(s.grade, 1), s.text) for s in too_hard(score_texts(texts, group=e.id))]
+        assert hard == [], e.id
 
 
 def test_sentences_are_short(catalog: ExerciseCatalog) -> None:

@@ -581,3 +581,46 @@ def test_output_is_stable_for_the_same_input() -> None:
     assert plan(cause="lumbar").model_dump(mode="json") == plan(cause="lumbar").model_dump(
         mode="json"
     )
+
+
+# ---- plain language ----------------------------------------------------------------------
+
+
+def test_generated_text_reads_at_grade_8_or_below() -> None:
+    from dorsi.education.readability import score_texts, too_hard
+
+    parts: dict[str, set[str]] = {}
+    grid = itertools.product(
+        ["peroneal", "lumbar", "neurological", "unknown"],
+        ["0", "2+", "3", "4"],
+        [0, 2],
+        [1, 5, 7],
+        [False, True],
+        [..., 2],
+        [1, 8],
+        [..., []],
+        [..., 0],
+    )
+    for cause, grade, falls, pain, afo, trips, weeks, equipment, arom in grid:
+        result = plan(
+            cause=cause,
+            dorsiflexion_mmt=grade,
+            falls_past_month=falls,
+            pain_nrs=pain,
+            uses_afo=afo,
+            trips_per_week=trips,
+            weeks_since_onset=weeks,
+            equipment=equipment,
+            dorsiflexion_arom_deg=arom,
+        )
+        parts.setdefault("precautions", set()).update(result.precautions)
+        parts.setdefault("gait_training", set()).update(result.gait_training)
+        parts.setdefault("bracing", set()).add(result.bracing.reason)
+        parts.setdefault("rationale", set()).update(result.rationale)
+        parts.setdefault("cues", set()).update(c for e in result.exercises for c in e.cues)
+    hard = [
+        (part, round(score.grade, 1), score.text)
+        for part, texts in parts.items()
+        for score in too_hard(score_texts(sorted(texts), group=part))
+    ]
+    assert hard == []

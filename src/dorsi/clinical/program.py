@@ -190,9 +190,9 @@ def why_unusable(
         return f"needs a muscle grade of at least {exercise.min_grade}"
     limit = exercise.prerequisites.max_pain_nrs
     if limit is not None and data.pain_nrs > limit.value:
-        return f"resisted work waits until pain is {advice.num(limit.value)} out of 10 or less"
+        return f"waits until pain is {advice.num(limit.value)} out of 10 or less"
     if exercise.kind.resisted and sit.early:
-        return "resisted work waits until two weeks after onset"
+        return "waits until two weeks after the foot drop began"
     return None
 
 

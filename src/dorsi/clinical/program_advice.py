@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from dorsi.clinical.program import PlanInput, PlannedExercise, Situation
 
 REQUIRED_NOTE = {
-    "calf_stretch": "calf stretching, so the ankle does not stiffen in a pointed-down position",
-    "range_of_motion": "range-of-motion work, so the ankle keeps moving in every direction",
+    "calf_stretch": "The plan always has a calf stretch now, so the ankle does not get stuck "
+    "pointing down.",
+    "range_of_motion": "Phase 1 always has range-of-motion work.",
 }
-FILL_NOTE = "from an earlier phase, to round out the plan"
+FILL_NOTE = "It comes from an earlier phase, to round out the plan."
 
 _EQUIPMENT_WORDS = {
     "resistance_band": "a resistance band",
@@ -70,8 +71,8 @@ def grade_sentence(grade: MmtGrade, rule: PhaseRule, rules: ProgramRules) -> str
         need = rules.phase(nxt).min_dorsiflexion_mmt.grade
         tail = f" Phase {nxt} ({rules.phase(nxt).name.lower()}) starts at grade {need}."
     return (
-        f"The foot-lifting muscles test at grade {grade}, which allows phase {rule.phase} "
-        f"({rule.name.lower()}): {rule.goal[0].lower()}{rule.goal[1:]}{tail}"
+        f"The foot-lifting muscles test at grade {grade}. That allows phase {rule.phase} "
+        f"({rule.name.lower()}). The goal: {rule.goal[0].lower()}{rule.goal[1:]}{tail}"
     )
 
 
@@ -113,8 +114,8 @@ def too_few_message(*, chosen_count: int, phase: int) -> str:
 
 
 def left_out_sentence(exercise: Exercise, reason: str | None) -> str:
-    why = reason or "the plan is already full; a few exercises done well beat many"
-    return f"Left out: {exercise.name.lower()} ({why})."
+    why = reason or "is not needed: the plan is full, and a few exercises done well beat many"
+    return f"Left out: {exercise.name.lower()}. It {why}."
 
 
 def _support_note(exercise: Exercise, item: PlannedExercise, sit: Situation) -> str:
@@ -140,9 +141,7 @@ def _lower_first(text: str) -> str:
 
 
 def choice_sentence(exercise: Exercise, note: str, item: PlannedExercise, sit: Situation) -> str:
-    extra = f" Included as {note}." if note and note != FILL_NOTE else ""
-    if note == FILL_NOTE:
-        extra = f" Taken {FILL_NOTE}."
+    extra = f" {note}" if note else ""
     return f"{exercise.name}: {_lower_first(exercise.summary())}{extra}" + _support_note(
         exercise, item, sit
     )
@@ -178,8 +177,8 @@ def situation_sentences(
         )
     if sit.pain_acceptable:
         out.append(
-            f"Pain is {data.pain_nrs} out of 10: acceptable while exercising, but no higher; "
-            "resisted band work waits until pain is 3 or less."
+            f"Pain is {data.pain_nrs} out of 10. That is OK during exercise, but it should not "
+            "go higher. Band work waits until pain is 3 or less."
         )
     if sit.stiff_ankle and data.dorsiflexion_arom_deg is not None:
         out.append(
@@ -233,37 +232,38 @@ def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
     tail = f" {fes}" if fes else ""
     if data.uses_afo:
         return False, (
-            "You already use a brace (AFO). Keep wearing it for walking, check your skin for "
-            "red marks each day, and have it checked if it rubs, hurts or no longer fits." + tail
+            "You already use a brace (AFO). Wear it when you walk. Check your skin for red "
+            "marks each day. Have the brace checked if it rubs, hurts or no longer fits." + tail
         )
     if trips > 0 or data.falls_past_month > 0:
         events = []
         if trips > 0:
             times = "time" if trips == 1 else "times"
-            events.append(f"you trip about {num(trips)} {times} a week")
+            events.append(f"You trip about {num(trips)} {times} a week.")
         if data.falls_past_month > 0:
-            events.append(f"you fell {count(data.falls_past_month, 'time')} in the past month")
+            events.append(f"You fell {count(data.falls_past_month, 'time')} in the past month.")
         strength = (
-            f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}, weak enough to "
-            "let the toes catch."
+            f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}. That is weak "
+            "enough to let the toes catch."
             if weak
-            else f"Your foot-lifting muscles test fairly strong (grade {data.dorsiflexion_mmt}), "
-            "so tiredness or balance may play a part too; the check will tell."
+            else f"Your foot-lifting muscles test fairly strong (grade {data.dorsiflexion_mmt}). "
+            "So tiredness or balance may play a part too. The check will tell."
         )
         return True, (
-            f"Ask for an AFO check: {' and '.join(events)}, and you do not use a brace. {strength} "
-            "An ankle-foot orthosis (AFO) is a light brace that holds the foot up while you "
-            "walk, so the toes clear the floor." + tail
+            "Ask for a brace (AFO) check. "
+            + " ".join(events)
+            + f" You do not use a brace yet. {strength} An AFO is a light brace. It holds the "
+            "foot up as you walk, so the toes clear the floor." + tail
         )
     if data.trips_per_week is None and weak:
         return False, (
-            "No falls are reported and trips were not recorded. If your toes catch or you trip, "
-            "ask your clinician about an ankle-foot orthosis (AFO), a light brace that holds "
-            "the foot up." + tail
+            "No falls are reported, and trips were not recorded. If your toes catch or you "
+            "trip, ask your clinician about a brace (AFO). It is light and holds the foot up."
+            + tail
         )
     return False, (
-        "No trips or falls are reported, so a brace check is not needed now. If you start to "
-        "trip, ask your clinician about an ankle-foot orthosis (AFO)." + tail
+        "No trips or falls are reported. So a brace check is not needed now. If you start to "
+        "trip, ask your clinician about a brace (AFO)." + tail
     )
 
 
@@ -292,8 +292,8 @@ def precautions(
 ) -> list[str]:
     out = list(catalog.common_stop_rules)
     out.append(
-        "Seek immediate care if the weakness comes on suddenly or gets worse quickly, if you "
-        "get severe numbness, or if your speech or the way your face moves changes."
+        "Seek immediate care if the weakness comes on suddenly or gets worse fast. Do the same "
+        "for bad numbness, or a change in your speech or in how your face moves."
     )
     out.extend(rules.causes[data.cause].precautions)
     if sit.fall_risk:
