@@ -81,7 +81,7 @@ def test_axonotmesis_30_cm_gives_at_least_43_weeks_plus_muscle_recovery() -> Non
     assert "1 mm a day" in result.basis
     assert "30 cm" in result.basis
     assert "guarded" in result.basis
-    assert "specialist" in result.when_to_discuss_surgery
+    assert "referral to a nerve specialist" in result.when_to_discuss_surgery
     assert result.when_to_discuss_surgery.startswith("Ask now")
 
 
@@ -133,6 +133,7 @@ def test_neurotmesis_needs_surgical_referral_now(cause: str) -> None:
     result = outlook(cause=cause, severity="neurotmesis")
     assert result.when_to_discuss_surgery.startswith("Now.")
     assert "does not recover without surgery" in result.when_to_discuss_surgery
+    assert "referral to a nerve surgeon now" in result.when_to_discuss_surgery
     assert result.prognosis == "poor"
     assert "repaired now" in result.basis
 
@@ -178,7 +179,7 @@ def test_peroneal_no_recovery_by_3_to_4_months_means_nerve_studies_and_surgical_
     assert "3 months" in text
     assert "4 months" in text
     assert "EMG/NCS" in text
-    assert "surgeon's opinion" in text
+    assert "surgical opinion" in text
     assert "weeks 13 to 17" in text
     assert "ask now" not in text
 

@@ -290,15 +290,15 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
     w = data.weeks_since_onset
     if data.severity == "neurotmesis":
         return (
-            "Now. A nerve that is cut through does not recover without surgery. Ask to see a "
-            "nerve surgeon straight away. A clean cut is best repaired at once (Ehni 1991). "
+            "Now. A nerve that is cut through does not recover without surgery. Ask for a "
+            "referral to a nerve surgeon now. A clean cut is best repaired at once (Ehni 1991). "
             "Results get worse the longer repair waits (Pang 2024)."
         )
     parts: list[str] = []
     if prognosis in ("guarded", "poor"):
         parts.append(
-            "Ask now to see a nerve specialist (a nerve doctor or nerve surgeon). The injury is "
-            "far from the muscle, so do not wait."
+            "Ask now for a referral to a nerve specialist (a nerve doctor or nerve surgeon). "
+            "The injury is far from the muscle, so do not wait."
         )
     per = rec.peroneal
     studies, opinion = per.nerve_studies_weeks.value, per.surgical_opinion_weeks.value
@@ -306,7 +306,7 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
         parts.append(
             "Is there no sign of recovery 3 months (Ehni 1991) to 4 months (Chiang) after "
             f"onset? That is weeks {_n(studies)} to {_n(opinion)}. Then ask for nerve studies "
-            "(EMG/NCS) and a surgeon's opinion."
+            "(EMG/NCS) and a surgical opinion."
         )
         if w >= studies:
             parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
@@ -340,7 +340,7 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
             "First find the cause. Ask for nerve studies (EMG/NCS). If you have back pain, also "
             "ask for a scan (MRI) of the lower back. Is there no sign of recovery 3 to 4 months "
             f"after onset (weeks {_n(studies)} to {_n(opinion)}; Ehni 1991, Chiang)? Then ask "
-            "for a surgeon's opinion."
+            "for a surgical opinion."
         )
         if w >= studies:
             parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
