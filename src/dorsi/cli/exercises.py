@@ -37,6 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print the catalog entry (or the list) as JSON"
     )
+    parser.add_argument(
+        "--picture", metavar="FILE", help="save the picture of exercise ID to FILE (.svg or .png)"
+    )
 
 
 def _para(text: str, indent: int = 2) -> list[str]:
@@ -65,9 +68,9 @@ def render_one(exercise: Exercise) -> str:
     d = exercise.dosage
     pre = exercise.prerequisites
     if d.reps is not None:
-        amount = f"{_n(d.reps)} reps"
+        amount = f"{_n(d.sets)} set(s) of {_n(d.reps)} reps"
     else:
-        amount = f"hold {_n(d.hold_s)} s" if d.hold_s is not None else ""
+        amount = f"{_n(d.sets)} hold(s) of {_n(d.hold_s) if d.hold_s else '?'} s"
     needs = [_EQUIPMENT_WORDS[e] for e in exercise.equipment]
     needs += [_HOME_WORDS[h] for h in exercise.home_items]
     phases = ", ".join(str(p) for p in exercise.phases)
@@ -81,10 +84,7 @@ def render_one(exercise: Exercise) -> str:
     lines += [
         "",
         "Usual dose",
-        *_para(
-            f"{_n(d.sets)} set(s) of {amount}, rest {_n(d.rest_s)} s between sets, "
-            f"{_n(d.days_per_week)} days a week."
-        ),
+        *_para(f"{amount}, rest {_n(d.rest_s)} s between, {_n(d.days_per_week)} days a week."),
     ]
     grade = pre.min_dorsiflexion_mmt
     who = [f"Foot-lifting muscle grade {grade.grade} or more. {grade.reason}"]
@@ -122,7 +122,27 @@ def render_list(exercises: tuple[Exercise, ...]) -> str:
     return "\n".join(lines)
 
 
+def _save_picture(exercise_id: str | None, path: str) -> int:
+    from pathlib import Path
+
+    from dorsi.errors import InputError
+    from dorsi.pictures import picture_format_for, render_exercise_picture
+
+    if exercise_id is None:
+        raise InputError("needs an exercise ID, e.g. dorsi exercises ID --picture FILE.svg",
+                         field="--picture")  # fmt: skip
+    data = render_exercise_picture(exercise_id, picture_format_for(path))
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write '{path}': {exc.strerror}", field="--picture") from None
+    sys.stdout.write(f"Saved the picture of {exercise_id} to {path}\n")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.picture is not None:
+        return _save_picture(args.id, args.picture)
     catalog = load_exercises()
     if args.id is not None:
         exercise = catalog.get(args.id)

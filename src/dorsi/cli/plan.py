@@ -37,11 +37,11 @@ def _wrap(text: str, indent: str = "  ", bullet: str = "- ") -> list[str]:
 
 
 def _dose(item: PlannedExercise) -> str:
-    amount = f"{item.reps} reps" if item.reps is not None else f"hold {item.hold_s} s"
-    text = (
-        f"{item.sets} set(s) of {amount}, rest {item.rest_s} s between sets, "
-        f"{item.days_per_week} days a week"
-    )
+    if item.reps is not None:
+        amount = f"{item.sets} set(s) of {item.reps} reps"
+    else:
+        amount = f"{item.sets} hold(s) of {item.hold_s} s"
+    text = f"{amount}, rest {item.rest_s} s between, {item.days_per_week} days a week"
     support = _SUPPORT_WORDS[item.support]
     return f"{text}; {support}" if support else text
 

@@ -281,7 +281,7 @@ def build_with(data: PlanInput, catalog: ExerciseCatalog, rules: ProgramRules) -
     )
     soon = sit.pain_too_much or sit.fall_risk or sit.early
     review = as_int(rules.review_in_days.soon if soon else rules.review_in_days.usual)
-    rationale.append(advice.review_sentence(review, soon=soon))
+    rationale.append(advice.review_sentence(review, sit))
     afo, afo_reason = advice.bracing(data, rules)
     return PlanOutput(
         phase=phase,

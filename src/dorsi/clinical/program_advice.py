@@ -35,8 +35,8 @@ _EQUIPMENT_WORDS = {
 
 _SUPPORT_CUES: dict[tuple[bool, Support], str] = {
     (True, "hand_support"): (
-        "Hold a stable kitchen counter the whole time. Do not use a chair for support: "
-        "a chair can tip or slide."
+        "Keep a hand on a stable kitchen counter the whole time. Do not use a chair for "
+        "support: a chair can tip or slide."
     ),
     (True, "assisted"): (
         "Have a helper stand right next to you, and hold a stable kitchen counter (not a chair)."
@@ -193,13 +193,19 @@ def situation_sentences(
     return out
 
 
-def review_sentence(days: int, *, soon: bool) -> str:
-    why = (
-        "sooner than usual because of pain, fall risk or a recent onset"
-        if soon
-        else "to check for real change and adjust the plan"
-    )
-    return f"Review in {days} days, {why}."
+def review_sentence(days: int, sit: Situation) -> str:
+    reasons = [
+        text
+        for applies, text in (
+            (sit.pain_too_much, "the pain is high"),
+            (sit.fall_risk, "there is a risk of falling"),
+            (sit.early, "the foot drop is new"),
+        )
+        if applies
+    ]
+    if not reasons:
+        return f"Review in {days} days, to check for real change and adjust the plan."
+    return f"Review in {days} days. That is sooner than usual, because {' and '.join(reasons)}."
 
 
 # ---- gait training, bracing, precautions -------------------------------------------------
