@@ -324,12 +324,13 @@ class LoginAttempt(Base):
 
     __tablename__ = "login_attempts"
     __table_args__ = (
-        Index("ix_login_attempts_username_at", "username", "attempted_at"),
+        Index("ix_login_attempts_username_at", "username_hash", "attempted_at"),
         Index("ix_login_attempts_address_at", "address_hash", "attempted_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(64))
+    # Keyed hashes: throttling needs equality only, so neither names nor addresses are kept.
+    username_hash: Mapped[str] = mapped_column(String(64))
     address_hash: Mapped[str] = mapped_column(String(64))
     attempted_at: Mapped[datetime]
     succeeded: Mapped[bool] = mapped_column(Boolean)

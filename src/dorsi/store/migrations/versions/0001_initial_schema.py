@@ -53,7 +53,7 @@ def upgrade() -> None:
             autoincrement=True,
             nullable=False,
         ),
-        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("username_hash", sa.String(length=64), nullable=False),
         sa.Column("address_hash", sa.String(length=64), nullable=False),
         sa.Column("attempted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
@@ -64,7 +64,7 @@ def upgrade() -> None:
             "ix_login_attempts_address_at", ["address_hash", "attempted_at"], unique=False
         )
         batch_op.create_index(
-            "ix_login_attempts_username_at", ["username", "attempted_at"], unique=False
+            "ix_login_attempts_username_at", ["username_hash", "attempted_at"], unique=False
         )
 
     op.create_table(

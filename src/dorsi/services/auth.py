@@ -1,0 +1,343 @@
+"""Signing in and out: throttled password checks, server-side sessions and API tokens.
+
+- Browser sessions and API tokens are 256-bit random values handed to the client once; the
+  database keeps only their keyed hash (HMAC-SHA256), so a copy of the database cannot be
+  used to sign in. Both expire when idle and at an absolute limit, and are revoked at logout.
+- A new browser session is created at every sign-in (the old one, if any, is revoked: no
+  session fixation). Each carries its own CSRF token (synchronizer token pattern).
+- Sign-in is throttled per account and per client address by counting failed attempts in the
+  database (so several app processes share the counts); over the limit the answer is
+  :class:`RateLimitedError` with the seconds to wait. Unknown and known usernames are
+  answered alike, in content and (through a dummy hash) in timing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from dorsi.errors import AuthenticationError, InputError, RateLimitedError
+from dorsi.services import audit
+from dorsi.services.context import Actor, Ctx
+from dorsi.services.passwords import MAX_LENGTH, verify_password
+from dorsi.store.models import ApiToken, AuthSession, LoginAttempt, SignInLink, User
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+WRONG_CREDENTIALS = "wrong username or password"
+# Refresh a session's last-seen time at most this often (fewer writes; idle timeout unchanged
+# in practice).
+TOUCH_EVERY = timedelta(seconds=30)
+
+
+def normalize_username(raw: str) -> str:
+    return raw.strip().lower()
+
+
+def check_username(raw: str) -> str:
+    """A valid, normalized username, or :class:`InputError` naming ``username``."""
+    name = normalize_username(raw)
+    if not USERNAME_RE.fullmatch(name):
+        raise InputError(
+            "must be 2-64 characters: letters, digits, dot, dash or underscore, "
+            "starting with a letter or digit",
+            field="username",
+        )
+    return name
+
+
+def _actor(user: User, credential_hash: str, csrf: str | None = None) -> Actor:
+    return Actor(
+        id=user.id,
+        username=user.username,
+        role=user.role,
+        display_name=user.display_name,
+        patient_id=user.patient_id,
+        credential_hash=credential_hash,
+        csrf_token=csrf,
+    )
+
+
+# --- throttling -------------------------------------------------------------------------
+
+
+def _retry_after(ctx: Ctx, oldest: datetime | None) -> int:
+    window = timedelta(minutes=ctx.settings.login_window_minutes)
+    if oldest is None:
+        return int(window.total_seconds())
+    return max(1, int((oldest + window - ctx.now).total_seconds()) + 1)
+
+
+def check_throttle(ctx: Ctx, username_hash: str) -> None:
+    """Raise :class:`RateLimitedError` when this account or address failed too often."""
+    since = ctx.now - timedelta(minutes=ctx.settings.login_window_minutes)
+    last_success = ctx.db.scalar(
+        select(func.max(LoginAttempt.attempted_at)).where(
+            LoginAttempt.username_hash == username_hash, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    account_since = max(since, last_success) if last_success else since
+    count, oldest = ctx.db.execute(
+        select(func.count(), func.min(LoginAttempt.attempted_at)).where(
+            LoginAttempt.username_hash == username_hash,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.attempted_at > account_since,
+        )
+    ).one()
+    if count >= ctx.settings.login_max_failures_per_account:
+        raise RateLimitedError(
+            "too many failed sign-ins for this account; try again later",
+            retry_after_s=_retry_after(ctx, oldest),
+        )
+    count, oldest = ctx.db.execute(
+        select(func.count(), func.min(LoginAttempt.attempted_at)).where(
+            LoginAttempt.address_hash == ctx.address_hash,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.attempted_at > since,
+        )
+    ).one()
+    if count >= ctx.settings.login_max_failures_per_address:
+        raise RateLimitedError(
+            "too many failed sign-ins from this address; try again later",
+            retry_after_s=_retry_after(ctx, oldest),
+        )
+
+
+def _verified_user(ctx: Ctx, username: str, password: str) -> User:
+    """The active user with these credentials, or :class:`AuthenticationError`.
+
+    A failed attempt is stored even though the unit of work fails.
+    """
+    name = normalize_username(username)[:64]
+    if not name or not password:
+        raise InputError("username and password are both required", field="username")
+    if len(password) > MAX_LENGTH:
+        raise InputError(f"must be at most {MAX_LENGTH} characters", field="password")
+    username_hash = ctx.keyed_hash("user:" + name)
+    audit.note(ctx, "auth.login", None)
+    check_throttle(ctx, username_hash)
+    user = ctx.db.scalar(select(User).where(User.username == name))
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        now, address_hash = ctx.now, ctx.address_hash
+        ctx.keep_on_failure.append(
+            lambda: LoginAttempt(
+                username_hash=username_hash,
+                address_hash=address_hash,
+                attempted_at=now,
+                succeeded=False,
+            )
+        )
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    ctx.db.add(
+        LoginAttempt(
+            username_hash=username_hash,
+            address_hash=ctx.address_hash,
+            attempted_at=ctx.now,
+            succeeded=True,
+        )
+    )
+    # Old attempts are only needed for one window.
+    ctx.db.execute(
+        delete(LoginAttempt).where(LoginAttempt.attempted_at < ctx.now - timedelta(days=1))
+    )
+    ctx.actor = _actor(user, "")
+    return user
+
+
+# --- browser sessions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A fresh browser session: the cookie value (shown once) and its CSRF token."""
+
+    cookie_value: str
+    csrf_token: str
+    actor: Actor
+
+
+def _start_session(ctx: Ctx, user: User, previous_cookie: str | None) -> NewSession:
+    if previous_cookie:
+        revoke_session(ctx, previous_cookie)
+    ctx.db.execute(delete(AuthSession).where(AuthSession.expires_at < ctx.now - timedelta(days=1)))
+    value, csrf = ctx.new_token(), ctx.new_token()
+    id_hash = ctx.keyed_hash("session:" + value)
+    ctx.db.add(
+        AuthSession(
+            id_hash=id_hash,
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=ctx.now,
+            last_seen_at=ctx.now,
+            expires_at=ctx.now + timedelta(hours=ctx.settings.session_absolute_hours),
+        )
+    )
+    actor = _actor(user, id_hash, csrf)
+    ctx.actor = actor
+    return NewSession(cookie_value=value, csrf_token=csrf, actor=actor)
+
+
+def login_session(
+    ctx: Ctx, *, username: str, password: str, previous_cookie: str | None = None
+) -> NewSession:
+    """Check the credentials and open a new browser session (rotating any old one)."""
+    user = _verified_user(ctx, username, password)
+    return _start_session(ctx, user, previous_cookie)
+
+
+def session_actor(ctx: Ctx, cookie_value: str) -> Actor | None:
+    """The actor of a live browser session (refreshing its idle timer), else None."""
+    if not cookie_value or len(cookie_value) > 128:
+        return None
+    id_hash = ctx.keyed_hash("session:" + cookie_value)
+    idle = timedelta(minutes=ctx.settings.session_idle_minutes)
+    row = ctx.db.execute(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(
+            AuthSession.id_hash == id_hash,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > ctx.now,
+            AuthSession.last_seen_at > ctx.now - idle,
+            User.is_active.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    session, user = row
+    if ctx.now - session.last_seen_at >= TOUCH_EVERY:
+        session.last_seen_at = ctx.now
+    return _actor(user, id_hash, session.csrf_token)
+
+
+def revoke_session(ctx: Ctx, cookie_value: str) -> None:
+    """Revoke a browser session (sign out). Unknown values are ignored."""
+    id_hash = ctx.keyed_hash("session:" + cookie_value)
+    ctx.db.execute(
+        update(AuthSession)
+        .where(AuthSession.id_hash == id_hash, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=ctx.now)
+    )
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+def login_token(ctx: Ctx, *, username: str, password: str) -> str:
+    """Check the credentials and issue a new API bearer token (returned once)."""
+    user = _verified_user(ctx, username, password)
+    value = ctx.new_token()
+    ctx.db.execute(delete(ApiToken).where(ApiToken.expires_at < ctx.now - timedelta(days=1)))
+    ctx.db.add(
+        ApiToken(
+            id_hash=ctx.keyed_hash("token:" + value),
+            user_id=user.id,
+            created_at=ctx.now,
+            last_used_at=ctx.now,
+            expires_at=ctx.now + timedelta(days=ctx.settings.token_absolute_days),
+        )
+    )
+    return value
+
+
+def token_actor(ctx: Ctx, token: str) -> Actor | None:
+    """The actor of a live API token (refreshing its idle timer), else None."""
+    if not token or len(token) > 128:
+        return None
+    id_hash = ctx.keyed_hash("token:" + token)
+    idle = timedelta(hours=ctx.settings.token_idle_hours)
+    row = ctx.db.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.id_hash == id_hash,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > ctx.now,
+            ApiToken.last_used_at > ctx.now - idle,
+            User.is_active.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    api_token, user = row
+    if ctx.now - api_token.last_used_at >= TOUCH_EVERY:
+        api_token.last_used_at = ctx.now
+    return _actor(user, id_hash)
+
+
+def revoke_token(ctx: Ctx, token: str) -> None:
+    """Revoke an API token (logout). Unknown values are ignored."""
+    id_hash = ctx.keyed_hash("token:" + token)
+    ctx.db.execute(
+        update(ApiToken)
+        .where(ApiToken.id_hash == id_hash, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=ctx.now)
+    )
+
+
+# --- one-time sign-in links -------------------------------------------------------------
+
+
+def create_sign_in_link(ctx: Ctx, *, user_id: int) -> str:
+    """A one-time sign-in secret for ``user_id`` (expires; any older unused link is voided)."""
+    ctx.db.execute(
+        update(SignInLink)
+        .where(SignInLink.user_id == user_id, SignInLink.used_at.is_(None))
+        .values(used_at=ctx.now)
+    )
+    value = ctx.new_token()
+    ctx.db.add(
+        SignInLink(
+            id_hash=ctx.keyed_hash("link:" + value),
+            user_id=user_id,
+            created_by_id=ctx.actor.id if ctx.actor else None,
+            created_at=ctx.now,
+            expires_at=ctx.now + timedelta(hours=ctx.settings.sign_in_link_hours),
+        )
+    )
+    return value
+
+
+def redeem_sign_in_link(ctx: Ctx, *, link: str, previous_cookie: str | None = None) -> NewSession:
+    """Use a one-time link: it is spent, and a browser session starts."""
+    audit.note(ctx, "auth.link", None)
+    if not link or len(link) > 128:
+        raise AuthenticationError(
+            "this sign-in link is not valid; ask your therapist for a new one"
+        )
+    row = ctx.db.execute(
+        select(SignInLink, User)
+        .join(User, User.id == SignInLink.user_id)
+        .where(
+            SignInLink.id_hash == ctx.keyed_hash("link:" + link),
+            SignInLink.used_at.is_(None),
+            SignInLink.expires_at > ctx.now,
+            User.is_active.is_(True),
+        )
+    ).first()
+    if row is None:
+        raise AuthenticationError(
+            "this sign-in link is used up or expired; ask your therapist for a new one"
+        )
+    sign_in_link, user = row
+    sign_in_link.used_at = ctx.now
+    return _start_session(ctx, user, previous_cookie)
+
+
+__all__ = [
+    "NewSession",
+    "check_throttle",
+    "check_username",
+    "create_sign_in_link",
+    "login_session",
+    "login_token",
+    "normalize_username",
+    "redeem_sign_in_link",
+    "revoke_session",
+    "revoke_token",
+    "session_actor",
+    "token_actor",
+]

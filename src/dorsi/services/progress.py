@@ -1,0 +1,251 @@
+"""Session check-ins and the progress review of the stored history.
+
+- A check-in is stored as given. Whether it stops the program is decided by the clinical
+  core: the check-in alone is reviewed with :func:`dorsi.clinical.progress.review`, and a
+  ``stop_program`` alert pauses the program, with the alert's message as the advice.
+- Progress is :func:`~dorsi.clinical.progress.review` of every stored measurement and
+  check-in, with ``program_start`` = the day the first program was assigned and
+  ``planned_days_per_week`` = the most days per week any exercise of the current program asks.
+- The clinic overview (patient list badges) loads the history of all listed patients in a
+  fixed number of queries, whatever the number of patients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from dorsi.clinical.contract import parse
+from dorsi.clinical.progress import ProgressInput, ProgressOutput, review
+from dorsi.errors import InputError
+from dorsi.services.context import Ctx
+from dorsi.services.patients import load_patient, visible_patients
+from dorsi.services.programs import current_assigned
+from dorsi.services.records import latest_screenings, pause
+from dorsi.services.schemas import CheckinIn, CheckinPublic
+from dorsi.store.models import Measurement, Patient, Program, Screening, SessionCheckin
+
+
+def _session_json(s: SessionCheckin) -> dict[str, Any]:
+    return {
+        "date": s.session_date.isoformat(),
+        "completed": s.completed,
+        "pain_nrs": s.pain_nrs,
+        "difficulty": s.difficulty,
+        "weakness_worse": s.weakness_worse,
+        "balance_worse": s.balance_worse,
+    }
+
+
+def _measurement_json(m: Measurement) -> dict[str, Any]:
+    value: float | str = m.value_grade if m.value_grade is not None else float(m.value_num or 0)
+    return {"measure": m.measure_id, "value": value, "date": m.measured_on.isoformat()}
+
+
+def checkin_public(s: SessionCheckin, patient: Patient, advice: list[str]) -> CheckinPublic:
+    return CheckinPublic(
+        id=s.id,
+        patient_id=s.patient_id,
+        date=s.session_date,
+        completed=s.completed,
+        sets_done=s.sets_done,
+        pain_nrs=s.pain_nrs,
+        difficulty=s.difficulty,
+        trips_since_last=s.trips_since_last,
+        weakness_worse=s.weakness_worse,
+        balance_worse=s.balance_worse,
+        notes=s.notes,
+        program_paused=patient.program_paused,
+        advice=advice,
+    )
+
+
+def log_session(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) -> CheckinPublic:
+    """Store one end-of-session check-in; a worse weakness or balance pauses the program."""
+    patient = load_patient(ctx, patient_id, "session.log")
+    data = parse(CheckinIn, raw)
+    today = ctx.now.date()
+    day = data.date or today
+    if day > today:
+        raise InputError("must not be in the future", field="date")
+    program = current_assigned(ctx, patient.id)
+    checkin = SessionCheckin(
+        patient_id=patient.id,
+        program_id=program.id if program else None,
+        session_date=day,
+        created_at=ctx.now,
+        created_by_id=ctx.actor.id if ctx.actor else None,
+        completed=data.completed,
+        sets_done=data.sets_done,
+        pain_nrs=data.pain_nrs,
+        difficulty=data.difficulty,
+        trips_since_last=data.trips_since_last,
+        weakness_worse=data.weakness_worse,
+        balance_worse=data.balance_worse,
+        notes=data.notes,
+    )
+    ctx.db.add(checkin)
+    ctx.db.flush()
+    alone = parse(ProgressInput, {"measurements": [], "sessions": [_session_json(checkin)]})
+    stops = [a.message for a in review(alone, today=today).alerts if a.kind == "stop_program"]
+    if stops:
+        pause(ctx, patient, f"Check-in on {day.isoformat()}: " + " ".join(stops))
+    return checkin_public(checkin, patient, stops)
+
+
+def checkins(ctx: Ctx, patient_id: int) -> list[SessionCheckin]:
+    load_patient(ctx, patient_id, "patient.read", "sessions")
+    return list(
+        ctx.db.scalars(
+            select(SessionCheckin)
+            .where(SessionCheckin.patient_id == patient_id)
+            .order_by(SessionCheckin.session_date, SessionCheckin.id)
+        )
+    )
+
+
+def measurements(ctx: Ctx, patient_id: int) -> list[Measurement]:
+    load_patient(ctx, patient_id, "patient.read", "measurements")
+    return list(
+        ctx.db.scalars(
+            select(Measurement)
+            .where(Measurement.patient_id == patient_id)
+            .order_by(Measurement.measured_on, Measurement.id)
+        )
+    )
+
+
+@dataclass
+class History:
+    """What the progress review needs for one patient."""
+
+    measurements: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]
+    program_start: dt.date | None = None
+    planned_days_per_week: int | None = None
+
+    def review(self, today: dt.date) -> ProgressOutput:
+        payload: dict[str, Any] = {
+            "measurements": self.measurements,
+            "sessions": self.sessions,
+            "program_start": self.program_start.isoformat() if self.program_start else None,
+            "planned_days_per_week": self.planned_days_per_week,
+        }
+        return review(parse(ProgressInput, payload), today=today)
+
+
+def load_histories(ctx: Ctx, patient_ids: list[int]) -> dict[int, History]:
+    """The review input of many patients in four queries (no audit: callers audit)."""
+    out = {pid: History([], []) for pid in patient_ids}
+    if not patient_ids:
+        return out
+    for m in ctx.db.scalars(
+        select(Measurement)
+        .where(Measurement.patient_id.in_(patient_ids))
+        .order_by(Measurement.measured_on, Measurement.id)
+    ):
+        out[m.patient_id].measurements.append(_measurement_json(m))
+    for s in ctx.db.scalars(
+        select(SessionCheckin)
+        .where(SessionCheckin.patient_id.in_(patient_ids))
+        .order_by(SessionCheckin.session_date, SessionCheckin.id)
+    ):
+        out[s.patient_id].sessions.append(_session_json(s))
+    starts = ctx.db.execute(
+        select(Program.patient_id, func.min(Program.assigned_at))
+        .where(Program.patient_id.in_(patient_ids), Program.assigned.is_(True))
+        .group_by(Program.patient_id)
+    )
+    for pid, started in starts:
+        out[pid].program_start = started.date() if started else None
+    newest = (
+        select(Program.patient_id, func.max(Program.version).label("v"))
+        .where(Program.patient_id.in_(patient_ids), Program.assigned.is_(True))
+        .group_by(Program.patient_id)
+        .subquery()
+    )
+    current = ctx.db.scalars(
+        select(Program).join(
+            newest, (Program.patient_id == newest.c.patient_id) & (Program.version == newest.c.v)
+        )
+    )
+    for program in current:
+        days = [e.days_per_week for e in program.exercises]
+        out[program.patient_id].planned_days_per_week = max(days) if days else None
+    return out
+
+
+def patient_progress(ctx: Ctx, patient_id: int) -> ProgressOutput:
+    """The ``dorsi progress`` output for everything stored about the patient."""
+    load_patient(ctx, patient_id, "patient.read", "progress")
+    return load_histories(ctx, [patient_id])[patient_id].review(ctx.now.date())
+
+
+BADGE_ORDER = (
+    "emergency",
+    "urgent",
+    "stop_program",
+    "paused",
+    "worsening",
+    "plateau",
+    "reassessment_due",
+    "low_adherence",
+    "regress",
+    "ready_to_progress",
+)
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    patient: Patient
+    badges: tuple[str, ...]
+    latest_screening: Screening | None
+    progress: ProgressOutput
+    last_session: dt.date | None
+
+
+def clinic_overview(ctx: Ctx) -> list[OverviewRow]:
+    """Every visible patient with status badges, from the latest screening and the review."""
+    patients = visible_patients(ctx)
+    ids = [p.id for p in patients]
+    screened = latest_screenings(ctx, ids)
+    histories = load_histories(ctx, ids)
+    today = ctx.now.date()
+    rows = []
+    for patient in patients:
+        history = histories[patient.id]
+        progress = history.review(today)
+        badges: set[str] = {a.kind for a in progress.alerts}
+        screening = screened.get(patient.id)
+        if screening is not None and screening.level in ("emergency", "urgent"):
+            badges.add(screening.level)
+        if patient.program_paused:
+            badges.add("paused")
+        last = max((dt.date.fromisoformat(s["date"]) for s in history.sessions), default=None)
+        rows.append(
+            OverviewRow(
+                patient=patient,
+                badges=tuple(b for b in BADGE_ORDER if b in badges),
+                latest_screening=screening,
+                progress=progress,
+                last_session=last,
+            )
+        )
+    return rows
+
+
+__all__ = [
+    "BADGE_ORDER",
+    "History",
+    "OverviewRow",
+    "checkin_public",
+    "checkins",
+    "clinic_overview",
+    "load_histories",
+    "log_session",
+    "measurements",
+    "patient_progress",
+]

@@ -1,0 +1,290 @@
+"""Screenings and evaluations: the clinical core decides, this module stores and pauses.
+
+- A screening is the ``dorsi screen`` input; :func:`dorsi.clinical.screening.triage` decides.
+  When the decision pauses the program, the patient's program is paused with the reasons.
+  Only a *clinician's* screening that answers ``proceed`` lifts a pause; a patient's own
+  screening can pause the program but never restart it.
+- An evaluation is the ``dorsi plan`` input plus optional ``measures`` (other catalog
+  measures, e.g. ``tug_s``) and an optional ``date``; the plan input's own measures
+  (``dorsiflexion_mmt``, ``single_leg_stance_s``, ...) are stored as measurements too. Values
+  are checked by the progress review's own validation, so ranges live in one place (the
+  measures catalog). :func:`dorsi.clinical.program.build_program` suggests the program, stored
+  as a new unassigned version until a clinician assigns it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+
+from dorsi.clinical.contract import parse
+from dorsi.clinical.program import PlanInput, build_program
+from dorsi.clinical.progress import ProgressInput, review
+from dorsi.clinical.screening import ScreenInput, ScreenOutput, triage
+from dorsi.errors import InputError
+from dorsi.services.context import Ctx
+from dorsi.services.patients import load_patient, require_actor
+from dorsi.services.programs import program_public
+from dorsi.services.schemas import EvaluationPublic, EvaluationResult, MeasurementPublic
+from dorsi.store.models import Evaluation, Measurement, Patient, Program, ProgramExercise, Screening
+
+MAX_MEASURES = 50
+
+
+def _decode_object(raw: str | bytes | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        return dict(raw)
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    try:
+        decoded = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
+            field="(input)",
+        ) from None
+    if not isinstance(decoded, dict):
+        raise InputError("must be one JSON object", field="(input)")
+    return decoded
+
+
+def pause(ctx: Ctx, patient: Patient, reason: str) -> None:
+    patient.program_paused = True
+    patient.paused_reason = reason[:2000]
+    patient.paused_at = ctx.now
+
+
+# --- screenings -------------------------------------------------------------------------
+
+
+def record_screening(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) -> ScreenOutput:
+    """Triage the answers, store input and output, and pause or resume the program."""
+    patient = load_patient(ctx, patient_id, "patient.screen")
+    data = parse(ScreenInput, raw)
+    result = triage(data)
+    actor = require_actor(ctx)
+    ctx.db.add(
+        Screening(
+            patient_id=patient.id,
+            created_by_id=actor.id,
+            created_by_role=actor.role,
+            created_at=ctx.now,
+            level=result.level,
+            input_json=data.model_dump(mode="json"),
+            output_json=result.model_dump(mode="json"),
+        )
+    )
+    if result.program_paused:
+        pause(
+            ctx,
+            patient,
+            f"Screening on {ctx.now.date().isoformat()}: {result.level.replace('_', ' ')}. "
+            + " ".join(result.reasons),
+        )
+    elif actor.role == "clinician" and patient.program_paused:
+        patient.program_paused = False
+        patient.paused_reason = None
+        patient.paused_at = None
+    return result
+
+
+def latest_screenings(ctx: Ctx, patient_ids: list[int]) -> dict[int, Screening]:
+    """The newest screening of each patient (no audit: callers have audited the read)."""
+    if not patient_ids:
+        return {}
+    newest = (
+        select(Screening.patient_id, func.max(Screening.id).label("last_id"))
+        .where(Screening.patient_id.in_(patient_ids))
+        .group_by(Screening.patient_id)
+        .subquery()
+    )
+    rows = ctx.db.scalars(select(Screening).join(newest, Screening.id == newest.c.last_id))
+    return {s.patient_id: s for s in rows}
+
+
+def screenings(ctx: Ctx, patient_id: int) -> list[Screening]:
+    load_patient(ctx, patient_id, "patient.read", "screenings")
+    return list(
+        ctx.db.scalars(
+            select(Screening)
+            .where(Screening.patient_id == patient_id)
+            .order_by(Screening.id.desc())
+        )
+    )
+
+
+# --- evaluations ------------------------------------------------------------------------
+
+
+def _plan_measures(plan: PlanInput, known: set[str]) -> list[tuple[str, float | str]]:
+    values = plan.model_dump(mode="json")
+    out: list[tuple[str, float | str]] = []
+    for name, value in values.items():
+        if name in known and value is not None and not isinstance(value, bool | list):
+            out.append((name, value))
+    return out
+
+
+def _check_measures(
+    extra: Any, plan_pairs: list[tuple[str, float | str]], day: dt.date, today: dt.date
+) -> list[dict[str, Any]]:
+    """Validate the optional ``measures`` with the progress review's own rules."""
+    if extra is None:
+        extra = []
+    if not isinstance(extra, list):
+        raise InputError("must be a list of {measure, value, date}", field="measures")
+    if len(extra) > MAX_MEASURES:
+        raise InputError(f"must hold at most {MAX_MEASURES} items", field="measures")
+    from_plan = {name for name, _ in plan_pairs}
+    items: list[dict[str, Any]] = []
+    for index, item in enumerate(extra):
+        if not isinstance(item, dict):
+            raise InputError("must be an object {measure, value, date}", field=f"measures.{index}")
+        unknown = set(item) - {"measure", "value", "date"}
+        if unknown:
+            raise InputError("is not a known field", field=f"measures.{index}.{sorted(unknown)[0]}")
+        if item.get("measure") in from_plan:
+            raise InputError(
+                f"'{item['measure']}' is already part of the evaluation; give it there",
+                field=f"measures.{index}.measure",
+            )
+        items.append({"date": day.isoformat(), **item})
+    # The progress review validates measure ids, value kinds, ranges and dates.
+    payload = {"measurements": items, "sessions": []}
+    try:
+        review(parse(ProgressInput, payload), today=today)
+    except InputError as exc:
+        field = (exc.field or "measures").replace("measurements", "measures", 1)
+        raise InputError(exc.detail, field=field) from None
+    return items
+
+
+def record_evaluation(
+    ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]
+) -> EvaluationResult:
+    """Store an evaluation and its measurements, and the program it suggests (unassigned)."""
+    from dorsi.catalog.measures import load_measures
+
+    patient = load_patient(ctx, patient_id, "patient.evaluate")
+    body = _decode_object(raw)
+    extra = body.pop("measures", None)
+    day_raw = body.pop("date", None)
+    today = ctx.now.date()
+    day = today
+    if day_raw is not None:
+        try:
+            day = dt.date.fromisoformat(str(day_raw))
+        except ValueError:
+            raise InputError(f"must be a date YYYY-MM-DD (got {day_raw!r})", field="date") from None
+        if day > today:
+            raise InputError("must not be in the future", field="date")
+    plan = parse(PlanInput, body)
+    known = {m.id for m in load_measures().measures}
+    pairs = _plan_measures(plan, known)
+    items = _check_measures(extra, pairs, day, today)
+    suggestion = build_program(plan)
+    actor = require_actor(ctx)
+    evaluation = Evaluation(
+        patient_id=patient.id,
+        created_by_id=actor.id,
+        created_at=ctx.now,
+        evaluated_on=day,
+        input_json=plan.model_dump(mode="json"),
+    )
+    values: list[tuple[str, float | str, dt.date]] = [(m, v, day) for m, v in pairs]
+    values += [(i["measure"], i["value"], dt.date.fromisoformat(str(i["date"]))) for i in items]
+    for measure, value, when in values:
+        evaluation.measurements.append(
+            Measurement(
+                patient_id=patient.id,
+                measure_id=measure,
+                value_num=None if isinstance(value, str) else float(value),
+                value_grade=value if isinstance(value, str) else None,
+                measured_on=when,
+                source="evaluation",
+                created_at=ctx.now,
+                created_by_id=actor.id,
+            )
+        )
+    ctx.db.add(evaluation)
+    ctx.db.flush()
+    program = store_suggestion(ctx, patient, evaluation, suggestion.model_dump(mode="json"))
+    return EvaluationResult(evaluation=evaluation_public(evaluation), program=program)
+
+
+def store_suggestion(
+    ctx: Ctx, patient: Patient, evaluation: Evaluation, plan: dict[str, Any]
+) -> Any:
+    """Store a ``dorsi plan`` output as the newest (unassigned) program version."""
+    version = (
+        ctx.db.scalar(select(func.max(Program.version)).where(Program.patient_id == patient.id))
+        or 0
+    ) + 1
+    rest = {k: v for k, v in plan.items() if k not in ("phase", "phase_name", "exercises")}
+    program = Program(
+        patient_id=patient.id,
+        version=version,
+        origin="suggested",
+        evaluation_id=evaluation.id,
+        created_by_id=ctx.actor.id if ctx.actor else None,
+        created_at=ctx.now,
+        assigned=False,
+        phase=int(plan["phase"]),
+        phase_name=str(plan["phase_name"]),
+        plan_json=rest,
+        notes="",
+    )
+    for position, item in enumerate(plan["exercises"]):
+        program.exercises.append(
+            ProgramExercise(
+                position=position,
+                exercise_id=item["id"],
+                sets=item["sets"],
+                reps=item.get("reps"),
+                hold_s=item.get("hold_s"),
+                rest_s=item["rest_s"],
+                days_per_week=item["days_per_week"],
+                support=item["support"],
+                cues=list(item.get("cues") or []),
+                notes="",
+            )
+        )
+    ctx.db.add(program)
+    ctx.db.flush()
+    return program_public(program)
+
+
+def measurement_public(m: Measurement) -> MeasurementPublic:
+    value: float | str = m.value_grade if m.value_grade is not None else float(m.value_num or 0)
+    return MeasurementPublic(
+        id=m.id,
+        measure=m.measure_id,
+        value=value,
+        date=m.measured_on,
+        source=m.source,
+        evaluation_id=m.evaluation_id,
+    )
+
+
+def evaluation_public(evaluation: Evaluation) -> EvaluationPublic:
+    return EvaluationPublic(
+        id=evaluation.id,
+        patient_id=evaluation.patient_id,
+        date=evaluation.evaluated_on,
+        input=evaluation.input_json,
+        measurements=[measurement_public(m) for m in evaluation.measurements],
+    )
+
+
+__all__ = [
+    "evaluation_public",
+    "latest_screenings",
+    "measurement_public",
+    "pause",
+    "record_evaluation",
+    "record_screening",
+    "screenings",
+    "store_suggestion",
+]

@@ -1,0 +1,235 @@
+"""The JSON API ``/api/v1`` for integrations (issue 3). Patients use it for their own record.
+
+Bodies of screenings and evaluations are the ``dorsi screen`` / ``dorsi plan`` input contracts,
+parsed from the raw body with :func:`dorsi.clinical.contract.parse`, so errors read exactly as
+on the command line. Every route names its policy action in ``openapi_extra`` (``x-dorsi-action``);
+the access-matrix test walks ``app.routes`` and checks each against the policy.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Request, Response
+from fastapi.responses import JSONResponse
+
+from dorsi.clinical.contract import parse
+from dorsi.services import auth, patients, programs, progress, records, users
+from dorsi.services.context import Ctx
+from dorsi.services.schemas import (
+    CheckinPublic,
+    EvaluationResult,
+    PatientCreate,
+    PatientLogin,
+    PatientLoginCreate,
+    PatientPublic,
+    ProgramPublic,
+    UserCreate,
+    UserPublic,
+)
+from dorsi.web.runtime import bearer_token, run
+
+router = APIRouter(prefix="/api/v1")
+PatientId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the patient's id")]
+
+JSON_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+def action(name: str, body: bool = False) -> dict[str, Any]:
+    extra: dict[str, Any] = {"x-dorsi-action": name}
+    if body:
+        extra.update(JSON_BODY)
+    return extra
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value.model_dump(mode="json")
+
+
+@router.post(
+    "/auth/token",
+    tags=["auth"],
+    summary="Sign in: OAuth2 password form -> bearer token",
+    openapi_extra=action("public"),
+    responses={401: {"description": "wrong username or password"}, 429: {}},
+)
+async def token(
+    request: Request,
+    username: Annotated[str, Form(max_length=256)],
+    password: Annotated[str, Form(max_length=1024)],
+) -> dict[str, str]:
+    value = await run(
+        request,
+        lambda ctx: auth.login_token(ctx, username=username, password=password),
+        auth_kind="none",
+    )
+    return {"access_token": value, "token_type": "bearer"}
+
+
+@router.post(
+    "/auth/logout",
+    tags=["auth"],
+    status_code=204,
+    summary="Revoke the bearer token used for this request",
+    openapi_extra=action("authenticated"),
+)
+async def logout(request: Request) -> Response:
+    value = bearer_token(request) or ""
+
+    def work(ctx: Ctx) -> None:
+        auth.revoke_token(ctx, value)
+
+    await run(request, work, auth_kind="api")
+    return Response(status_code=204)
+
+
+@router.get("/patients", tags=["patients"], openapi_extra=action("patient.list"))
+async def list_patients(request: Request) -> list[PatientPublic]:
+    return await run(request, patients.list_patients, auth_kind="api")
+
+
+@router.post(
+    "/patients",
+    tags=["patients"],
+    status_code=201,
+    openapi_extra=action("patient.create", body=True),
+)
+async def create_patient(request: Request) -> PatientPublic:
+    body = await request.body()
+    return await run(
+        request,
+        lambda ctx: patients.create_patient(ctx, parse(PatientCreate, body)),
+        auth_kind="api",
+    )
+
+
+@router.get("/patients/{patient_id}", tags=["patients"], openapi_extra=action("patient.read"))
+async def get_patient(request: Request, patient_id: PatientId) -> PatientPublic:
+    return await run(request, lambda ctx: patients.get_patient(ctx, patient_id), auth_kind="api")
+
+
+@router.post(
+    "/patients/{patient_id}/screenings",
+    tags=["clinical"],
+    status_code=201,
+    summary="Red-flag screening: body and answer are the `dorsi screen` contract",
+    openapi_extra=action("patient.screen", body=True),
+)
+async def screen(request: Request, patient_id: PatientId) -> JSONResponse:
+    body = await request.body()
+    result = await run(
+        request, lambda ctx: records.record_screening(ctx, patient_id, body), auth_kind="api"
+    )
+    return JSONResponse(result.model_dump(mode="json"), status_code=201)
+
+
+@router.post(
+    "/patients/{patient_id}/evaluations",
+    tags=["clinical"],
+    status_code=201,
+    summary="Evaluation: the `dorsi plan` input plus optional `measures` and `date`",
+    openapi_extra=action("patient.evaluate", body=True),
+)
+async def evaluate(request: Request, patient_id: PatientId) -> EvaluationResult:
+    body = await request.body()
+    return await run(
+        request, lambda ctx: records.record_evaluation(ctx, patient_id, body), auth_kind="api"
+    )
+
+
+@router.get(
+    "/patients/{patient_id}/program", tags=["clinical"], openapi_extra=action("patient.read")
+)
+async def get_program(request: Request, patient_id: PatientId) -> ProgramPublic:
+    return await run(request, lambda ctx: programs.get_program(ctx, patient_id), auth_kind="api")
+
+
+@router.put(
+    "/patients/{patient_id}/program",
+    tags=["clinical"],
+    summary="Save an edited program as a new version and assign it",
+    openapi_extra=action("program.write", body=True),
+)
+async def put_program(request: Request, patient_id: PatientId) -> ProgramPublic:
+    body = await request.body()
+    return await run(
+        request, lambda ctx: programs.assign_program(ctx, patient_id, body), auth_kind="api"
+    )
+
+
+@router.get(
+    "/patients/{patient_id}/programs",
+    tags=["clinical"],
+    summary="Every program version, newest first (history)",
+    openapi_extra=action("patient.read"),
+)
+async def program_history(request: Request, patient_id: PatientId) -> list[ProgramPublic]:
+    return await run(request, lambda ctx: programs.history(ctx, patient_id), auth_kind="api")
+
+
+@router.post(
+    "/patients/{patient_id}/sessions",
+    tags=["clinical"],
+    status_code=201,
+    summary="One end-of-session check-in",
+    openapi_extra=action("session.log", body=True),
+)
+async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
+    body = await request.body()
+    return await run(
+        request, lambda ctx: progress.log_session(ctx, patient_id, body), auth_kind="api"
+    )
+
+
+@router.get(
+    "/patients/{patient_id}/progress",
+    tags=["clinical"],
+    summary="The `dorsi progress` output for the stored history",
+    openapi_extra=action("patient.read"),
+)
+async def get_progress(request: Request, patient_id: PatientId) -> JSONResponse:
+    result = await run(
+        request, lambda ctx: progress.patient_progress(ctx, patient_id), auth_kind="api"
+    )
+    return JSONResponse(result.model_dump(mode="json"))
+
+
+@router.post(
+    "/patients/{patient_id}/login",
+    tags=["patients"],
+    status_code=201,
+    summary="Create the patient's login (password, or a one-time sign-in link)",
+    openapi_extra=action("patient.login", body=True),
+)
+async def create_login(request: Request, patient_id: PatientId) -> PatientLogin:
+    body = await request.body()
+    return await run(
+        request,
+        lambda ctx: patients.create_patient_login(ctx, patient_id, parse(PatientLoginCreate, body)),
+        auth_kind="api",
+    )
+
+
+@router.get("/users", tags=["users"], openapi_extra=action("user.manage"))
+async def list_users(request: Request) -> list[UserPublic]:
+    return await run(request, users.list_users, auth_kind="api")
+
+
+@router.post(
+    "/users", tags=["users"], status_code=201, openapi_extra=action("user.manage", body=True)
+)
+async def create_user(request: Request) -> UserPublic:
+    body = await request.body()
+    return await run(
+        request, lambda ctx: users.create_user(ctx, parse(UserCreate, body)), auth_kind="api"
+    )
+
+
+__all__ = ["router"]

@@ -1,0 +1,70 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from dorsi import __version__
+from dorsi.services.context import system_token, utc_now
+from dorsi.settings import Settings, get_settings
+from dorsi.store.db import Database
+from dorsi.store.migrate import upgrade
+from dorsi.web import errors
+from dorsi.web.middleware import BodyLimit, SecurityHeaders
+from dorsi.web.runtime import AppState
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    new_token: Callable[[], str] = system_token,
+    migrate: bool = True,
+) -> FastAPI:
+    """Build the app. ``database`` defaults to ``settings.resolved_database_url``; with
+    ``migrate`` the schema is brought up to date first (as ``dorsi db upgrade`` does)."""
+    settings = settings or get_settings()
+    database = database or Database.from_url(settings.resolved_database_url)
+    if migrate:
+        upgrade(database.engine)
+
+    app = FastAPI(
+        title="Dorsi",
+        version=__version__,
+        summary="Physical therapy for foot drop: the clinic web app and its JSON API.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.dorsi = AppState(
+        settings=settings,
+        database=database,
+        clock=clock,
+        secret=settings.secret(),
+        new_token=new_token,
+    )
+    errors.install(app)
+
+    from dorsi.web import api, pages
+
+    @app.get("/healthz", tags=["ops"], openapi_extra={"x-dorsi-action": "public"})
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,115 @@
+"""The one place errors become HTTP answers.
+
+- :class:`~dorsi.errors.DorsiError` -> :func:`~dorsi.errors.http_status`; JSON
+  ``{"detail": "...", "field": ...}`` for the API, an HTML page for the browser (a page that
+  needs a sign-in redirects to it instead). 429 carries ``Retry-After``; 401 on the API
+  carries ``WWW-Authenticate: Bearer``.
+- Request validation errors (path, query, form fields) -> 422 naming the field.
+- Anything unexpected -> 500 with the request id only (details go to the server log).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dorsi.errors import (
+    AuthenticationError,
+    DorsiError,
+    InputError,
+    RateLimitedError,
+    http_status,
+)
+
+log = logging.getLogger("dorsi.web")
+
+
+def wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/api/") or path in ("/healthz", "/openapi.json"))
+
+
+def _field_message(error: dict[str, Any]) -> tuple[str, str]:
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
+    field = ".".join(loc) or "(input)"
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return field, "is required"
+    message = str(error.get("msg", "is not valid"))
+    message = message[0].lower() + message[1:]
+    message = message.replace("input should be", "must be")
+    return field, message
+
+
+def _render_error(request: Request, status: int, message: str) -> Response:
+    from dorsi.web.templating import render_error
+
+    return render_error(request, status, message)
+
+
+async def dorsi_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DorsiError)  # noqa: S101 - registered for DorsiError only
+    status = http_status(exc)
+    headers: dict[str, str] = {}
+    if isinstance(exc, RateLimitedError):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    if wants_html(request):
+        if isinstance(exc, AuthenticationError) and request.method == "GET":
+            target = quote(
+                request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            )
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        response = _render_error(request, status, exc.message)
+        response.headers.update(headers)
+        return response
+    if isinstance(exc, AuthenticationError):
+        headers["WWW-Authenticate"] = "Bearer"
+    field = exc.field if isinstance(exc, InputError) else None
+    if status >= 500:
+        log.error("request %s failed: %s", getattr(request.state, "request_id", "-"), exc.message)
+    return JSONResponse({"detail": exc.message, "field": field}, status, headers=headers)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)  # noqa: S101
+    errors = list(exc.errors())
+    field, message = _field_message(dict(errors[0])) if errors else ("(input)", "is not valid")
+    text = f"{field}: {message}"
+    if wants_html(request):
+        return _render_error(request, 422, text)
+    return JSONResponse({"detail": text, "field": field}, 422)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+    detail = str(exc.detail)
+    if wants_html(request):
+        response = _render_error(request, exc.status_code, detail)
+    else:
+        response = JSONResponse({"detail": detail, "field": None}, exc.status_code)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    request_id = getattr(request.state, "request_id", "-")
+    log.exception("request %s: unexpected error", request_id, exc_info=exc)
+    text = f"something went wrong on our side (request {request_id}); nothing was changed"
+    return JSONResponse({"detail": text, "field": None}, 500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DorsiError, dorsi_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)
+
+
+__all__ = ["install", "wants_html"]

@@ -1,0 +1,137 @@
+"""The patient's pages, phone first: Today, the guided session with its check-in, My progress.
+
+Each page works as plain HTML forms and links; ``static/session.js`` only adds the rep
+counter, the countdown timers, sound and vibration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from dorsi.errors import InputError, PermissionDeniedError
+from dorsi.services import progress
+from dorsi.services.context import Actor, Ctx
+from dorsi.services.views import Dashboard, patient_dashboard
+from dorsi.web.pages.clinic import measure_charts, pain_chart
+from dorsi.web.pages.common import act
+from dorsi.web.pages.forms import compact, csrf_of, field_errors, number, text_of, yes_no
+from dorsi.web.runtime import run
+from dorsi.web.templating import render
+
+router = APIRouter(prefix="/me")
+
+
+def own_record(ctx: Ctx, detail: str) -> Dashboard:
+    """The signed-in patient's own record (these pages are for patients only)."""
+    actor = ctx.actor
+    if actor is None or actor.role != "patient" or actor.patient_id is None:
+        raise PermissionDeniedError("these pages are for patients; clinicians use /clinic")
+    return patient_dashboard(ctx, actor.patient_id, detail=detail)
+
+
+def today_items(data: Dashboard) -> list[dict[str, Any]]:
+    """The assigned exercises with their catalog text (steps, cues, stop rules)."""
+    from dorsi.catalog.exercises import load_exercises
+
+    catalog = load_exercises()
+    items: list[dict[str, Any]] = []
+    if data.program is None:
+        return items
+    for planned in data.program.exercises:
+        exercise = catalog.get(planned.id)
+        items.append({"plan": planned, "exercise": exercise})
+    return items
+
+
+def stop_rules() -> tuple[str, ...]:
+    from dorsi.catalog.exercises import load_exercises
+
+    return load_exercises().common_stop_rules
+
+
+async def _page(
+    request: Request, template: str, detail: str, *, status: int = 200, **extra: Any
+) -> Response:
+    def work(ctx: Ctx) -> tuple[Actor | None, Dashboard]:
+        return ctx.actor, own_record(ctx, detail)
+
+    actor, data = await run(request, work, auth_kind="page")
+    return render(
+        request,
+        template,
+        {"d": data, "items": today_items(data), "stop_rules": stop_rules(), **extra},
+        actor=actor,
+        status=status,
+    )
+
+
+@router.get("", openapi_extra=act("self.patient.read"))
+async def today(request: Request) -> Response:
+    return await _page(request, "me/today.html", "today")
+
+
+@router.get("/session", openapi_extra=act("self.patient.read"))
+async def guided(request: Request, step: int = 0) -> Response:
+    return await _page(request, "me/session.html", "session", step=max(0, min(step, 50)))
+
+
+def checkin_body(form: Any) -> dict[str, Any]:
+    return compact(
+        {
+            "completed": yes_no(text_of(form, "completed", 10)),
+            "sets_done": number(text_of(form, "sets_done", 10)),
+            "pain_nrs": number(text_of(form, "pain_nrs", 10)),
+            "difficulty": text_of(form, "difficulty", 10),
+            "trips_since_last": number(text_of(form, "trips_since_last", 10)),
+            "weakness_worse": yes_no(text_of(form, "weakness_worse", 10)),
+            "balance_worse": yes_no(text_of(form, "balance_worse", 10)),
+            "notes": text_of(form, "notes", 2000),
+        }
+    )
+
+
+@router.post("/session", openapi_extra=act("self.session.log"))
+async def checkin(request: Request) -> Response:
+    form = await request.form()
+    body = checkin_body(form)
+
+    def work(ctx: Ctx) -> tuple[Actor | None, Any]:
+        actor = ctx.actor
+        if actor is None or actor.role != "patient" or actor.patient_id is None:
+            raise PermissionDeniedError("these pages are for patients; clinicians use /clinic")
+        return actor, progress.log_session(ctx, actor.patient_id, body)
+
+    try:
+        actor, result = await run(request, work, auth_kind="page", csrf=csrf_of(form))
+    except InputError as exc:
+        raw = {k: v for k, v in form.items() if isinstance(v, str)}
+        return await _page(
+            request,
+            "me/session.html",
+            "session",
+            step=999,
+            values=raw,
+            errors=field_errors(exc),
+            status=422,
+        )
+    return render(request, "me/checkin_done.html", {"result": result}, actor=actor)
+
+
+@router.get("/progress", openapi_extra=act("self.patient.read"))
+async def my_progress(request: Request) -> Response:
+    def work(ctx: Ctx) -> tuple[Actor | None, Dashboard]:
+        return ctx.actor, own_record(ctx, "my progress")
+
+    actor, data = await run(request, work, auth_kind="page")
+    return render(
+        request,
+        "me/progress.html",
+        {"d": data, "charts": measure_charts(data), "pain_svg": pain_chart(data.sessions)},
+        actor=actor,
+    )
+
+
+__all__ = ["router"]

@@ -1,0 +1,165 @@
+"""Per-request plumbing: who is calling, and running a use case in one transaction.
+
+Each request that touches data runs :func:`dorsi.services.context.run_unit` once, in a worker
+thread: the credential lookup, the authorization, the work and the audit entries share one
+transaction (few round trips; nothing half-written).
+
+Credentials: the JSON API takes only ``Authorization: Bearer`` tokens; the HTML pages take
+only the session cookie (so a cookie can never drive the API cross-site, and a page form
+always carries a CSRF token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, TypeVar
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from dorsi.errors import AuthenticationError, PermissionDeniedError
+from dorsi.services import auth
+from dorsi.services.context import Ctx, run_unit
+from dorsi.settings import Settings
+from dorsi.store.db import Database
+
+T = TypeVar("T")
+Auth = Literal["api", "page", "optional_page", "none"]
+
+SECURE_COOKIE = "__Host-dorsi_session"
+PLAIN_COOKIE = "dorsi_session"
+SECURE_PRE_COOKIE = "__Host-dorsi_pre"
+PLAIN_PRE_COOKIE = "dorsi_pre"
+CSRF_FIELD = "csrf_token"
+
+
+@dataclass
+class AppState:
+    """What the app holds: settings, the database, the clock. No per-user state."""
+
+    settings: Settings
+    database: Database
+    clock: Callable[[], datetime]
+    secret: bytes
+    new_token: Callable[[], str]
+
+
+def state(request: Request) -> AppState:
+    value: AppState = request.app.state.dorsi
+    return value
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def session_cookie_name(request: Request) -> str:
+    """``__Host-`` prefixed (Secure, no Domain, Path=/) over TLS; a plain name otherwise.
+
+    Browsers accept a ``__Host-`` cookie only with the Secure flag, and most HTTP clients
+    never send a Secure cookie over plain http, so on plain-http localhost the cookie is
+    named without the prefix (HttpOnly and SameSite=Lax still apply). Over https only the
+    prefixed name is read, so a plain cookie planted over http is ignored.
+    """
+    return SECURE_COOKIE if is_https(request) else PLAIN_COOKIE
+
+
+def pre_cookie_name(request: Request) -> str:
+    return SECURE_PRE_COOKIE if is_https(request) else PLAIN_PRE_COOKIE
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def anonymous_csrf(request: Request, pre_value: str) -> str:
+    """The form token for a visitor not signed in: an HMAC of their pre-session cookie."""
+    key = state(request).secret
+    return hmac.new(key, b"pre:" + pre_value.encode(), hashlib.sha256).hexdigest()
+
+
+def check_form_token(expected: str | None, given: str | None) -> None:
+    if not expected or not given or not hmac.compare_digest(expected, given):
+        raise PermissionDeniedError(
+            "this form has expired or did not come from Dorsi; go back, reload the page "
+            "and try again"
+        )
+
+
+async def run(
+    request: Request,
+    work: Callable[[Ctx], T],
+    *,
+    auth_kind: Auth,
+    csrf: str | Literal[False] | None = False,
+) -> T:
+    """Authenticate (``auth_kind``), check the CSRF token (when ``csrf`` is not False), work.
+
+    ``csrf`` is the token a page form sent; pass it for every state-changing page request.
+    """
+    app = state(request)
+    request_id: str = getattr(request.state, "request_id", "-")
+    cookie = request.cookies.get(session_cookie_name(request)) if auth_kind != "api" else None
+    token = bearer_token(request) if auth_kind == "api" else None
+
+    def make_ctx(session: object) -> Ctx:
+        return Ctx(
+            db=session,  # type: ignore[arg-type]
+            now=app.clock(),
+            settings=app.settings,
+            secret=app.secret,
+            request_id=request_id,
+            address=client_address(request),
+            new_token=app.new_token,
+        )
+
+    def unit(ctx: Ctx) -> T:
+        if auth_kind == "api":
+            ctx.actor = auth.token_actor(ctx, token) if token else None
+            if ctx.actor is None:
+                raise AuthenticationError("missing, expired or revoked bearer token; sign in")
+        elif auth_kind in ("page", "optional_page"):
+            ctx.actor = auth.session_actor(ctx, cookie) if cookie else None
+            if ctx.actor is None and auth_kind == "page":
+                raise AuthenticationError("please sign in")
+        if csrf is not False:
+            if ctx.actor is not None:
+                check_form_token(ctx.actor.csrf_token, csrf)
+            else:
+                pre = request.cookies.get(pre_cookie_name(request), "")
+                check_form_token(anonymous_csrf(request, pre) if pre else None, csrf)
+        return work(ctx)
+
+    return await run_in_threadpool(run_unit, app.database, make_ctx, unit)
+
+
+def new_pre_value() -> str:
+    return secrets.token_urlsafe(32)
+
+
+__all__ = [
+    "CSRF_FIELD",
+    "AppState",
+    "anonymous_csrf",
+    "bearer_token",
+    "check_form_token",
+    "is_https",
+    "new_pre_value",
+    "pre_cookie_name",
+    "run",
+    "session_cookie_name",
+    "state",
+]

@@ -1,0 +1,74 @@
+// Guided session enhancements: rep counter, countdown timers, a beep and a vibration.
+// The page works without this file (plain links and a plain form); this only adds help.
+(function () {
+  "use strict";
+  var box = document.querySelector(".trainer");
+  if (!box) { return; }
+  box.hidden = false;
+  var sets = parseInt(box.dataset.sets, 10) || 1;
+  var reps = parseInt(box.dataset.reps, 10) || 0;
+  var hold = parseInt(box.dataset.hold, 10) || 0;
+  var rest = parseInt(box.dataset.rest, 10) || 0;
+  var set = 1, count = 0, ticking = null;
+  var setEl = box.querySelector(".set");
+  var countEl = box.querySelector(".count");
+  var timerEl = box.querySelector(".timer");
+  var audio = null;
+
+  function signal() {
+    try {
+      if (navigator.vibrate) { navigator.vibrate(200); }
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      if (Ctx) {
+        audio = audio || new Ctx();
+        var osc = audio.createOscillator();
+        osc.frequency.value = 880;
+        osc.connect(audio.destination);
+        osc.start();
+        osc.stop(audio.currentTime + 0.25);
+      }
+    } catch (e) { /* sound and vibration are optional */ }
+  }
+
+  function countdown(seconds, label, done) {
+    if (ticking) { clearInterval(ticking); }
+    var left = seconds;
+    timerEl.textContent = label + ": " + left + " s";
+    ticking = setInterval(function () {
+      left -= 1;
+      if (left <= 0) {
+        clearInterval(ticking);
+        ticking = null;
+        timerEl.textContent = label + ": done";
+        signal();
+        if (done) { done(); }
+      } else {
+        timerEl.textContent = label + ": " + left + " s";
+      }
+    }, 1000);
+  }
+
+  function nextSet() {
+    if (set < sets) {
+      set += 1;
+      count = 0;
+      setEl.textContent = String(set);
+      if (reps) { countEl.textContent = "0"; }
+    } else {
+      timerEl.textContent = "All sets done. Well done!";
+    }
+  }
+
+  box.addEventListener("click", function (event) {
+    var action = event.target && event.target.getAttribute("data-action");
+    if (action === "rep" && reps) {
+      count = Math.min(reps, count + 1);
+      countEl.textContent = String(count);
+      if (count === reps) { signal(); timerEl.textContent = "Set done. Rest now."; }
+    } else if (action === "hold" && hold) {
+      countdown(hold, "Hold", function () { countEl.textContent = String(hold); });
+    } else if (action === "rest") {
+      countdown(rest, "Rest", nextSet);
+    }
+  });
+})();
