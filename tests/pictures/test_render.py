@@ -15,6 +15,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from dorsi.pictures import exercise_scene, render_exercise_animation, render_exercise_picture
@@ -210,3 +212,55 @@ def test_animation_is_a_valid_looping_svg(exercise_id: str, artifacts: Path) -> 
     assert style.text
     assert "infinite" in style.text
     assert "prefers-reduced-motion" in style.text
+
+
+_SEATED_LEG = st.fixed_dictionaries(
+    {
+        "hip_deg": st.floats(70, 110),
+        "knee_deg": st.floats(60, 100),
+        "ankle_deg": st.floats(-20, 25),
+        "toes_deg": st.floats(0, 45),
+    }
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(start=_SEATED_LEG, end=_SEATED_LEG, both_ways=st.booleans())
+def test_any_valid_seated_pose_makes_a_valid_picture(
+    start: dict[str, float], end: dict[str, float], both_ways: bool
+) -> None:
+    """Any pose data that passes validation draws: the SVG parses and the ankle reads back."""
+    from dorsi.pictures.compose import compose
+    from dorsi.pictures.poses import Picture
+    from dorsi.pictures.staging import check_picture
+    from dorsi.pictures.svg import render_svg
+
+    picture = Picture.model_validate(
+        {
+            "setting": "chair",
+            "keyframes": [{"near": start}, {"near": end}],
+            "highlight": ["near_foot"],
+            "arrows": [
+                {
+                    "kind": "turn",
+                    "marker": "near_toe_tip",
+                    "pivot": "near_knee",
+                    "both_ways": both_ways,
+                }
+            ],
+            "caption": "A made-up movement.",
+        }
+    )
+    assume(check_picture(picture) is None)
+    root = ET.fromstring(render_svg(compose(picture, title="Test"), width_px=300))  # noqa: S314
+    shank = _points(_top_level(root, "body|highlight", "near_shank").get("points") or "")
+    foot = _points(_top_level(root, "body|highlight", "near_foot").get("points") or "")
+    (kx, ky), (ax, ay) = shank[0], shank[-1]
+    (hx, hy), (bx, by) = (foot[i] for i in FOOT_SOLE_VERTICES)
+    drawn = (
+        math.degrees(math.atan2(-(by - hy), bx - hx))
+        - math.degrees(math.atan2(-(ay - ky), ax - kx))
+        - 90.0
+        + 180.0
+    ) % 360.0 - 180.0
+    assert drawn == pytest.approx(end["ankle_deg"], abs=1.0)

@@ -95,7 +95,8 @@ def compose(picture: Picture, *, title: str) -> Scene:
         if name in FRONT:
             world += draw_prop(name, last)
     # The start outline again, thin, over the end pose: where they overlap it stays readable.
-    world += [_thin(item) for item in outlines if not item.part.endswith("toes")]
+    # Not for the far leg (it is behind the near one) nor the toes (too small to read).
+    world += [_thin(i) for i in outlines if not i.part.endswith("toes") and i.part[:4] != "far_"]
     world += _arrows(picture, zoomed=False, scale=1.0)
     world += _labels(picture, last)
     if picture.zoom is not None:
