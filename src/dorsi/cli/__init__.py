@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outlook": ("outlook", "estimate the recovery timeline"),
     "cost": ("cost", "estimate out-of-pocket cost of a course of visits"),
     "exercises": ("exercises", "list the ten exercises, or show one in full"),
+    "gait": ("gait", "measure walking from a side-on phone video (gait analyze VIDEO)"),
     "learn": ("learn", "read about foot drop and your program, in English or Spanish"),
     "db": ("db", "apply the database migrations (upgrade) or show the revision (current)"),
 }

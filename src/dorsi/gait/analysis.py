@@ -43,6 +43,8 @@ MID_SWING = (0.25, 0.75)  # fraction of swing searched for the minimum toe clear
 # fraction of swing searched for the peak dorsiflexion: initial swing is left out, the ankle is
 # still coming out of push-off there and a toe-off timing error would leak into the peak
 PEAK_SWING = (0.25, 1.0)
+STRIDE_CONSISTENCY = 0.3  # a stride more than 30% off the typical one is an event error
+FAR_LEG_VISIBILITY = 0.7  # below this mean visibility a leg was mostly hidden (far side)
 FLAT_STANCE = (0.3, 0.6)  # fraction of stance where the foot is flat (pitch reference)
 TOE_STANCE = (0.2, 0.95)  # fraction of stance where the toe rests on the floor
 
@@ -146,6 +148,27 @@ def _candidate_windows(
             StrideWindow(side, h0, to, h1, f"{at} excluded: {reason}" if reason else None)
         )
     return windows
+
+
+def _gate_consistency(windows: list[StrideWindow], fps: float) -> list[StrideWindow]:
+    """Exclude strides whose duration is far from the walk's typical stride (a missed or an
+    extra event, usually on the far leg). Needs three or more gated strides to judge."""
+    ok = [w.next_heel_strike - w.heel_strike for w in windows if w.excluded is None]
+    if len(ok) < 3:
+        return windows
+    typical = float(np.median(ok))
+    out = []
+    for w in windows:
+        length = w.next_heel_strike - w.heel_strike
+        if w.excluded is None and abs(length - typical) > STRIDE_CONSISTENCY * typical:
+            reason = (
+                f"{w.side} stride at {w.heel_strike / fps:.2f} s excluded: it lasts "
+                f"{length / fps:.2f} s, far from the typical {typical / fps:.2f} s "
+                "(an event was missed or doubled)"
+            )
+            w = StrideWindow(w.side, w.heel_strike, w.toe_off, w.next_heel_strike, reason)
+        out.append(w)
+    return out
 
 
 def _floor_lines(
@@ -285,6 +308,17 @@ def _flat_pitch(
     return float(np.median(joined)) if joined.size else 0.0
 
 
+def _too_small(scale_px: float, video: VideoInfo) -> bool:
+    limit = MIN_PERSON_HEIGHT_FRACTION.value * min(video.width, video.height)
+    return not np.isfinite(scale_px) or scale_px < limit
+
+
+TOO_SMALL = (
+    "the person is too small in the picture; stand the phone 3-4 m away "
+    "so the body fills about half the frame height"
+)
+
+
 def explain_unusable(
     raw: PoseTrack, video: VideoInfo, diagnostics: VideoDiagnostics, windows: list[StrideWindow]
 ) -> str:
@@ -301,13 +335,8 @@ def explain_unusable(
             return "the video is too dark to find a person; record in good light"
         return "no person was found in the video; keep the whole body in the picture"
     scale = body_scale_px(raw)
-    if not np.isfinite(scale) or scale < MIN_PERSON_HEIGHT_FRACTION.value * min(
-        video.width, video.height
-    ):
-        return (
-            "the person is too small in the picture; stand the phone 3-4 m away "
-            "so the body fills about half the frame height"
-        )
+    if _too_small(scale, video):
+        return TOO_SMALL
     if dark:
         return "the video is too dark to follow the feet; record in good light"
     hips = raw.xy[:, INDEX["left_hip"]] - raw.xy[:, INDEX["right_hip"]]
@@ -356,6 +385,8 @@ def analyze_track(
     cleaned = clean_track(raw, cutoff_hz=cutoff_hz)
     track = cleaned.track
     scale = body_scale_px(track)
+    if np.isfinite(scale) and _too_small(scale, video):
+        raise InputError(TOO_SMALL, field="VIDEO")
     direction = walking_direction(pelvis_xy(track)[:, 0], fps=track.fps, scale_px=scale)
     bouts = _bouts(direction)
     ankle = {
@@ -372,6 +403,7 @@ def analyze_track(
             candidates += _candidate_windows(events[side], side, direction, track.fps)
     lines = _floor_lines(track, candidates, bouts)
     flat = {side: _flat_pitch(track, candidates, lines, direction, side) for side in SIDES}
+    candidates = _gate_consistency(candidates, track.fps)
     windows: list[StrideWindow] = []
     for w in candidates:
         if w.excluded is not None:
@@ -384,14 +416,21 @@ def analyze_track(
     strides = sorted((w.stride for w in windows if w.stride), key=lambda s: s.heel_strike_s)
     if not strides:
         raise InputError(explain_unusable(raw, video, diagnostics, windows), field="VIDEO")
-    warnings = list(extra_warnings or [])
     tracked = np.any(raw.visibility > 0, axis=1)
+    warnings = list(extra_warnings or [])
     for side in SIDES:
         n = sum(1 for s in strides if s.side == side)
         if n == 0:
             warnings.append(f"no usable {side} stride: the {side} side is not measured")
         elif n < 2:
             warnings.append(f"only one usable {side} stride: treat the {side} numbers with care")
+    for side in SIDES:
+        vis = raw.visibility[tracked][:, leg_indices(side)]
+        if vis.size and float(vis.mean()) < FAR_LEG_VISIBILITY:
+            warnings.append(
+                f"the {side} leg was mostly the far leg from the camera, so its numbers are less "
+                "sure; walk past and back so each leg is nearest the camera once"
+            )
     if affected_side and not any(s.side == affected_side for s in strides):
         warnings.append(f"the affected ({affected_side}) side has no usable stride")
     warnings += [w.excluded for w in sorted(windows, key=lambda w: w.heel_strike) if w.excluded]

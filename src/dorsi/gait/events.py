@@ -102,8 +102,8 @@ def zeni_events(
     direction: NDArray[np.int_],
     *,
     scale_px: float,
-    min_event_interval_s: float = 0.35,
-    min_prominence_scales: float = 0.1,
+    min_event_interval_s: float = 0.5,
+    min_prominence_scales: float = 0.25,
 ) -> SideEvents:
     """Heel strikes and toe offs of one foot (Zeni et al. 2008).
 

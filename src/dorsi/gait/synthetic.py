@@ -251,7 +251,8 @@ def generate_walk(spec: WalkSpec | None = None) -> SyntheticWalk:
         peaks, clear, contact = [], [], []
         for h1, t0 in zip(hs[1:], to[:-1], strict=True):
             sw = h1 - t0
-            swing = (t >= t0 + PEAK_SWING[0] * sw) & (t <= t0 + PEAK_SWING[1] * sw)
+            end = t0 + PEAK_SWING[1] * sw - 0.5 / spec.fps  # contact belongs to stance
+            swing = (t >= t0 + PEAK_SWING[0] * sw) & (t < end)
             mid = (t >= t0 + MID_SWING[0] * sw) & (t <= t0 + MID_SWING[1] * sw)
             peaks.append(float(np.max(angle[swing])) if swing.any() else np.nan)
             clear.append(float(np.min(toe[mid, 1])) / SHANK_M if mid.any() else np.nan)

@@ -87,9 +87,9 @@ MAJORITY = Sourced(
 
 # --- whether a video is usable ----------------------------------------------------------------
 MIN_PERSON_HEIGHT_FRACTION = Sourced(
-    value=0.2,
-    source="hip-to-ankle length under a fifth of the frame's shorter side is too small to "
-    "measure the foot (the person should fill about half the frame height)",
+    value=0.1,
+    source="hip-to-ankle length under a tenth of the frame's shorter side leaves the foot a "
+    "few pixels long, too small to measure (the person should fill about half the height)",
     evidence="clinician_default",
 )
 DARK_MEAN_LUMA = Sourced(

@@ -1,0 +1,63 @@
+"""Pose backends: a frame in, the :data:`~dorsi.gait.keypoints.KEYPOINTS` of one person out.
+
+A backend is a small object with three methods (see :class:`PoseBackend`). It sees RGB frames
+in order and may track between them; :meth:`reset` forgets the tracked person. New backends
+(for example LiteRT running the BlazePose ``.tflite`` models directly, for speed) register in
+:data:`BACKENDS` and are chosen by name; everything downstream sees only :class:`FramePose`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from dorsi.errors import InputError
+from dorsi.gait.keypoints import FloatArray
+
+
+@dataclass(frozen=True)
+class FramePose:
+    """One person's keypoints in one frame: ``xy`` (K, 2) pixels, ``visibility`` (K,) 0-1."""
+
+    xy: FloatArray
+    visibility: FloatArray
+
+
+class PoseBackend(Protocol):
+    """What the pipeline needs from a pose model."""
+
+    name: str
+
+    def process(self, frame_rgb: NDArray[np.uint8]) -> FramePose | None:
+        """The person in this frame (None when nobody is found)."""
+        ...
+
+    def reset(self) -> None:
+        """Forget the tracked person; the next frame starts a fresh detection."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def _mediapipe() -> PoseBackend:
+    from dorsi.gait.pose.mediapipe_backend import MediaPipePose
+
+    return MediaPipePose()
+
+
+BACKENDS: dict[str, Callable[[], PoseBackend]] = {"mediapipe": _mediapipe}
+
+
+def make_backend(name: str) -> PoseBackend:
+    """A new backend instance by name."""
+    try:
+        factory = BACKENDS[name]
+    except KeyError:
+        raise InputError(
+            f"unknown pose backend '{name}'; choose from: {', '.join(BACKENDS)}", field="backend"
+        ) from None
+    return factory()
