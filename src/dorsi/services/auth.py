@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -67,7 +68,7 @@ def _retry_after(ctx: Ctx, oldest: datetime | None) -> int:
     window = timedelta(minutes=ctx.settings.login_window_minutes)
     if oldest is None:
         return int(window.total_seconds())
-    return max(1, int((oldest + window - ctx.now).total_seconds()) + 1)
+    return max(1, math.ceil((oldest + window - ctx.now).total_seconds()))
 
 
 def check_throttle(ctx: Ctx, username_hash: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -96,17 +97,28 @@ class BodyLimit:
                 await _too_large(send, limit)
                 return
         seen = 0
+        exceeded = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise PayloadTooLargeError(f"the request body is over {limit} bytes")
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Message) -> None:
+            # Once the cap is hit, whatever the app answers (a form parser may call it a
+            # 400) is replaced by one 413.
+            if not exceeded:
+                await send(message)
+
+        with contextlib.suppress(PayloadTooLargeError):
+            await self.app(scope, counted, guarded)
+        if exceeded:
+            await _too_large(send, limit)
 
 
 async def _too_large(send: Send, limit: int) -> None:

@@ -64,10 +64,8 @@ async def home(request: Request) -> Response:
 
 @router.get("/login", openapi_extra=act("public"))
 async def login_form(request: Request, next: str | None = None) -> Response:
-    actor = await current_actor(request)
-    if actor is not None:
-        return RedirectResponse(safe_next(next, actor), status_code=303)
-    return render(request, "login.html", {"next": next or ""})
+    # Shown even to a signed-in visitor: signing in again starts a new session (rotation).
+    return render(request, "login.html", {"next": (next or "")[:500]})
 
 
 @router.post("/login", openapi_extra=act("public"))

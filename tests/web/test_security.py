@@ -1,0 +1,397 @@
+"""Security promises of issue 3: passwords, sessions, CSRF, headers, throttling, audit."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from dorsi.services.passwords import MEMORY_KIB, blocklist, check_policy, parameters
+from dorsi.settings import load_settings
+from dorsi.store.db import Database
+from dorsi.store.models import AuditEntry, AuthSession, Base, LoginAttempt, User
+from dorsi.web.app import create_app
+from tests.web.conftest import (
+    CHECKIN,
+    PASSWORD,
+    SECRET,
+    Clinic,
+    Clock,
+    TestClient,
+    csrf_from,
+    page_login,
+    token_for,
+)
+
+# --- passwords --------------------------------------------------------------------------
+
+
+def test_new_passwords_are_argon2id_with_the_required_cost(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    headers = token_for(client, "root")
+    created = client.post(
+        "/api/v1/users",
+        headers=headers,
+        json={
+            "username": "carol",
+            "role": "clinician",
+            "display_name": "Carol",
+            "password": "a long clinic passphrase",
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert "password" not in created.text
+    with db.transaction() as session:
+        stored = session.scalar(select(User.password_hash).where(User.username == "carol"))
+    assert stored is not None
+    params = parameters(stored)
+    assert params["variant"] == "argon2id"
+    assert int(params["m"]) >= 19 * 1024 == MEMORY_KIB
+    assert int(params["t"]) >= 2
+    assert params["p"] == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("short", "at least 8"),
+        ("password", "most common"),
+        ("Password1", "most common"),
+        ("12345678", "most common"),
+        ("carolcarol", "same as the username"),
+    ],
+)
+def test_weak_passwords_are_refused(password: str, reason: str) -> None:
+    from dorsi.errors import InputError
+
+    with pytest.raises(InputError, match=reason) as error:
+        check_policy(password, username="carolcarol")
+    assert error.value.field == "password"
+
+
+def test_the_blocklist_ships_with_the_package() -> None:
+    words = blocklist()
+    assert len(words) > 50
+    assert all(len(w) >= 8 for w in words)
+
+
+def test_unknown_and_known_usernames_answer_alike(client: TestClient, clinic: Clinic) -> None:
+    def attempt(username: str) -> tuple[int, str, float]:
+        start = time.perf_counter()
+        response = client.post(
+            "/api/v1/auth/token", data={"username": username, "password": "wrong-password"}
+        )
+        return response.status_code, response.json()["detail"], time.perf_counter() - start
+
+    known = [attempt("alice") for _ in range(3)]
+    unknown = [attempt(f"nobody{i}") for i in range(3)]
+    assert (
+        {k[:2] for k in known} == {u[:2] for u in unknown} == {(401, "wrong username or password")}
+    )
+    # Both check an argon2 hash of the same cost, so neither answers much faster.
+    ratio = statistics.median(u[2] for u in unknown) / statistics.median(k[2] for k in known)
+    assert 0.5 < ratio < 2.0
+
+
+# --- sessions and cookies ----------------------------------------------------------------
+
+
+def _login_response(client: TestClient, username: str = "alice") -> object:
+    form = client.get("/login")
+    return client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": csrf_from(form.text)},
+        follow_redirects=False,
+    )
+
+
+def test_plain_http_cookie_is_httponly_lax_and_not_host_prefixed(
+    client: TestClient, clinic: Clinic
+) -> None:
+    response = _login_response(client)
+    cookie = response.headers["set-cookie"]  # type: ignore[attr-defined]
+    assert cookie.startswith("dorsi_session=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Path=/" in cookie
+    assert "Secure" not in cookie
+    value = cookie.split(";")[0].split("=", 1)[1]
+    assert len(value) >= 43
+
+
+def test_tls_cookie_is_host_prefixed_and_secure(app: FastAPI, clinic: Clinic) -> None:
+    with TestClient(app, base_url="https://testserver") as secure:
+        response = _login_response(secure)
+        cookie = response.headers["set-cookie"]  # type: ignore[attr-defined]
+        assert cookie.startswith("__Host-dorsi_session=")
+        assert "Secure" in cookie
+        assert "Path=/" in cookie
+        assert "Domain" not in cookie
+        assert secure.get("/clinic").status_code == 200
+        page = secure.get("/healthz")
+        assert page.headers["strict-transport-security"].startswith("max-age=")
+        # A cookie planted under the plain name is ignored over TLS.
+        plain = secure.cookies.get("__Host-dorsi_session")
+        secure.cookies.clear()
+        secure.cookies.set("dorsi_session", plain or "")
+        assert secure.get("/clinic", follow_redirects=False).status_code == 303
+
+
+def test_login_rotates_and_logout_revokes_the_session(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    page_login(client, "alice")
+    first = client.cookies.get("dorsi_session")
+    csrf = page_login(client, "alice")
+    second = client.cookies.get("dorsi_session")
+    assert first
+    assert second
+    assert first != second
+    with db.transaction() as session:
+        live = session.scalar(
+            select(func.count()).select_from(AuthSession).where(AuthSession.revoked_at.is_(None))
+        )
+    assert live == 1  # the first session was revoked at the second sign-in
+    out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    client.cookies.set("dorsi_session", second)
+    assert client.get("/clinic", follow_redirects=False).status_code == 303
+
+
+def test_session_idle_timeout(client: TestClient, clinic: Clinic, clock: Clock) -> None:
+    page_login(client, "alice")
+    clock.advance(minutes=29)
+    assert client.get("/clinic").status_code == 200
+    clock.advance(minutes=31)
+    assert client.get("/clinic", follow_redirects=False).status_code == 303
+
+
+def test_session_absolute_timeout(client: TestClient, clinic: Clinic, clock: Clock) -> None:
+    page_login(client, "alice")
+    for _ in range(28):  # active every 25 minutes, never idle: 11 h 40 min
+        clock.advance(minutes=25)
+        assert client.get("/clinic").status_code == 200
+    clock.advance(minutes=25)  # 12 h 5 min after sign-in
+    assert client.get("/clinic", follow_redirects=False).status_code == 303
+
+
+# --- CSRF and GET ------------------------------------------------------------------------
+
+
+def test_forms_need_the_session_csrf_token(client: TestClient, clinic: Clinic) -> None:
+    page_login(client, "ann")
+    data = {k: ("yes" if v is True else "no" if v is False else str(v)) for k, v in CHECKIN.items()}
+    assert client.post("/me/session", data=data).status_code == 403
+    assert client.post("/me/session", data={**data, "csrf_token": "forged"}).status_code == 403
+
+
+def test_csrf_token_is_bound_to_the_session(app: FastAPI, clinic: Clinic) -> None:
+    with TestClient(app) as one, TestClient(app) as two:
+        token_one = page_login(one, "alice")
+        page_login(two, "bob")
+        response = two.post(
+            "/clinic/patients",
+            data={"display_name": "X", "side": "left", "cause": "lumbar", "csrf_token": token_one},
+        )
+        assert response.status_code == 403
+
+
+def test_sign_in_form_needs_its_token(client: TestClient, clinic: Clinic) -> None:
+    response = client.post("/login", data={"username": "alice", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def _counts(db: Database) -> dict[str, int]:
+    skip = {"audit_log", "auth_sessions", "api_tokens", "login_attempts"}
+    with db.transaction() as session:
+        return {
+            t.name: int(session.scalar(select(func.count()).select_from(t)) or 0)
+            for t in Base.metadata.sorted_tables
+            if t.name not in skip
+        }
+
+
+def test_no_get_route_changes_state(
+    app: FastAPI, client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    from fastapi.routing import APIRoute
+
+    page_login(client, "alice")
+    headers = token_for(client, "alice")
+    before = _counts(db)
+    for route in app.routes:
+        if isinstance(route, APIRoute) and "GET" in (route.methods or set()):
+            path = route.path.replace("{patient_id}", str(clinic.patient_a))
+            path = path.replace("{link}", "x" * 43).replace("{exercise_id}", "seated_dorsiflexion")
+            response = client.get(path, headers=headers if path.startswith("/api") else None)
+            assert response.status_code < 500, (path, response.text)
+    assert _counts(db) == before
+
+
+# --- headers, body size -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/api/v1/patients", "/urgent", "/nope"])
+def test_security_headers_on_every_answer(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    headers = response.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-store"
+
+
+def test_patient_pages_are_not_cached(client: TestClient, clinic: Clinic) -> None:
+    page_login(client, "ann")
+    for path in ("/me", "/me/progress", "/me/session"):
+        assert client.get(path).headers["cache-control"] == "no-store"
+
+
+def test_static_files_may_be_cached(client: TestClient) -> None:
+    response = client.get("/static/dorsi.css")
+    assert response.status_code == 200
+    assert response.headers["cache-control"].startswith("public")
+
+
+def test_bodies_over_the_cap_get_413(db: Database, clock: Clock, tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, secret_key=SECRET, max_body_bytes=2048)
+    small = create_app(settings, database=db, clock=clock, migrate=False)
+    with TestClient(small) as client:
+        response = client.post("/api/v1/patients", content=b"x" * 5000)
+        assert response.status_code == 413
+
+        def chunks() -> Iterator[bytes]:
+            for _ in range(10):
+                yield b"y" * 1000
+
+        streamed = client.post(
+            "/api/v1/auth/token",
+            content=chunks(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert streamed.status_code == 413
+
+
+# --- throttling -------------------------------------------------------------------------
+
+
+def _fail(client: TestClient, username: str) -> int:
+    response = client.post(
+        "/api/v1/auth/token", data={"username": username, "password": "wrong-password"}
+    )
+    return int(response.status_code)
+
+
+def test_account_throttling_answers_429_with_retry_after(
+    client: TestClient, clinic: Clinic, clock: Clock
+) -> None:
+    assert [_fail(client, "alice") for _ in range(5)] == [401] * 5
+    blocked = client.post("/api/v1/auth/token", data={"username": "alice", "password": PASSWORD})
+    assert blocked.status_code == 429
+    retry = int(blocked.headers["retry-after"])
+    assert 0 < retry <= 15 * 60
+    assert token_for(client, "bob")  # other accounts are not affected
+    clock.advance(seconds=retry)
+    assert token_for(client, "alice")
+
+
+def test_address_throttling_covers_many_accounts(client: TestClient, clinic: Clinic) -> None:
+    statuses = [_fail(client, f"guess{i}") for i in range(20)]
+    assert statuses == [401] * 20
+    response = client.post("/api/v1/auth/token", data={"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "retry-after" in response.headers
+
+
+def test_login_page_throttles_too(client: TestClient, clinic: Clinic) -> None:
+    for _ in range(5):
+        _fail(client, "alice")
+    response = _login_response(client)
+    assert response.status_code == 429  # type: ignore[attr-defined]
+    assert "retry-after" in response.headers  # type: ignore[attr-defined]
+
+
+def test_failed_attempts_keep_no_names_or_addresses(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    _fail(client, "alice")
+    with db.transaction() as session:
+        row = session.scalars(select(LoginAttempt)).one()
+    assert "alice" not in row.username_hash
+    assert "testclient" not in row.address_hash
+    assert len(row.username_hash) == 64
+
+
+# --- audit ------------------------------------------------------------------------------
+
+
+def _audit(db: Database) -> list[AuditEntry]:
+    with db.transaction() as session:
+        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def test_reads_and_writes_of_patient_data_are_audited(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    headers = token_for(client, "ann")
+    url = f"/api/v1/patients/{clinic.patient_a}"
+    client.get(url, headers=headers)
+    client.post(f"{url}/sessions", headers=headers, json=CHECKIN)
+    client.get(f"{url}/progress", headers=headers)
+    entries = [e for e in _audit(db) if e.patient_id == clinic.patient_a]
+    assert [(e.action, e.outcome) for e in entries] == [
+        ("patient.read", "ok"),
+        ("session.log", "ok"),
+        ("patient.read", "ok"),
+    ]
+    for entry in entries:
+        assert entry.actor_username == "ann"
+        assert entry.actor_role == "patient"
+        assert entry.at.tzinfo is not None
+        assert entry.request_id != "-"
+
+
+def test_refused_and_invalid_requests_are_audited_too(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    client.get(f"/api/v1/patients/{clinic.patient_a}", headers=token_for(client, "ben"))
+    client.post(
+        f"/api/v1/patients/{clinic.patient_a}/evaluations",
+        headers=token_for(client, "ann"),
+        json={},
+    )
+    client.post(
+        f"/api/v1/patients/{clinic.patient_a}/sessions",
+        headers=token_for(client, "ann"),
+        json={**CHECKIN, "pain_nrs": 99},
+    )
+    outcomes = [
+        (e.actor_username, e.action, e.outcome)
+        for e in _audit(db)
+        if e.patient_id == clinic.patient_a
+    ]
+    assert outcomes == [
+        ("ben", "patient.read", "not_found"),
+        ("ann", "patient.evaluate", "denied"),
+        ("ann", "session.log", "invalid"),
+    ]
+
+
+def test_audit_details_hold_no_clinical_text(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    canary = "CANARY-notes-7f3a"
+    headers = token_for(client, "ann")
+    client.post(
+        f"/api/v1/patients/{clinic.patient_a}/sessions",
+        headers=headers,
+        json={**CHECKIN, "notes": canary},
+    )
+    assert all(canary not in e.detail for e in _audit(db))
