@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from starlette.routing import BaseRoute, Mount
 
 from dorsi.services.passwords import hash_password
 from dorsi.settings import Settings, load_settings
@@ -137,6 +139,16 @@ def clinic(db: Database) -> Clinic:
     user_a = add_user(db, "ann", "patient", patient_id=patient_a)
     user_b = add_user(db, "ben", "patient", patient_id=patient_b)
     return Clinic(alice, bob, admin, patient_a, patient_b, user_a, user_b)
+
+
+def app_routes(app: FastAPI) -> list[BaseRoute]:
+    """Every route of the app, routers included, with full paths (mounts left out)."""
+    routes = []
+    for context in iter_route_contexts(app.routes):
+        route = context.route
+        if not isinstance(route, Mount):
+            routes.append(route)
+    return routes
 
 
 def token_for(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:

@@ -41,11 +41,7 @@ def _outlook(cause: str, weeks: float | None) -> Any:
     if weeks is None:
         return None
     from dorsi.clinical.contract import parse
-
-    try:
-        from dorsi.clinical.outlook import OutlookInput, estimate_outlook
-    except ImportError:  # pragma: no cover - TEMPORARY until the outlook module lands
-        return None
+    from dorsi.clinical.outlook import OutlookInput, estimate_outlook
 
     data = parse(
         OutlookInput,

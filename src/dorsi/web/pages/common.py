@@ -54,7 +54,7 @@ async def signed_in(request: Request) -> Actor:
     return actor
 
 
-@router.get("/", openapi_extra=act("public"))
+@router.get("/", openapi_extra=act("authenticated"))
 async def home(request: Request) -> Response:
     actor = await current_actor(request)
     if actor is None:
