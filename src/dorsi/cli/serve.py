@@ -1,0 +1,67 @@
+"""``dorsi serve``: run the clinic web app (migrations are applied first)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="fill an empty database with the demo clinic first and print its logins",
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    from dorsi.errors import InputError
+    from dorsi.store import require_web_extra
+
+    require_web_extra()
+    if not 1 <= args.port <= 65535:
+        raise InputError("must be from 1 to 65535", field="--port")
+    import uvicorn
+
+    from dorsi.settings import get_settings
+    from dorsi.web.app import create_app
+
+    settings = get_settings()
+    if args.demo:
+        from dorsi.cli.demo import fill_and_describe
+
+        print(fill_and_describe(quiet_if_full=True), end="", flush=True)
+    if not _loopback(args.host) and not settings.trust_proxy:
+        print(
+            "dorsi serve: warning: listening beyond this machine over plain http; put a TLS "
+            "reverse proxy in front and set DORSI_TRUST_PROXY=true (see docs/web.md)",
+            file=sys.stderr,
+        )
+    app = create_app(settings)
+    print(f"Dorsi is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        proxy_headers=settings.trust_proxy,
+        forwarded_allow_ips="*" if settings.trust_proxy else None,
+        # Access logs would record paths with patient ids and one-time sign-in links.
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+    )
+    return 0
