@@ -44,6 +44,8 @@ MID_SWING = (0.25, 0.75)  # fraction of swing searched for the minimum toe clear
 # still coming out of push-off there and a toe-off timing error would leak into the peak
 PEAK_SWING = (0.25, 1.0)
 STRIDE_CONSISTENCY = 0.3  # a stride more than 30% off the typical one is an event error
+# a toe further below its own stance height than this (in shank lengths) is a tracking error
+MIN_CLEARANCE_RATIO = -0.05
 FAR_LEG_VISIBILITY = 0.7  # below this mean visibility a leg was mostly hidden (far side)
 FLAT_STANCE = (0.3, 0.6)  # fraction of stance where the foot is flat (pitch reference)
 TOE_STANCE = (0.2, 0.95)  # fraction of stance where the toe rests on the floor
@@ -255,6 +257,15 @@ def _measure(
     )
     toe_h = floor.height_px(track.xy[mid if mid.size else swing, idx(side, "toe")])
     clearance = float(np.min(toe_h)) / shank if shank > 0 else float("nan")
+    if not clearance >= MIN_CLEARANCE_RATIO:
+        return StrideWindow(
+            side,
+            w.heel_strike,
+            w.toe_off,
+            w.next_heel_strike,
+            f"{at} excluded: the toe passes below the floor line (the toe or the floor was "
+            "mis-tracked)",
+        )
     heel_pos = np.array([_at(track.xy[:, idx(side, "heel"), d], w.heel_strike) for d in (0, 1)])
     toe_pos = np.array([_at(track.xy[:, idx(side, "toe"), d], w.heel_strike) for d in (0, 1)])
     pitch = float(floor.pitch_deg(heel_pos, toe_pos, np.array(float(direction)))) - flat_pitch_deg
