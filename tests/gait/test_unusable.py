@@ -65,3 +65,15 @@ def test_standing_still() -> None:
     track = walk.track.copy()
     track.xy[:] = track.xy[40]
     assert "side-on" in _reason(track, _info(track))
+
+
+def test_toe_tracked_below_the_floor_excludes_the_stride() -> None:
+    """A stride whose toe is tracked well below its own floor line is left out, with why."""
+    walk = generate_walk(WalkSpec())
+    track = walk.track.copy()
+    to, hs = walk.truth["left"].toe_offs_s[2], walk.truth["left"].heel_strikes_s[3]
+    frames = slice(round(to * track.fps) + 3, round(hs * track.fps) - 3)
+    track.xy[frames, INDEX["left_toe"], 1] += 40.0  # y down: 40 px below the floor
+    report = analyze_track(track, video=_info(track)).report
+    assert any("below the floor line" in w for w in report.quality.warnings)
+    assert all(s.toe_clearance_ratio >= -0.05 for s in report.strides)
