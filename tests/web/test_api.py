@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dorsi.clinical.contract import parse
 from dorsi.clinical.program import PlanInput, build_program
@@ -460,3 +462,38 @@ def test_garbage_never_gives_a_500(client: TestClient, clinic: Clinic) -> None:
                 method, url + path if path else "/api/v1/patients", headers=headers, content=body
             )
             assert 400 <= response.status_code < 500, (path, body, response.text)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    body=st.fixed_dictionaries(
+        {},
+        optional={
+            "completed": st.one_of(st.booleans(), st.text(max_size=3), st.integers()),
+            "pain_nrs": st.one_of(st.integers(-5, 15), st.floats(allow_nan=True), st.none()),
+            "difficulty": st.sampled_from(["easy", "ok", "hard", "HARD", ""]),
+            "weakness_worse": st.one_of(st.booleans(), st.none()),
+            "balance_worse": st.one_of(st.booleans(), st.none()),
+            "date": st.one_of(st.dates().map(str), st.text(max_size=5)),
+            "extra": st.integers(),
+        },
+    )
+)
+def test_any_checkin_body_is_stored_or_refused_never_a_500(
+    client: TestClient, clinic: Clinic, body: dict[str, Any]
+) -> None:
+    headers = token_for(client, "alice")
+    url = f"/api/v1/patients/{clinic.patient_a}"
+    response = client.post(f"{url}/sessions", headers=headers, json=body)
+    assert response.status_code in (201, 422), response.text
+    if response.status_code == 201:
+        stored = response.json()
+        if stored["weakness_worse"] or stored["balance_worse"]:
+            assert stored["program_paused"] is True
+            assert stored["advice"]
+    else:
+        assert response.json()["field"]

@@ -8,6 +8,7 @@ a ``<title>`` and ``<desc>`` for screen readers; the page also lists the values 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -54,10 +55,12 @@ def line_chart(
     def y(value: float) -> float:
         return PAD_T + (hi - value) / (hi - lo) * (HEIGHT - PAD_T - PAD_B)
 
+    # A stable id per chart (pages hold several charts; ids must be unique and repeatable).
+    chart_id = "c" + hashlib.sha256(f"{title}|{points!r}".encode()).hexdigest()[:10]
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="t{id(points)}" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="t{id(points)}">{escape(title)}</title>',
+        f'aria-labelledby="{chart_id}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
         f"<desc>{escape(_describe(points, unit))}</desc>",
     ]
     if band is not None:
