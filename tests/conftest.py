@@ -41,6 +41,20 @@ def run_dorsi(*args: str, stdin: str | None = None, timeout_s: float = 120) -> C
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def require_shared(path: Path) -> Path:
+    """Fail (never skip silently) when a file of ``../shared/data`` is missing.
+
+    CI clones the project beside a copy of ``shared/``; a missing file means a broken checkout.
+    Set DORSI_ALLOW_MISSING_SHARED=1 to report such tests as skipped instead, with the reason.
+    """
+    if not path.exists():
+        reason = f"test data {path} is missing (the project expects ../shared beside it)"
+        if os.environ.get("DORSI_ALLOW_MISSING_SHARED") == "1":
+            pytest.skip(f"{reason}; skipped because DORSI_ALLOW_MISSING_SHARED=1")
+        pytest.fail(reason)
+    return path
+
+
 @pytest.fixture
 def dorsi() -> Any:
     return run_dorsi

@@ -8,19 +8,19 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED, run_dorsi
+from tests.conftest import SHARED, require_shared, run_dorsi
 
 DEMO = SHARED / "data" / "sports2d-demo" / "demo.mp4"
 
 pytestmark = [
     pytest.mark.gait,
     pytest.mark.slow,
-    pytest.mark.skipif(not DEMO.exists(), reason="shared demo video not present"),
 ]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    require_shared(DEMO)
     out = tmp_path_factory.mktemp("gait-out")
     result = run_dorsi("gait", "analyze", str(DEMO), "--json", "--out", str(out), timeout_s=300)
     assert result.code == 0, result.stderr

@@ -22,9 +22,13 @@ import pytest
 from dorsi.gait.analysis import analyze_track
 from dorsi.gait.keypoints import Side
 from dorsi.gait.report import VideoInfo
+from tests.conftest import require_shared
 from tests.gait.opencap import ANATOMICAL_MARKERS, DATA, VIDEO_MARKERS, Trial, load_trial
 
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="shared OpenCap data not present")
+
+@pytest.fixture(autouse=True, scope="module")
+def _shared_data_present() -> None:
+    require_shared(DATA)
 
 
 @pytest.fixture(scope="module")
