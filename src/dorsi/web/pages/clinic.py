@@ -327,6 +327,7 @@ async def _evaluation_page(
     status: int = 200,
 ) -> Response:
     from dorsi.clinical.mmt import GRADES
+    from dorsi.clinical.program import PlanInput
 
     def work(ctx: Ctx) -> tuple[Actor | None, Any]:
         patient = patients.load_patient(ctx, patient_id, "patient.evaluate", "evaluation form")
@@ -347,6 +348,7 @@ async def _evaluation_page(
             "grades": GRADES,
             "values": values,
             "errors": errors or {},
+            "required": {m.id for m in in_plan if PlanInput.model_fields[m.id].is_required()},
         },
         actor=actor,
         status=status,
