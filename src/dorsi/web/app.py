@@ -61,6 +61,10 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from dorsi.web import documents
+
+    app.include_router(documents.api_router)
+    app.include_router(documents.page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -1,0 +1,141 @@
+"""Code systems and codes used in Dorsi's FHIR export, and why each one is used.
+
+Only codes marked verified ("V") in ``shared/clinical/CODES.md`` are used as real codes.
+Everything else is a local code in a Dorsi code system under :data:`DORSI_FHIR`, a stable URI
+that names Dorsi's own vocabulary (the ids of its catalogs); receiving systems can map them.
+
+- LOINC: only where the measures catalog names one (``Measure.loinc``, filled from CODES.md
+  section 1 "V" rows: single-leg stance 66569-5, Timed Up and Go 89423-8).
+- ICD-10-CM (CODES.md section 3, "V"): foot drop M21.371 / M21.372 / M21.379 by side; cause
+  "peroneal" G57.31 / G57.32 / G57.30 (lesion of lateral popliteal nerve); cause "lumbar"
+  M54.16 (radiculopathy, lumbar region). A central cause ("neurological") has no verified
+  code, so it is a local code with the words as recorded.
+- SNOMED CT (CODES.md section 2, "V"): 229065009 Exercise therapy (care-plan activities),
+  91251008 Physical therapy procedure (care-plan category). No verified SNOMED code for foot
+  drop exists, so the Condition carries ICD-10-CM plus a local code.
+- UCUM units come from the measures catalog (``Measure.ucum``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DORSI_FHIR = "https://dorsi.example/fhir"
+CS_MEASURE = f"{DORSI_FHIR}/CodeSystem/measure"
+CS_MMT_GRADE = f"{DORSI_FHIR}/CodeSystem/mmt-grade"
+CS_EXERCISE = f"{DORSI_FHIR}/CodeSystem/exercise"
+CS_CONDITION = f"{DORSI_FHIR}/CodeSystem/condition"
+CS_DOCUMENT = f"{DORSI_FHIR}/CodeSystem/document"
+CS_TRIAGE_LEVEL = f"{DORSI_FHIR}/CodeSystem/triage-level"
+CS_OBSERVATION = f"{DORSI_FHIR}/CodeSystem/observation"
+Q_SCREENING = f"{DORSI_FHIR}/Questionnaire/red-flag-screening"
+Q_CHECKIN = f"{DORSI_FHIR}/Questionnaire/session-checkin"
+ID_PATIENT = f"{DORSI_FHIR}/NamingSystem/patient-id"
+ID_USER = f"{DORSI_FHIR}/NamingSystem/user-id"
+ID_BUNDLE = "urn:ietf:rfc:3986"
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+UCUM = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+US_CORE_CAREPLAN_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
+US_CORE_DOCREF_CATEGORY = (
+    "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category"
+)
+EXT_ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+EXT_CONDITION_DUE_TO = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
+BCP47 = "urn:ietf:bcp:47"
+
+FOOT_DROP_ICD10CM: dict[str | None, tuple[str, str]] = {
+    "right": ("M21.371", "Foot drop, right foot"),
+    "left": ("M21.372", "Foot drop, left foot"),
+    None: ("M21.379", "Foot drop, unspecified foot"),
+}
+
+# cause -> (ICD-10-CM by side or None, local display). Only verified codes.
+PERONEAL_ICD10CM: dict[str | None, tuple[str, str]] = {
+    "right": ("G57.31", "Lesion of lateral popliteal nerve, right lower limb"),
+    "left": ("G57.32", "Lesion of lateral popliteal nerve, left lower limb"),
+    None: ("G57.30", "Lesion of lateral popliteal nerve, unspecified lower limb"),
+}
+LUMBAR_ICD10CM = ("M54.16", "Radiculopathy, lumbar region")
+CAUSE_TEXT = {
+    "peroneal": "Common peroneal (fibular) nerve problem at the knee",
+    "lumbar": "Nerve root compression in the lower back (lumbar radiculopathy)",
+    "neurological": "Brain or spinal cord cause (for example stroke)",
+    "unknown": "Cause not yet known",
+}
+EXERCISE_THERAPY = (SNOMED, "229065009", "Exercise therapy")
+PHYSICAL_THERAPY_PROCEDURE = (SNOMED, "91251008", "Physical therapy procedure")
+
+# Measures a patient reports (survey) rather than a clinician examines (exam).
+REPORTED_MEASURES = frozenset({"pain_nrs", "lefs", "trips_per_week", "falls_past_month"})
+
+
+def coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"system": system, "code": code}
+    if display:
+        out["display"] = display
+    return out
+
+
+def foot_drop_codes(side: str | None) -> list[dict[str, Any]]:
+    code, display = FOOT_DROP_ICD10CM.get(side, FOOT_DROP_ICD10CM[None])
+    return [coding(ICD10CM, code, display), coding(CS_CONDITION, "foot-drop", "Foot drop")]
+
+
+def cause_codes(cause: str, side: str | None) -> list[dict[str, Any]] | None:
+    """The codes of the recorded cause, or None when the cause is unknown."""
+    local = coding(CS_CONDITION, f"cause-{cause}", CAUSE_TEXT.get(cause, cause))
+    if cause == "peroneal":
+        code, display = PERONEAL_ICD10CM.get(side, PERONEAL_ICD10CM[None])
+        return [coding(ICD10CM, code, display), local]
+    if cause == "lumbar":
+        return [coding(ICD10CM, *LUMBAR_ICD10CM), local]
+    if cause == "neurological":
+        return [local]
+    return None
+
+
+__all__ = [
+    "BCP47",
+    "CAUSE_TEXT",
+    "CONDITION_CATEGORY",
+    "CONDITION_CLINICAL",
+    "CONDITION_VERIFICATION",
+    "CS_CONDITION",
+    "CS_DOCUMENT",
+    "CS_EXERCISE",
+    "CS_MEASURE",
+    "CS_MMT_GRADE",
+    "CS_OBSERVATION",
+    "CS_TRIAGE_LEVEL",
+    "DORSI_FHIR",
+    "EXERCISE_THERAPY",
+    "EXT_CONDITION_DUE_TO",
+    "EXT_ORDINAL_VALUE",
+    "FOOT_DROP_ICD10CM",
+    "ICD10CM",
+    "ID_BUNDLE",
+    "ID_PATIENT",
+    "ID_USER",
+    "LOINC",
+    "LUMBAR_ICD10CM",
+    "OBSERVATION_CATEGORY",
+    "PERONEAL_ICD10CM",
+    "PHYSICAL_THERAPY_PROCEDURE",
+    "Q_CHECKIN",
+    "Q_SCREENING",
+    "REPORTED_MEASURES",
+    "SNOMED",
+    "UCUM",
+    "US_CORE_CAREPLAN_CATEGORY",
+    "US_CORE_DOCREF_CATEGORY",
+    "cause_codes",
+    "coding",
+    "foot_drop_codes",
+]

@@ -1,0 +1,557 @@
+"""The progress note's content, computed from the stored record (pure; no PDF here).
+
+Every clinical judgement comes from the clinical core: change, MDC and status per measure are
+:func:`dorsi.clinical.progress.review` of the values *inside the note's period* (as of its last
+day); the MCID comes from the measures catalog. This module only selects, compares with the
+MCID, groups into 30-day periods and words it for a payer reviewer.
+
+RTM (remote therapeutic monitoring) days: a "day with data" is a day with a session check-in
+or a measurement the patient or a gait video recorded. CODES.md section 4: the musculoskeletal
+device-supply code 98977 needs 16 or more days with data in a 30-day period; from 2026, 98985
+covers 2 to 15 days. The note shows the counts and the band; billing stays the clinic's call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from dorsi.interop.codes import CAUSE_TEXT, FOOT_DROP_ICD10CM, cause_codes
+from dorsi.interop.record import CheckinRow, MeasurementRow, PatientRecord, ProgramVersion
+
+PERIOD_DAYS = 30
+RTM_FULL_DAYS = 16  # CODES.md section 4: 98976/98977 need 16+ days with data in 30 days
+RTM_PARTIAL_DAYS = 2  # CODES.md section 4: 98984/98985 (2026) cover 2-15 days
+SOURCE_WORDS = {"evaluation": "clinic", "self": "patient", "gait": "gait video"}
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """One row of the evaluation/reassessment table."""
+
+    measure_id: str
+    name: str
+    unit: str
+    first_date: dt.date
+    first_value: str
+    latest_date: dt.date
+    latest_value: str
+    values_count: int
+    change: float
+    change_text: str
+    mdc: float
+    exceeds_mdc: str  # "yes" | "no" | "one value"
+    mcid: float | None
+    exceeds_mcid: str  # "yes" | "no" | "none published" | "one value"
+    status: str  # improved | worse | no_real_change | insufficient_data
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    date: dt.date
+    value: float
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class MeasureSeries:
+    measure_id: str
+    name: str
+    unit: str
+    is_grade: bool
+    points: tuple[SeriesPoint, ...]
+    band_low: float
+    band_high: float
+    valid_min: float
+    valid_max: float
+
+
+@dataclass(frozen=True)
+class AdherencePeriod:
+    start: dt.date
+    end: dt.date
+    days_with_data: int
+    sessions_done: int
+    rtm_band: str
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    date: dt.date | None
+    what: str
+    detail: str
+    resolution: str
+
+
+@dataclass(frozen=True)
+class ProgramLine:
+    name: str
+    dose: str
+
+
+@dataclass(frozen=True)
+class ProgressNoteView:
+    """Everything the progress note shows, already worded."""
+
+    created: dt.datetime
+    period_start: dt.date
+    period_end: dt.date
+    patient_name: str
+    patient_id: int
+    side: str
+    cause: str
+    diagnosis: tuple[str, ...]
+    record_notes: str
+    onset: str | None
+    clinicians: tuple[str, ...]
+    summary: tuple[str, ...]
+    measures: tuple[MeasureLine, ...]
+    series: tuple[MeasureSeries, ...]
+    sessions_done: int
+    sessions_planned: int
+    adherence_percent: int
+    periods: tuple[AdherencePeriod, ...]
+    pain_points: tuple[SeriesPoint, ...]
+    pain_trend: str
+    gait_results: tuple[tuple[str, str, str], ...]  # (date, measure, value)
+    program_title: str
+    program_lines: tuple[ProgramLine, ...]
+    program_changes: tuple[str, ...]
+    alerts: tuple[AlertLine, ...]
+    plan: tuple[str, ...]
+    next_review: dt.date | None
+    program_paused: bool
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _value_text(value: float | str, unit: str) -> str:
+    if isinstance(value, str):
+        return f"{value}/5"
+    return f"{_fmt(value)} {unit}"
+
+
+def dose_words(sets: int, reps: int | None, hold_s: int | None, rest_s: int, days: int) -> str:
+    amount = f"{reps} times" if reps is not None else f"hold {hold_s} seconds"
+    return f"{sets} sets, {amount}, rest {rest_s} s, {days} days a week"
+
+
+def default_period(record: PatientRecord, today: dt.date) -> tuple[dt.date, dt.date]:
+    """From the first evaluation, measurement or check-in (or record creation) to today."""
+    days = [m.date for m in record.measurements] + [s.date for s in record.checkins]
+    days += [e.date for e in record.evaluations]
+    start = min(days, default=record.patient.created_at.date())
+    return min(start, today), today
+
+
+def _in(day: dt.date, start: dt.date, end: dt.date) -> bool:
+    return start <= day <= end
+
+
+def _program_at(record: PatientRecord, day: dt.date) -> ProgramVersion | None:
+    """The newest assigned version assigned on or before ``day``."""
+    found = [
+        p
+        for p in record.assigned_programs
+        if p.assigned_at is not None and p.assigned_at.date() <= day
+    ]
+    return max(found, key=lambda p: p.version) if found else None
+
+
+def _review(
+    record: PatientRecord,
+    measurements: list[MeasurementRow],
+    checkins: list[CheckinRow],
+    start: dt.date,
+    end: dt.date,
+) -> Any:
+    from dorsi.clinical.contract import parse
+    from dorsi.clinical.progress import ProgressInput, review
+
+    firsts = [p.assigned_at.date() for p in record.assigned_programs if p.assigned_at]
+    program_start = max(min(firsts), start) if firsts else None
+    program = _program_at(record, end)
+    days = [e.days_per_week for e in program.exercises] if program else []
+    payload = {
+        "measurements": [
+            {"measure": m.measure, "value": m.value, "date": m.date.isoformat()}
+            for m in measurements
+        ],
+        "sessions": [
+            {
+                "date": s.date.isoformat(),
+                "completed": s.completed,
+                "pain_nrs": s.pain_nrs,
+                "difficulty": s.difficulty,
+                "weakness_worse": s.weakness_worse,
+                "balance_worse": s.balance_worse,
+            }
+            for s in checkins
+        ],
+        "program_start": program_start.isoformat()
+        if program_start and program_start <= end
+        else None,
+        "planned_days_per_week": max(days) if days else None,
+    }
+    return review(parse(ProgressInput, payload), today=end)
+
+
+def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[MeasureLine]:
+    from dorsi.catalog.measures import load_measures
+
+    lines = []
+    for measure in load_measures().measures:
+        own = [m for m in measurements if m.measure == measure.id]
+        if not own or measure.id not in result.measures:
+            continue
+        r = result.measures[measure.id]
+        single = r.status == "insufficient_data"
+        mcid = measure.mcid.value if measure.mcid else None
+        if single:
+            exceeds_mdc = exceeds_mcid = "one value"
+        else:
+            exceeds_mdc = "yes" if r.status in ("improved", "worse") else "no"
+            if mcid is None:
+                exceeds_mcid = "none published"
+            else:
+                exceeds_mcid = "yes" if round(abs(r.change), 6) >= mcid else "no"
+        unit = "grades" if measure.value_kind == "mmt_grade" else measure.unit
+        lines.append(
+            MeasureLine(
+                measure_id=measure.id,
+                name=measure.name,
+                unit=measure.unit,
+                first_date=own[0].date,
+                first_value=_value_text(own[0].value, measure.unit),
+                latest_date=own[-1].date,
+                latest_value=_value_text(own[-1].value, measure.unit),
+                values_count=len(own),
+                change=r.change,
+                change_text=("+" if r.change > 0 else "") + f"{_fmt(r.change)} {unit}",
+                mdc=r.mdc,
+                exceeds_mdc=exceeds_mdc,
+                mcid=mcid,
+                exceeds_mcid=exceeds_mcid,
+                status=r.status,
+            )
+        )
+    return lines
+
+
+def _series(measurements: list[MeasurementRow], lines: list[MeasureLine]) -> list[MeasureSeries]:
+    from dorsi.catalog.measures import load_measures
+    from dorsi.clinical.mmt import GRADES, numeric
+
+    catalog = load_measures()
+    out = []
+    for line in lines:
+        measure = catalog.get(line.measure_id)
+        points = []
+        for m in measurements:
+            if m.measure != line.measure_id:
+                continue
+            if isinstance(m.value, str):
+                grade = next(g for g in GRADES if g == m.value)
+                number, label = numeric(grade), str(grade)
+            else:
+                number, label = float(m.value), _fmt(m.value)
+            points.append(SeriesPoint(m.date, number, label, SOURCE_WORDS.get(m.source, m.source)))
+        base = points[0].value
+        out.append(
+            MeasureSeries(
+                measure_id=measure.id,
+                name=measure.name,
+                unit=measure.unit,
+                is_grade=measure.value_kind == "mmt_grade",
+                points=tuple(points),
+                band_low=base - line.mdc,
+                band_high=base + line.mdc,
+                valid_min=measure.min,
+                valid_max=measure.max,
+            )
+        )
+    return out
+
+
+def _periods(
+    record: PatientRecord, checkins: list[CheckinRow], start: dt.date, end: dt.date
+) -> list[AdherencePeriod]:
+    data_days = {s.date for s in checkins}
+    data_days |= {
+        m.date
+        for m in record.measurements
+        if m.source in ("self", "gait") and _in(m.date, start, end)
+    }
+    periods = []
+    first = start
+    while first <= end:
+        last = min(first + dt.timedelta(days=PERIOD_DAYS - 1), end)
+        days = sum(1 for d in data_days if _in(d, first, last))
+        done = sum(1 for s in checkins if s.completed and _in(s.date, first, last))
+        if days >= RTM_FULL_DAYS:
+            band = "16 or more days"
+        elif days >= RTM_PARTIAL_DAYS:
+            band = "2 to 15 days"
+        else:
+            band = "under 2 days"
+        periods.append(AdherencePeriod(first, last, days, done, band))
+        first = last + dt.timedelta(days=1)
+    return periods
+
+
+def _pain(checkins: list[CheckinRow]) -> tuple[list[SeriesPoint], str]:
+    points = [SeriesPoint(s.date, float(s.pain_nrs), str(s.pain_nrs), "patient") for s in checkins]
+    if len(points) < 2:
+        return points, "Too few check-ins in this period to show a pain trend."
+    window = max(1, min(7, len(points) // 2))
+    early = sum(p.value for p in points[:window]) / window
+    late = sum(p.value for p in points[-window:]) / window
+    change = late - early
+    trend = "about the same" if abs(change) < 1 else "lower" if change < 0 else "higher"
+    return points, (
+        f"Pain after sessions (0-10): average {_fmt(round(early, 1))} over the first {window} "
+        f"check-ins and {_fmt(round(late, 1))} over the last {window}: {trend}. "
+        f"Highest {_fmt(max(p.value for p in points))}."
+    )
+
+
+def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) -> list[AlertLine]:
+    clears = sorted(
+        s.created_at
+        for s in record.screenings
+        if s.created_by_role == "clinician" and s.level == "proceed"
+    )
+
+    def resolution(when: dt.datetime) -> str:
+        later = [t for t in clears if t > when]
+        if later:
+            return f"Cleared by a clinician screening on {later[0].date().isoformat()}."
+        if record.patient.program_paused:
+            return "Open: the home program is paused until a clinician screening clears it."
+        return "Open."
+
+    lines = []
+    for s in record.screenings:
+        day = s.created_at.date()
+        if s.level == "proceed" or not _in(day, start, end):
+            continue
+        lines.append(
+            AlertLine(
+                day,
+                f"Screening: {s.level.replace('_', ' ')} (by the {s.created_by_role})",
+                " ".join(s.reasons),
+                resolution(s.created_at),
+            )
+        )
+    for c in record.checkins:
+        if not (c.weakness_worse or c.balance_worse) or not _in(c.date, start, end):
+            continue
+        what = " and ".join(
+            w for w, flag in (("weakness", c.weakness_worse), ("balance", c.balance_worse)) if flag
+        )
+        lines.append(
+            AlertLine(
+                c.date,
+                f"Check-in: {what} worse (home program paused)",
+                c.notes,
+                resolution(c.created_at),
+            )
+        )
+    for alert in result.alerts:
+        if alert.kind == "stop_program":
+            continue  # shown above, from the check-in that raised it
+        lines.append(
+            AlertLine(
+                None,
+                alert.kind.replace("_", " ").capitalize() + f" (review on {end.isoformat()})",
+                alert.message,
+                "Open at the end of this period: see the plan.",
+            )
+        )
+    lines.sort(key=lambda a: (a.date is None, a.date or end))
+    return lines
+
+
+def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int) -> list[str]:
+    out = []
+    for line in lines:
+        if line.status == "improved":
+            meaningful = (
+                " and the smallest change that matters to patients (MCID)"
+                if line.exceeds_mcid == "yes"
+                else ""
+            )
+            out.append(
+                f"{line.name}: {line.first_value} to {line.latest_value} ({line.change_text}). "
+                f"This is more than the measurement error (MDC {_fmt(line.mdc)}){meaningful}."
+            )
+        elif line.status == "worse":
+            out.append(
+                f"{line.name} got worse: {line.first_value} to {line.latest_value} "
+                f"({line.change_text}), beyond the measurement error (MDC {_fmt(line.mdc)})."
+            )
+    if not out and lines:
+        out.append("No measure changed by more than its measurement error (MDC) in this period.")
+    if not lines:
+        out.append("No measurements were recorded in this period.")
+    out.append(f"Adherence: {percent}% of planned home sessions were done.")
+    for alert in alerts:
+        if alert.date is None:
+            out.append(f"{alert.what.split(' (')[0]}: {alert.detail}")
+    return out
+
+
+def _plan(
+    record: PatientRecord, program: ProgramVersion | None, next_review: dt.date | None
+) -> list[str]:
+    out = []
+    if record.patient.program_paused:
+        out.append(
+            "The home program is paused: "
+            + (record.patient.paused_reason or "see alerts")
+            + " It restarts only after a clinician screening finds it safe."
+        )
+    if program is not None:
+        out.append(
+            f"Continue phase {program.phase} ({program.phase_name}) with "
+            f"{len(program.exercises)} exercises, as listed under Current program."
+        )
+        out.extend(f"Gait training: {text}" for text in program.gait_training[:3])
+        if program.bracing:
+            out.append(f"Bracing: {program.bracing}")
+        if program.notes:
+            out.append(f"Clinician's notes: {program.notes}")
+    else:
+        out.append("No program assigned yet: assign one after the evaluation.")
+    if next_review is not None:
+        out.append(f"Next reassessment: {next_review.isoformat()}.")
+    return out
+
+
+def progress_note_view(
+    record: PatientRecord,
+    *,
+    start: dt.date,
+    end: dt.date,
+    created: dt.datetime,
+) -> ProgressNoteView:
+    """The progress note for ``start`` to ``end`` (inclusive), as of ``end``."""
+    from dorsi.catalog.exercises import load_exercises
+
+    measurements = [m for m in record.measurements if _in(m.date, start, end)]
+    checkins = [s for s in record.checkins if _in(s.date, start, end)]
+    result = _review(record, measurements, checkins, start, end)
+    lines = _measure_lines(measurements, result)
+    alerts = _alerts(record, start, end, result)
+    program = _program_at(record, end)
+    evaluations = [e for e in record.evaluations if e.date <= end]
+    next_review = None
+    base = program or (record.programs[-1] if record.programs else None)
+    if evaluations and base is not None and base.review_in_days is not None:
+        next_review = evaluations[-1].date + dt.timedelta(days=base.review_in_days)
+    catalog = load_exercises()
+    side = record.patient.side
+    diagnosis = [
+        f"{FOOT_DROP_ICD10CM.get(side, FOOT_DROP_ICD10CM[None])[0]} "
+        f"{FOOT_DROP_ICD10CM.get(side, FOOT_DROP_ICD10CM[None])[1]}"
+    ]
+    for coding in cause_codes(record.patient.cause, side) or []:
+        if coding["system"].endswith("icd-10-cm"):
+            diagnosis.append(f"{coding['code']} {coding['display']}")
+    onset = None
+    for e in record.evaluations:
+        weeks = e.answers.get("weeks_since_onset")
+        if isinstance(weeks, int | float) and not isinstance(weeks, bool):
+            onset = f"about {_fmt(round(weeks, 1))} weeks before the evaluation of {e.date}"
+            break
+    changes = []
+    for p in record.assigned_programs:
+        if p.assigned_at is None or p.assigned_at.date() > end:
+            continue
+        reason = p.rationale[0] if p.rationale else ""
+        changes.append(
+            f"{p.assigned_at.date().isoformat()}: version {p.version}, phase {p.phase} "
+            f"({p.phase_name}), {len(p.exercises)} exercises. {reason}".strip()
+        )
+    points, trend = _pain(checkins)
+    adh = result.adherence
+    return ProgressNoteView(
+        created=created,
+        period_start=start,
+        period_end=end,
+        patient_name=record.patient.display_name,
+        patient_id=record.patient.id,
+        side=side,
+        cause=CAUSE_TEXT.get(record.patient.cause, record.patient.cause),
+        diagnosis=tuple(diagnosis),
+        record_notes=record.patient.notes,
+        onset=onset,
+        clinicians=tuple(c.display_name for c in record.clinicians if c.assigned),
+        summary=tuple(_summary(lines, alerts, adh.percent)),
+        measures=tuple(lines),
+        series=tuple(_series(measurements, lines)),
+        sessions_done=adh.sessions_done,
+        sessions_planned=adh.sessions_planned,
+        adherence_percent=adh.percent,
+        periods=tuple(_periods(record, checkins, start, end)),
+        pain_points=tuple(points),
+        pain_trend=trend,
+        gait_results=tuple(
+            (m.date.isoformat(), catalog_name(m.measure), _value_text(m.value, unit_of(m.measure)))
+            for m in measurements
+            if m.source == "gait"
+        ),
+        program_title=(
+            f"Version {program.version}, phase {program.phase} ({program.phase_name}), "
+            f"assigned {program.assigned_at.date().isoformat() if program.assigned_at else '-'}"
+            if program
+            else "No program assigned"
+        ),
+        program_lines=tuple(
+            ProgramLine(
+                catalog.get(e.exercise_id).name,
+                dose_words(e.sets, e.reps, e.hold_s, e.rest_s, e.days_per_week)
+                + (f", support: {e.support.replace('_', ' ')}" if e.support != "none" else ""),
+            )
+            for e in (program.exercises if program else ())
+        ),
+        program_changes=tuple(changes),
+        alerts=tuple(alerts),
+        plan=tuple(_plan(record, program, next_review)),
+        next_review=next_review,
+        program_paused=record.patient.program_paused,
+    )
+
+
+def catalog_name(measure_id: str) -> str:
+    from dorsi.catalog.measures import load_measures
+
+    return load_measures().get(measure_id).name
+
+
+def unit_of(measure_id: str) -> str:
+    from dorsi.catalog.measures import load_measures
+
+    return load_measures().get(measure_id).unit
+
+
+__all__ = [
+    "PERIOD_DAYS",
+    "RTM_FULL_DAYS",
+    "RTM_PARTIAL_DAYS",
+    "AdherencePeriod",
+    "AlertLine",
+    "MeasureLine",
+    "MeasureSeries",
+    "ProgramLine",
+    "ProgressNoteView",
+    "SeriesPoint",
+    "default_period",
+    "dose_words",
+    "progress_note_view",
+]
