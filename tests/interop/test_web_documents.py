@@ -1,0 +1,114 @@
+"""The documents over the web: FHIR API, PDF and CSV downloads, the dashboard buttons."""
+
+from __future__ import annotations
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+
+from tests.web.conftest import (
+    CHECKIN,
+    PLAN,
+    Clinic,
+    TestClient,
+    app,
+    client,
+    clinic,
+    clock,
+    csrf_from,
+    database_url,
+    db,
+    migrated,
+    settings,
+    token_for,
+)
+
+__all__ = ["app", "client", "clinic", "clock", "database_url", "db", "migrated", "settings"]
+
+
+def page_login(client: TestClient, username: str) -> None:
+    """Sign in through the login page (without loading the home page)."""
+    from tests.web.conftest import PASSWORD
+
+    form = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": csrf_from(form.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def seeded(client: TestClient, clinic: Clinic) -> Clinic:
+    headers = token_for(client, "alice")
+    url = f"/api/v1/patients/{clinic.patient_a}"
+    program = client.post(f"{url}/evaluations", headers=headers, json=PLAN).json()["program"]
+    assert (
+        client.put(
+            f"{url}/program", headers=headers, json={"exercises": program["exercises"]}
+        ).status_code
+        == 200
+    )
+    assert client.post(f"{url}/sessions", headers=headers, json=CHECKIN).status_code == 201
+    return clinic
+
+
+def test_fhir_api(client: TestClient, seeded: Clinic) -> None:
+    url = f"/api/v1/patients/{seeded.patient_a}/fhir"
+    response = client.get(url, headers=token_for(client, "alice"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    assert response.headers["cache-control"] == "no-store"
+    bundle = Bundle.model_validate_json(response.content)
+    assert bundle.type == "collection"
+    assert client.get(url, headers=token_for(client, "bob")).status_code == 404
+    assert client.get(url).status_code == 401
+    own = client.get(url, headers=token_for(client, "ann"))
+    assert own.status_code == 200
+
+
+def test_pdf_and_csv_downloads_from_the_dashboard(client: TestClient, seeded: Clinic) -> None:
+    page_login(client, "alice")
+    base = f"/clinic/patients/{seeded.patient_a}"
+    dashboard = client.get(base).text
+    for link, kind in (
+        ("progress-note.pdf", "application/pdf"),
+        ("handout.pdf", "application/pdf"),
+        ("measurements.csv", "text/csv"),
+        ("sessions.csv", "text/csv"),
+    ):
+        assert f'href="{base}/{link}"' in dashboard
+        response = client.get(f"{base}/{link}")
+        assert response.status_code == 200, (link, response.text[:200])
+        assert response.headers["content-type"].startswith(kind)
+        assert response.headers["content-disposition"].startswith("attachment;")
+    note = client.get(f"{base}/progress-note.pdf", params={"from": "2026-03-01", "paper": "a4"})
+    assert note.status_code == 200
+    assert note.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"paper": "a5"},
+        {"from": "yesterday"},
+        {"to": "2999-01-01"},
+        {"from": "2026-03-02", "to": "2026-03-01"},
+    ],
+)
+def test_bad_queries_are_4xx(client: TestClient, seeded: Clinic, query: dict[str, str]) -> None:
+    page_login(client, "alice")
+    response = client.get(f"/clinic/patients/{seeded.patient_a}/progress-note.pdf", params=query)
+    assert response.status_code == 422
+
+
+def test_patient_gets_own_handout_or_today(client: TestClient, seeded: Clinic) -> None:
+    page_login(client, "ann")
+    response = client.get("/me/handout.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    client.cookies.clear()
+    page_login(client, "ben")  # no program yet: back to Today
+    response = client.get("/me/handout.pdf", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/me"
