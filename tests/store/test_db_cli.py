@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dorsi.store.migrate import head_revision
 from tests.conftest import run_dorsi
 
 
@@ -20,12 +21,12 @@ def test_upgrade_creates_the_default_sqlite_file_and_is_repeatable(env: Path) ->
     first = run_dorsi("db", "upgrade")
     assert first.code == 0, first.stderr
     assert (env / "dorsi.sqlite3").exists()
-    assert "0001" in first.stdout
+    assert f"revision {head_revision()} (latest)" in first.stdout
     again = run_dorsi("db", "upgrade")
     assert again.code == 0
     current = run_dorsi("db", "current")
     assert current.code == 0
-    assert "revision 0001" in current.stdout
+    assert f"revision {head_revision()};" in current.stdout
 
 
 def test_current_on_an_empty_database_says_so(env: Path) -> None:

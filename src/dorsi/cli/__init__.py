@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("db", "apply the database migrations (upgrade) or show the revision (current)"),
     "users": ("users", "create or list user accounts (password from stdin or a prompt)"),
     "demo": ("demo", "fill an empty database with a demo clinic and print its logins"),
+    "audit": ("audit", "check the audit log's hash chain (audit verify)"),
     "report": ("report", "write a patient's progress note (PDF)"),
     "handout": ("handout", "write a patient's home-exercise handout (PDF)"),
     "export": ("export", "export a patient's record: FHIR R4 bundle or CSV files"),

@@ -5,13 +5,14 @@ Services call :func:`note` when they touch a patient's record (or a user account
 (outcome ``ok``) or, when the work fails, in a transaction of their own with the outcome the
 error implies. Details never hold clinical content or secrets, only ids and kinds.
 
-The table is append-only; :func:`canonical` fixes the byte form of an entry so a later
-migration can hash-chain it (issue 6: ``entry_hash = sha256(prev_hash || canonical(entry))``).
+The table is append-only and hash-chained (issue 6): :func:`flush` adds entries only through
+:func:`dorsi.store.audit_chain.append`, which serialises appends and sets
+``entry_hash = sha256(prev_hash || canonical(entry))``. No code path updates or deletes audit
+rows; on PostgreSQL a trigger refuses UPDATE and DELETE as well. ``dorsi audit verify`` checks
+the chain.
 """
 
 from __future__ import annotations
-
-import json
 
 from dorsi.errors import (
     AuthenticationError,
@@ -22,6 +23,7 @@ from dorsi.errors import (
     RateLimitedError,
 )
 from dorsi.services.context import Ctx, PendingAudit
+from dorsi.store import audit_chain
 from dorsi.store.models import AuditEntry
 
 
@@ -46,42 +48,27 @@ def outcome_for(error: BaseException) -> str:
 def flush(ctx: Ctx, *, outcome: str) -> None:
     """Write the pending entries with ``outcome`` into ``ctx.db`` and clear them."""
     actor = ctx.actor
-    for pending in ctx.audit:
-        ctx.db.add(
-            AuditEntry(
-                at=ctx.now,
-                actor_id=actor.id if actor else None,
-                actor_username=actor.username if actor else None,
-                actor_role=actor.role if actor else None,
-                patient_id=pending.patient_id,
-                action=pending.action,
-                outcome=outcome,
-                detail=pending.detail,
-                request_id=ctx.request_id[:32],
-            )
+    entries = [
+        AuditEntry(
+            at=ctx.now,
+            actor_id=actor.id if actor else None,
+            actor_username=actor.username if actor else None,
+            actor_role=actor.role if actor else None,
+            patient_id=pending.patient_id,
+            action=pending.action,
+            outcome=outcome,
+            detail=pending.detail,
+            request_id=ctx.request_id[:32],
         )
+        for pending in ctx.audit
+    ]
+    audit_chain.append(ctx.db, entries)
     ctx.audit.clear()
 
 
 def canonical(entry: AuditEntry) -> bytes:
-    """The stable byte form of an entry (sorted keys, UTC ISO time), for hashing."""
-    return json.dumps(
-        {
-            "id": entry.id,
-            "at": entry.at.isoformat(),
-            "actor_id": entry.actor_id,
-            "actor_username": entry.actor_username,
-            "actor_role": entry.actor_role,
-            "patient_id": entry.patient_id,
-            "action": entry.action,
-            "outcome": entry.outcome,
-            "detail": entry.detail,
-            "request_id": entry.request_id,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
-    ).encode("ascii")
+    """The byte form of an entry that the chain hashes (:mod:`dorsi.store.audit_chain`)."""
+    return audit_chain.canonical(entry)
 
 
 __all__ = ["canonical", "flush", "note", "outcome_for"]

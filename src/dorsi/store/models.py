@@ -352,9 +352,10 @@ class SignInLink(Base):
 class AuditEntry(Base):
     """Who did what to which patient's data, when (UTC), and the outcome.
 
-    Append-only. No foreign keys, so entries outlive the rows they describe. ``prev_hash`` and
-    ``entry_hash`` are reserved for the hash chain of issue 6 (SHA-256 over
-    :func:`dorsi.services.audit.canonical` of the entry and the previous hash).
+    Append-only and hash-chained (issue 6): rows enter only through
+    :func:`dorsi.store.audit_chain.append`, which sets ``prev_hash`` and
+    ``entry_hash = sha256(prev_hash || canonical(entry))``. No foreign keys, so entries outlive
+    the rows they describe.
     """
 
     __tablename__ = "audit_log"
@@ -373,8 +374,8 @@ class AuditEntry(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str] = mapped_column(String(300), default="")
     request_id: Mapped[str] = mapped_column(String(32))
-    prev_hash: Mapped[str | None] = mapped_column(String(64))
-    entry_hash: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
 
 __all__ = [
