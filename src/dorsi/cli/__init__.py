@@ -36,6 +36,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("users", "create or list user accounts (password from stdin or a prompt)"),
     "demo": ("demo", "fill an empty database with a demo clinic and print its logins"),
     "audit": ("audit", "check the audit log's hash chain (audit verify)"),
+    "backup": ("backup", "write a backup of the database to a file (backup PATH)"),
+    "restore": ("restore", "restore the database from a backup (restore PATH [--force])"),
     "report": ("report", "write a patient's progress note (PDF)"),
     "handout": ("handout", "write a patient's home-exercise handout (PDF)"),
     "export": ("export", "export a patient's record: FHIR R4 bundle or CSV files"),
