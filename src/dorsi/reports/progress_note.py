@@ -214,12 +214,13 @@ def render_progress_note(view: ProgressNoteView, *, paper: Paper = "letter") -> 
 
     story.append(p("Plan", "h2"))
     story += bullets(view.plan, s["bullet"])
-    story.append(
-        p(
-            "Next review date: "
-            + (view.next_review.isoformat() if view.next_review else "set at the next evaluation")
-        )
-    )
+    if view.next_review is None:
+        review = "set at the next evaluation"
+    elif view.next_review < view.period_end:
+        review = f"{view.next_review.isoformat()} (overdue: reassess now)"
+    else:
+        review = view.next_review.isoformat()
+    story.append(p(f"Next review date: {review}", "h3"))
 
     name = view.patient_name
     created = view.created.astimezone(dt.UTC).date().isoformat()

@@ -417,8 +417,9 @@ def _plan(
             + " It restarts only after a clinician screening finds it safe."
         )
     if program is not None:
+        verb = "Once cleared, go on with" if record.patient.program_paused else "Continue"
         out.append(
-            f"Continue phase {program.phase} ({program.phase_name}) with "
+            f"{verb} phase {program.phase} ({program.phase_name}) with "
             f"{len(program.exercises)} exercises, as listed under Current program."
         )
         out.extend(f"Gait training: {text}" for text in program.gait_training[:3])
@@ -428,8 +429,6 @@ def _plan(
             out.append(f"Clinician's notes: {program.notes}")
     else:
         out.append("No program assigned yet: assign one after the evaluation.")
-    if next_review is not None:
-        out.append(f"Next reassessment: {next_review.isoformat()}.")
     return out
 
 
