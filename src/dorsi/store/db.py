@@ -9,7 +9,9 @@ SQLite (the default) is opened for durability and predictable locking:
 - inside one process, writers queue on a lock rather than in SQLite's sleeping busy handler
   (one writer path: waiting is a cheap hand-off, not a poll).
 
-PostgreSQL (``postgresql+psycopg://``) uses its own MVCC; no process lock is taken.
+PostgreSQL (``postgresql+psycopg://``) uses its own MVCC; no process lock is taken. Every
+connection sets ``synchronous_commit = on`` (a commit is acknowledged only once it is on disk),
+and :func:`require_durable` refuses a server that runs with ``fsync = off``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dorsi.errors import InputError
+from dorsi.errors import DorsiError, InputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -45,6 +47,58 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _postgres_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A role or database default of synchronous_commit=off would acknowledge commits that a
+    # crash can still lose; Dorsi's own sessions never run that way.
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute("SET synchronous_commit TO on")
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
+class NotDurableError(DorsiError):
+    """The database would not keep acknowledged writes through a crash."""
+
+
+def durability_settings(engine: Engine) -> dict[str, str]:
+    """The settings :func:`require_durable` checks, as the server reports them."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            return {
+                "journal_mode": str(connection.exec_driver_sql("PRAGMA journal_mode").scalar()),
+                "synchronous": str(connection.exec_driver_sql("PRAGMA synchronous").scalar()),
+            }
+        return {
+            name: str(connection.exec_driver_sql(f"SHOW {name}").scalar())
+            for name in ("fsync", "synchronous_commit")
+        }
+
+
+def require_durable(engine: Engine) -> None:
+    """Refuse to run on a database that may lose acknowledged writes (one clear line).
+
+    PostgreSQL: ``fsync`` must be on (``synchronous_commit`` is set on by every connection).
+    SQLite: WAL with ``synchronous=FULL`` (2), as every connection sets it.
+    """
+    found = durability_settings(engine)
+    if engine.dialect.name == "sqlite":
+        if found != {"journal_mode": "wal", "synchronous": "2"}:
+            raise NotDurableError(
+                f"SQLite is not in WAL mode with synchronous=FULL ({found}); "
+                "refusing to store clinical data"
+            )
+        return
+    if found["fsync"] != "on":
+        raise NotDurableError(
+            "PostgreSQL runs with fsync=off, so a crash can lose or corrupt patient records; "
+            "set fsync = on in postgresql.conf and reload the server before starting Dorsi"
+        )
+    if found["synchronous_commit"] == "off":  # pragma: no cover - every connection sets it on
+        raise NotDurableError("PostgreSQL runs with synchronous_commit=off; refusing to start")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -72,7 +126,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 "PostgreSQL needs the psycopg 3 driver: postgresql+psycopg://USER@HOST/DB",
                 field="DORSI_DATABASE_URL",
             )
-        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+        event.listen(engine, "connect", _postgres_on_connect)
+        return engine
     raise InputError(
         f"database '{backend}' is not supported; use SQLite or PostgreSQL",
         field="DORSI_DATABASE_URL",
@@ -109,4 +165,4 @@ class Database:
         self.engine.dispose()
 
 
-__all__ = ["Database", "make_engine"]
+__all__ = ["Database", "NotDurableError", "durability_settings", "make_engine", "require_durable"]

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from dorsi import __version__
 from dorsi.services.context import system_token, utc_now
 from dorsi.settings import Settings, get_settings
-from dorsi.store.db import Database
+from dorsi.store.db import Database, require_durable
 from dorsi.store.migrate import upgrade
 from dorsi.web import errors
 from dorsi.web.middleware import BodyLimit, SecurityHeaders
@@ -33,6 +33,7 @@ def create_app(
     ``migrate`` the schema is brought up to date first (as ``dorsi db upgrade`` does)."""
     settings = settings or get_settings()
     database = database or Database.from_url(settings.resolved_database_url)
+    require_durable(database.engine)  # fsync on (PostgreSQL); WAL + synchronous=FULL (SQLite)
     if migrate:
         upgrade(database.engine)
 
