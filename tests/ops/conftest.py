@@ -1,3 +1,4 @@
 from tests.store.fixtures import database_url, db, migrated
+from tests.web.conftest import app, client, clinic, clock, settings
 
-__all__ = ["database_url", "db", "migrated"]
+__all__ = ["app", "client", "clinic", "clock", "database_url", "db", "migrated", "settings"]

@@ -115,7 +115,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            parsed, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            parsed,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,  # errors (and so logs) never carry patient data or secrets
+            **kwargs,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -126,7 +129,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 "PostgreSQL needs the psycopg 3 driver: postgresql+psycopg://USER@HOST/DB",
                 field="DORSI_DATABASE_URL",
             )
-        engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+        engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _postgres_on_connect)
         return engine
     raise InputError(

@@ -5,7 +5,9 @@
   needs a sign-in redirects to it instead). 429 carries ``Retry-After``; 401 on the API
   carries ``WWW-Authenticate: Bearer``.
 - Request validation errors (path, query, form fields) -> 422 naming the field.
-- Anything unexpected -> 500 with the request id only (details go to the server log).
+- Anything unexpected -> 500 with the request id only. The server log gets the exception's
+  types and frames, never its message (:mod:`dorsi.web.logsafe`: messages can carry patient
+  data).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dorsi.errors import (
     RateLimitedError,
     http_status,
 )
+from dorsi.web import logsafe
 
 log = logging.getLogger("dorsi.web")
 
@@ -100,12 +103,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     request_id = getattr(request.state, "request_id", "-")
-    log.exception("request %s: unexpected error", request_id, exc_info=exc)
+    log.error("request %s: unexpected error\n%s", request_id, logsafe.redacted(exc))
     text = f"something went wrong on our side (request {request_id}); nothing was changed"
     return JSONResponse({"detail": text, "field": None}, 500)
 
 
 def install(app: FastAPI) -> None:
+    logsafe.install()
     app.add_exception_handler(DorsiError, dorsi_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
