@@ -185,6 +185,15 @@ def _translations(language: Language, domain: str) -> gettext.NullTranslations:
         ) from None
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it now (tables of labels).
+
+    Babel's extraction finds ``N_("...")``; the caller translates later with
+    ``gettext_for(lang).gettext(message)``.
+    """
+    return message
+
+
 def format_number(value: float, lang: str) -> str:
     """A number written the way readers of ``lang`` expect (``1.5`` in English, ``1,5`` in Spanish).
 
@@ -207,6 +216,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "DOMAIN",
     "LANGUAGE_NAMES",
+    "N_",
     "SUPPORTED_LANGUAGES",
     "Language",
     "Translated",

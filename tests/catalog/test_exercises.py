@@ -286,7 +286,7 @@ def test_standing_exercise_without_fall_risk_support_fails(raw: Any) -> None:
 
 
 def test_dropping_a_common_stop_rule_fails(raw: Any) -> None:
-    raw["common_stop_rules"] = [r for r in raw["common_stop_rules"] if "balance" not in r]
+    raw["common_stop_rules"] = [r for r in raw["common_stop_rules"] if "balance" not in r["en"]]
     _fails(raw, "common_stop_rules", "balance")
 
 

@@ -7,11 +7,11 @@ from typing import Any, get_args
 
 import pytest
 
-from dorsi.catalog.load import read_yaml, validate_data
+from dorsi.catalog.load import read_yaml
 from dorsi.catalog.red_flags import (
     LEVELS,
     FieldTest,
-    RedFlagCatalog,
+    build_catalog,
     load_red_flags,
     severity,
 )
@@ -33,7 +33,7 @@ def _rule(raw: dict[str, Any], rule_id: str) -> dict[str, Any]:
 
 def _invalid(raw: dict[str, Any]) -> str:
     with pytest.raises(CatalogError) as info:
-        validate_data(FILE, raw, RedFlagCatalog)
+        build_catalog(raw)
     assert "red_flags.yaml" in info.value.message
     return info.value.message
 

@@ -8,6 +8,11 @@ a regression never needs a higher muscle grade), phases lie in 1..3, each dosage
 hold_s with whole positive numbers, and any standing or stepping exercise demands support when
 fall risk is shown. Any failure is a :class:`~dorsi.errors.CatalogError` naming the file and
 the field.
+
+Patient text (names, purpose, starting position, steps, cues, mistakes, stop rules) is written
+in every language in the data file (``{en: ..., es: ...}``, see :mod:`dorsi.catalog.translate`);
+:func:`load_exercises` builds the catalog in one language, English by default. A text missing
+a language fails loading. The clinician's reasoning (minimum grades, sources) stays English.
 """
 
 from __future__ import annotations
@@ -19,10 +24,29 @@ from pydantic import Field, field_validator, model_validator
 
 from dorsi.catalog.load import read_yaml, validate_data
 from dorsi.catalog.sourced import CatalogModel, Evidence, Sourced
+from dorsi.catalog.translate import localize, patterns
 from dorsi.clinical.mmt import MmtGrade, rank
 from dorsi.errors import CatalogError, NotFoundError
+from dorsi.i18n import Language, normalize_language
 
 FILENAME = "exercises.yaml"
+
+#: The patient text of the file, given in every language.
+TEXT_FIELDS = patterns(
+    "common_stop_rules.*",
+    "exercises.*.name",
+    "exercises.*.purpose",
+    "exercises.*.starting_position",
+    "exercises.*.steps.*",
+    "exercises.*.form_cues.*",
+    "exercises.*.common_mistakes.*",
+    "exercises.*.stop_rules.*",
+)
+# Words a complete set of common stop rules mentions, per language.
+STOP_RULE_WORDS: dict[Language, tuple[str, ...]] = {
+    "en": ("weakness", "balance", "pain"),
+    "es": ("debilidad", "equilibrio", "dolor"),
+}
 
 ExerciseId = Literal[
     "seated_dorsiflexion",
@@ -203,15 +227,6 @@ class _ExerciseFile(CatalogModel):
     common_stop_rules: tuple[Text, ...] = Field(min_length=1)
     exercises: tuple[Exercise, ...]
 
-    @field_validator("common_stop_rules")
-    @classmethod
-    def _stop_rules(cls, value: tuple[Text, ...]) -> tuple[Text, ...]:
-        text = " ".join(value).lower()
-        for word in ("weakness", "balance", "pain"):
-            if word not in text:
-                raise ValueError(f"the common stop rules must include a rule about {word}")
-        return value
-
 
 class ExerciseCatalog(CatalogModel):
     """All ten exercises in catalog order; ``common_stop_rules`` apply to every one of them."""
@@ -235,9 +250,18 @@ def _fail(field: str, message: str) -> CatalogError:
     return CatalogError(f"catalog file data/{FILENAME}: field '{field}': {message}")
 
 
-def build_catalog(data: Any, *, filename: str = FILENAME) -> ExerciseCatalog:
-    """Validate parsed YAML ``data`` into a catalog (the common stop rules merged in)."""
-    raw = validate_data(filename, data, _ExerciseFile)
+def build_catalog(data: Any, *, filename: str = FILENAME, lang: Language = "en") -> ExerciseCatalog:
+    """Validate parsed YAML ``data`` into a catalog in ``lang`` (the common stop rules merged
+    in). Every patient text must be given in every language, whichever ``lang`` is built."""
+    texts = localize(data, lang, filename=filename, fields=TEXT_FIELDS)
+    raw = validate_data(filename, texts, _ExerciseFile)
+    joined = " ".join(raw.common_stop_rules).lower()
+    for english, word in zip(STOP_RULE_WORDS["en"], STOP_RULE_WORDS[lang], strict=True):
+        if word not in joined:
+            raise _fail(
+                "common_stop_rules",
+                f"the common stop rules must include a rule about {english} ({lang}: '{word}')",
+            )
     ids = [e.id for e in raw.exercises]
     for index, exercise_id in enumerate(ids):
         if exercise_id in ids[:index]:
@@ -260,15 +284,21 @@ def build_catalog(data: Any, *, filename: str = FILENAME) -> ExerciseCatalog:
     return ExerciseCatalog(exercises=merged, common_stop_rules=raw.common_stop_rules)
 
 
+def load_exercises(lang: str = "en") -> ExerciseCatalog:
+    """The shipped exercise catalog in ``lang`` (English by default; read and validated once
+    per language). An unsupported language raises :class:`~dorsi.errors.InputError`."""
+    return _load(normalize_language(lang))
+
+
 @cache
-def load_exercises() -> ExerciseCatalog:
-    """The shipped exercise catalog (read and validated once)."""
-    return build_catalog(read_yaml(FILENAME))
+def _load(lang: Language) -> ExerciseCatalog:
+    return build_catalog(read_yaml(FILENAME), lang=lang)
 
 
 __all__ = [
     "EQUIPMENT",
     "EXERCISE_IDS",
+    "TEXT_FIELDS",
     "Dosage",
     "Equipment",
     "Exercise",

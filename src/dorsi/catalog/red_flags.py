@@ -29,6 +29,13 @@ that every test is *monotone*: it may only look for the concerning side of an an
 true`` for a warning sign, an upper slice of an ordered choice, ``at_least`` on a count where
 more is worse). Together with ``all``/``any`` this proves, by construction, that adding a red
 flag or worsening an ordered answer can never lower the triage level.
+
+Everything a person reads (questions, help, choice labels, level titles and advice, rule
+reasons and advice, the proceed and unanswered notes) is written in every language in the data
+(``{en: ..., es: ...}``, see :mod:`dorsi.catalog.translate`); :func:`load_red_flags` builds the
+catalog in one language, English by default. The clinician wording, rationales and sources stay
+English. Ids, levels and conditions are the same in every language, so the triage decision
+never depends on the language.
 """
 
 from __future__ import annotations
@@ -39,8 +46,10 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from dorsi.catalog.load import load_data
+from dorsi.catalog.load import read_yaml, validate_data
 from dorsi.catalog.sourced import CatalogModel, Evidence
+from dorsi.catalog.translate import localize, patterns
+from dorsi.i18n import Language, normalize_language
 
 Level = Literal["emergency", "urgent", "see_clinician", "proceed"]
 #: Most severe first.
@@ -335,14 +344,42 @@ RedFlagRule.model_rebuild()
 RedFlagCatalog.model_rebuild()
 
 
+FILENAME = "red_flags.yaml"
+
+#: The text a person reads, given in every language.
+TEXT_FIELDS = patterns(
+    "questions.*.question",
+    "questions.*.help",
+    "questions.*.choices.*.label",
+    "levels.*.title",
+    "levels.*.advice",
+    "rules.*.reason",
+    "rules.*.advice",
+    "proceed_reason",
+    "unanswered_note",
+)
+
+
+def build_catalog(data: Any, lang: Language = "en") -> RedFlagCatalog:
+    """Validate parsed YAML ``data`` into the catalog in ``lang``."""
+    texts = localize(data, lang, filename=FILENAME, fields=TEXT_FIELDS)
+    return validate_data(FILENAME, texts, RedFlagCatalog)
+
+
+def load_red_flags(lang: str = "en") -> RedFlagCatalog:
+    """The red-flag catalog in ``lang`` (English by default; validated once per language, then
+    cached). An unsupported language raises :class:`~dorsi.errors.InputError`."""
+    return _load(normalize_language(lang))
+
+
 @cache
-def load_red_flags() -> RedFlagCatalog:
-    """The red-flag catalog (validated once, then cached)."""
-    return load_data("red_flags.yaml", RedFlagCatalog)
+def _load(lang: Language) -> RedFlagCatalog:
+    return build_catalog(read_yaml(FILENAME), lang)
 
 
 __all__ = [
     "LEVELS",
+    "TEXT_FIELDS",
     "AllOf",
     "Answer",
     "AnyOf",
@@ -355,6 +392,7 @@ __all__ = [
     "RedFlagCatalog",
     "RedFlagRule",
     "Source",
+    "build_catalog",
     "load_red_flags",
     "severity",
 ]

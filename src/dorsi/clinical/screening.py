@@ -138,9 +138,13 @@ def _advice(
     return " ".join(parts)
 
 
-def triage(data: ScreenInput) -> ScreenOutput:
-    """Decide the triage level for one set of screening answers."""
-    catalog = load_red_flags()
+def triage(data: ScreenInput, *, lang: str = "en") -> ScreenOutput:
+    """Decide the triage level for one set of screening answers.
+
+    ``lang`` only chooses the language of ``reasons`` and ``advice`` (English by default): the
+    rules, and so the level, are the same in every language.
+    """
+    catalog = load_red_flags(lang)
     rules = shown_rules(data, catalog)
     unanswered = unanswered_questions(data, catalog)
     level: Level = rules[0].level if rules else "proceed"
