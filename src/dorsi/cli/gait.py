@@ -33,6 +33,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     analyze.add_argument(
         "--cutoff-hz", type=float, default=6.0, help="low-pass filter cutoff in Hz (default 6)"
     )
+    analyze.add_argument(
+        "--pose-backend",
+        choices=("litert", "mediapipe"),
+        default=None,
+        help="pose model runner: litert (default, faster) or mediapipe (MediaPipe's own pipeline)",
+    )
 
 
 def _fmt(value: float | None, unit: str = "", digits: int = 1) -> str:
@@ -97,7 +103,10 @@ def run(args: argparse.Namespace) -> int:
 
     with quiet_native_stderr():
         result = analyze_video(
-            args.video, affected_side=args.affected_side, cutoff_hz=args.cutoff_hz
+            args.video,
+            affected_side=args.affected_side,
+            cutoff_hz=args.cutoff_hz,
+            backend=args.pose_backend,
         )
         if out_dir is not None:
             from dorsi.gait.render import write_annotated_video, write_plot

@@ -27,9 +27,10 @@ def analyze_video(
     *,
     affected_side: Side | None = None,
     cutoff_hz: float = 6.0,
-    backend: str = "mediapipe",
+    backend: str | None = None,
 ) -> GaitReport:
-    """Analyse one side-on walking video (see :func:`dorsi.gait.pipeline.analyze_video`)."""
+    """Analyse one side-on walking video (see :func:`dorsi.gait.pipeline.analyze_video`;
+    ``backend`` names the pose backend, ``None`` for the default)."""
     from dorsi.gait._extra import require_gait_extra
 
     require_gait_extra()

@@ -7,6 +7,7 @@ when a non-walking person was tracked somewhere (see :mod:`dorsi.gait.person`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from dorsi.gait.analysis import GaitAnalysis, VideoDiagnostics, analyze_track
 from dorsi.gait.keypoints import KEYPOINTS, PoseTrack, Side
 from dorsi.gait.person import Identity, choose_walker, mask_box, person_box, split_identities
 from dorsi.gait.pose import PoseBackend, make_backend
+from dorsi.gait.readahead import read_ahead
 from dorsi.gait.report import GaitReport, VideoInfo
 from dorsi.gait.thresholds import MIN_WALK_TRAVEL_SCALES
 from dorsi.gait.video import VideoMeta, iter_frames, probe
@@ -52,21 +54,47 @@ def _to_rgb(frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), dtype=np.uint8)
 
 
+def _run_stream(
+    path: Path, frames: Iterator[NDArray[np.uint8]], backend: object, fps: float
+) -> PoseRun:
+    """One pass with a backend that follows the walker itself (``track``, e.g. LiteRT)."""
+    luma: list[float] = []
+
+    def sampled() -> Iterator[NDArray[np.uint8]]:
+        for i, frame in enumerate(frames):
+            if i % LUMA_EVERY == 0:
+                luma.append(float(frame[::8, ::8].mean()))
+            yield frame
+
+    poses = list(backend.track(sampled(), fps=fps))  # type: ignore[attr-defined]
+    if not poses:
+        raise InputError(f"'{path}' holds no video frame that can be decoded", field="VIDEO")
+    k = len(KEYPOINTS)
+    xy = np.stack([np.full((k, 2), np.nan) if p is None else p.xy for p in poses])
+    vis = np.stack([np.zeros(k) if p is None else p.visibility for p in poses])
+    return PoseRun(xy, vis, np.array([p is not None for p in poses]), luma)
+
+
 def _run_pose(
     path: Path,
     backend: PoseBackend,
     *,
+    fps: float = 30.0,
     only: NDArray[np.bool_] | None = None,
     masks: dict[int, tuple[int, int, int, int]] | None = None,
 ) -> PoseRun:
-    """One pass: pose on every frame (or only where ``only`` is True, masking ``masks``)."""
+    """One pass: pose on every frame (or only where ``only`` is True, masking ``masks``).
+    Frames decode in a background thread (:func:`~dorsi.gait.readahead.read_ahead`)."""
+    frames = read_ahead(iter_frames(path))
+    if hasattr(backend, "track") and only is None and not masks:
+        return _run_stream(path, frames, backend, fps)
     xy_rows: list[NDArray[np.float64]] = []
     vis_rows: list[NDArray[np.float64]] = []
     present: list[bool] = []
     luma: list[float] = []
     k = len(KEYPOINTS)
     was_on = False
-    for i, frame in enumerate(iter_frames(path)):
+    for i, frame in enumerate(frames):
         if only is not None and (i >= only.size or not only[i]):
             if was_on:
                 backend.reset()
@@ -113,7 +141,7 @@ def analyze_video(
     *,
     affected_side: Side | None = None,
     cutoff_hz: float = 6.0,
-    backend: str = "mediapipe",
+    backend: str | None = None,
     search_bystanders: bool = True,
 ) -> VideoAnalysis:
     """Decode, pose, choose the walker, clean, find events and measure (see module docs).
@@ -130,14 +158,15 @@ def analyze_video(
     meta = probe(video_path)
     pose = make_backend(backend)
     try:
-        first = _run_pose(video_path, pose)
+        first = _run_pose(video_path, pose, fps=meta.fps)
         frames = first.present.size
         runs = {1: first}
         identities = split_identities(first.xy, first.present, pass_no=1)
         min_travel = MIN_WALK_TRAVEL_SCALES.value
         bystanders = [i for i in identities if i.travel_scales < min_travel]
         warnings: list[str] = []
-        if search_bystanders and bystanders:
+        # a backend that chose the walker itself has looked behind bystanders already
+        if search_bystanders and bystanders and not getattr(pose, "finds_walker", False):
             recheck = np.zeros(frames, dtype=bool)
             masks: dict[int, tuple[int, int, int, int]] = {}
             for ident in bystanders:
@@ -153,7 +182,7 @@ def analyze_video(
             found = split_identities(second.xy, second.present, pass_no=2)
             identities += found
         chosen = choose_walker(identities, min_travel_scales=min_travel, fps=meta.fps)
-        if any(c.pass_no == 2 for c in chosen):
+        if any(c.pass_no == 2 for c in chosen) or getattr(pose, "others_seen", False):
             warnings.append(
                 "someone else was in the picture; the person walking across it was measured"
             )

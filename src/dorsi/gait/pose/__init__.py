@@ -49,11 +49,20 @@ def _mediapipe() -> PoseBackend:
     return MediaPipePose()
 
 
-BACKENDS: dict[str, Callable[[], PoseBackend]] = {"mediapipe": _mediapipe}
+def _litert() -> PoseBackend:
+    from dorsi.gait.pose.litert_backend import LiteRTPose
+
+    return LiteRTPose()
 
 
-def make_backend(name: str) -> PoseBackend:
-    """A new backend instance by name."""
+BACKENDS: dict[str, Callable[[], PoseBackend]] = {"mediapipe": _mediapipe, "litert": _litert}
+#: the backend used unless one is named: LiteRT, shown to agree with MediaPipe (docs/gait.md)
+DEFAULT_BACKEND = "litert"
+
+
+def make_backend(name: str | None = None) -> PoseBackend:
+    """A new backend instance by name (``None``: :data:`DEFAULT_BACKEND`)."""
+    name = DEFAULT_BACKEND if name is None else name
     try:
         factory = BACKENDS[name]
     except KeyError:
