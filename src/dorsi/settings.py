@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(default=20, ge=1, le=10000)
     # Largest request body accepted (bytes).
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # Gait videos: largest upload (bytes, 413 above); "off" when separate workers run the jobs.
+    max_upload_bytes: int = Field(default=200_000_000, ge=1_000_000)
+    gait_worker: Literal["embedded", "off"] = "embedded"
 
     @field_validator("secret_key")
     @classmethod

@@ -22,6 +22,8 @@ EXPECTED: dict[str, set[str]] = {
     "patient.read": {"alice", "ann"},
     "patient.screen": {"alice", "ann"},
     "session.log": {"alice", "ann"},
+    "gait.upload": {"alice", "ann"},
+    "gait.delete": {"alice", "ann"},
     "patient.evaluate": {"alice"},
     "program.write": {"alice"},
     "patient.login": {"alice"},

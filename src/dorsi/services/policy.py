@@ -1,6 +1,7 @@
 """The one authorization policy: who may do what to which patient's record.
 
-- A patient sees only their own record: read it, log sessions, run a screening on it.
+- A patient sees only their own record: read it, log sessions, run a screening on it, upload
+  and delete their walking videos.
 - A clinician sees the patients assigned to them: everything clinical, plus creating the
   patient's login; any clinician may create a new patient (and is assigned to it).
 - An admin manages users. Admins have no access to clinical records.
@@ -25,6 +26,8 @@ Action = Literal[
     "patient.evaluate",
     "program.write",
     "session.log",
+    "gait.upload",
+    "gait.delete",
     "patient.login",
     "user.manage",
 ]
@@ -35,6 +38,8 @@ PATIENT_ACTIONS: dict[Action, frozenset[str]] = {
     "patient.read": frozenset({"self", "clinician"}),
     "patient.screen": frozenset({"self", "clinician"}),
     "session.log": frozenset({"self", "clinician"}),
+    "gait.upload": frozenset({"self", "clinician"}),
+    "gait.delete": frozenset({"self", "clinician"}),
     "patient.evaluate": frozenset({"clinician"}),
     "program.write": frozenset({"clinician"}),
     "patient.login": frozenset({"clinician"}),

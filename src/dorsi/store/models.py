@@ -378,10 +378,107 @@ class AuditEntry(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
+# --- Gait videos (issue 4, "In the app"): uploads, their analysis jobs, results ------------
+# Added by migration 0003. Files live under ``<data dir>/gait/`` with server-chosen names; the
+# rows hold only those names. Deleting a video clears the file, its result and the job's text
+# but keeps this row as a tombstone and keeps the derived measurements (a clinician may delete
+# those separately).
+
+GAIT_JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
+
+
+class GaitVideo(Base):
+    """One uploaded walking video (the file is ``<data dir>/gait/videos/<file_key>``)."""
+
+    __tablename__ = "gait_videos"
+    __table_args__ = (
+        CheckConstraint(_in("affected_side", SIDES), name="affected_side"),
+        Index("ix_gait_videos_patient_uploaded", "patient_id", "uploaded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_by_role: Mapped[str] = mapped_column(String(16))
+    uploaded_at: Mapped[datetime]
+    recorded_on: Mapped[date] = mapped_column(Date)  # the day its measurements are dated
+    affected_side: Mapped[str] = mapped_column(String(8))  # the patient's side at upload
+    walked_distance_m: Mapped[float | None] = mapped_column(Float)
+    container: Mapped[str] = mapped_column(String(16))  # mp4 | quicktime | 3gpp | webm
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    file_key: Mapped[str | None] = mapped_column(String(80))  # None once deleted
+    deleted_at: Mapped[datetime | None]
+
+    job: Mapped[GaitJob] = relationship(
+        back_populates="video", cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
+    result: Mapped[GaitResult | None] = relationship(
+        back_populates="video", cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
+
+
+class GaitJob(Base):
+    """The analysis job of one video; claimed by a worker with a lease (state in the DB)."""
+
+    __tablename__ = "gait_jobs"
+    __table_args__ = (
+        CheckConstraint(_in("state", GAIT_JOB_STATES), name="state"),
+        Index("ix_gait_jobs_state_lease", "state", "lease_expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    video_id: Mapped[int] = mapped_column(
+        ForeignKey("gait_videos.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(32), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    queued_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)  # the plain reason shown when failed
+
+    video: Mapped[GaitVideo] = relationship(back_populates="job")
+
+
+class GaitResult(Base):
+    """What the analysis of one video found: the report, the walking time, the pictures."""
+
+    __tablename__ = "gait_results"
+
+    video_id: Mapped[int] = mapped_column(
+        ForeignKey("gait_videos.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime]
+    report_json: Mapped[dict[str, Any]]
+    walking_time_s: Mapped[float | None] = mapped_column(Float)
+    result_key: Mapped[str] = mapped_column(String(80))  # folder of the plot and the video
+    notes: Mapped[list[str]] = mapped_column(JSON)  # plain notes (e.g. a value not stored)
+
+    video: Mapped[GaitVideo] = relationship(back_populates="result")
+
+
+class GaitMeasurement(Base):
+    """Which measurements came from which video (they stay when the video is deleted)."""
+
+    __tablename__ = "gait_measurements"
+
+    measurement_id: Mapped[int] = mapped_column(
+        ForeignKey("measurements.id", ondelete="CASCADE"), primary_key=True
+    )
+    video_id: Mapped[int] = mapped_column(
+        ForeignKey("gait_videos.id", ondelete="CASCADE"), index=True
+    )
+
+
+
 __all__ = [
     "AUDIT_OUTCOMES",
     "CAUSES",
     "DIFFICULTIES",
+    "GAIT_JOB_STATES",
     "MEASUREMENT_SOURCES",
     "ROLES",
     "SIDES",
@@ -391,6 +488,10 @@ __all__ = [
     "AuthSession",
     "Base",
     "Evaluation",
+    "GaitJob",
+    "GaitMeasurement",
+    "GaitResult",
+    "GaitVideo",
     "LoginAttempt",
     "Measurement",
     "Patient",

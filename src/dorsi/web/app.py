@@ -66,8 +66,13 @@ def create_app(
 
     app.include_router(documents.api_router)
     app.include_router(documents.page_router)
+    from dorsi.web import gait
+
+    gait.install(app)  # walking videos: routes, and the background worker in the lifespan
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, larger=gait.upload_limits(settings)
+    )
     app.add_middleware(SecurityHeaders)
     return app
 

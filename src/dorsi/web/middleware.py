@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -83,15 +84,20 @@ class SecurityHeaders:
 class BodyLimit:
     """Refuses request bodies over ``max_bytes`` (413), by header and while streaming."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: tuple[tuple[str, int], ...] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # (path regex, cap) for the few routes that take more, e.g. the gait video upload
+        self.larger = tuple((re.compile(pattern), cap) for pattern, cap in larger)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
+        path = str(scope.get("path", ""))
+        limit = next((c for p, c in self.larger if p.fullmatch(path)), self.max_bytes)
         for key, value in scope.get("headers", []):
             if key == b"content-length" and value.isdigit() and int(value) > limit:
                 await _too_large(send, limit)

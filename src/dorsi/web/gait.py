@@ -1,0 +1,522 @@
+"""Walking videos in the app: upload, analysis in the background, results (issue 4).
+
+API (bearer token):
+
+- ``POST /api/v1/patients/{id}/gait-videos``: multipart form, the file in field ``video``,
+  optional ``walked_distance_m``. Answers **202** with the video (``status: queued``) and a
+  ``Location`` header; the analysis runs in the background.
+- ``GET /api/v1/patients/{id}/gait-videos``: every video, newest first.
+- ``GET /api/v1/patients/{id}/gait-videos/{video_id}``: status, progress, results.
+- ``GET .../{video_id}/plot.png`` and ``.../{video_id}/annotated.mp4``: the pictures.
+- ``DELETE .../{video_id}[?delete_measurements=true]``: delete the video and its results; the
+  measurements stay unless a clinician asks for them to go too.
+
+Pages (session cookie), the same for the clinician and for the patient on their phone:
+``/patients/{id}/gait-videos`` (recording guidance, upload form, list), ``.../{video_id}``
+(progress, then results; without JavaScript the page refreshes itself, with JavaScript
+``/static/gait.js`` polls ``.../status.json``), ``.../{video_id}/delete``; ``/me/gait-videos``
+takes a patient to their own.
+
+The body is streamed straight to a file under the data directory with the size cap applied
+while reading (413 above it). A caller who may not upload is refused before the body is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import APIRouter, FastAPI, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from dorsi.errors import (
+    InputError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    UnsupportedMediaError,
+)
+from dorsi.jobs.worker import EmbeddedWorker, JobRunner, NoWorker
+from dorsi.services import gait_jobs, patients
+from dorsi.services.context import Actor, Ctx
+from dorsi.services.gait_jobs import GaitVideoPublic, Storage
+from dorsi.settings import Settings
+from dorsi.store.db import Database
+from dorsi.web.runtime import run, state
+from dorsi.web.templating import render
+
+router = APIRouter()
+Id = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+API = "/api/v1/patients/{patient_id}/gait-videos"
+PAGE = "/patients/{patient_id}/gait-videos"
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries, part headers and the small text fields
+TEXT_FIELD_MAX = 1024
+FIELDS = ("video", "walked_distance_m", "csrf_token")
+FLUSH_BYTES = 1 << 20
+
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["video"],
+                    "properties": {
+                        "video": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "mp4, mov, 3gp or webm; the part's Content-Type "
+                            "must agree with the content",
+                        },
+                        "walked_distance_m": {
+                            "type": "number",
+                            "minimum": gait_jobs.DISTANCE_RANGE_M[0],
+                            "maximum": gait_jobs.DISTANCE_RANGE_M[1],
+                            "description": "metres walked in the picture; gives gait speed",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def act(name: str, **more: Any) -> dict[str, Any]:
+    return {"x-dorsi-action": name, **more}
+
+
+def upload_limits(settings: Settings) -> tuple[tuple[str, int], ...]:
+    """Body caps of the upload routes, for :class:`dorsi.web.middleware.BodyLimit`."""
+    cap = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    return ((r"/api/v1/patients/\d+/gait-videos", cap), (r"/patients/\d+/gait-videos", cap))
+
+
+# --- streaming multipart ------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    """What a multipart upload held: small text fields, and the file written to ``path``."""
+
+    path: Path
+    fields: dict[str, str] = field(default_factory=dict)
+    has_file: bool = False
+    declared: str = ""
+    size_bytes: int = 0
+
+
+@dataclass
+class _Part:
+    headers: dict[bytes, bytes] = field(default_factory=dict)
+    name: str = ""
+    is_file: bool = False
+    text: bytearray = field(default_factory=bytearray)
+
+
+async def receive_upload(request: Request, path: Path, cap_bytes: int) -> Received:
+    """Stream a ``multipart/form-data`` body: the ``video`` part goes to ``path`` (at most
+    ``cap_bytes``, else 413), known text fields are kept (at most 1 KiB each)."""
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
+    kind, params = parse_options_header(request.headers.get("content-type", ""))
+    if kind != b"multipart/form-data" or not params.get(b"boundary"):
+        raise UnsupportedMediaError(
+            "send a multipart/form-data body with the video file in the field 'video'",
+            field="video",
+        )
+    received = Received(path)
+    events: list[tuple[str, bytes]] = []
+    header_field = bytearray()
+    header_value = bytearray()
+
+    def on(name: str) -> Any:
+        return lambda: events.append((name, b""))
+
+    def on_data(name: str) -> Any:
+        return lambda data, start, end: events.append((name, bytes(data[start:end])))
+
+    parser = MultipartParser(
+        params[b"boundary"],
+        callbacks={
+            "on_part_begin": on("begin"),
+            "on_header_field": on_data("field"),
+            "on_header_value": on_data("value"),
+            "on_header_end": on("header_end"),
+            "on_headers_finished": on("headers_done"),
+            "on_part_data": on_data("data"),
+            "on_part_end": on("end"),
+        },
+    )
+    part = _Part()
+    buffer = bytearray()
+    parts = 0
+    async with await anyio.open_file(path, "wb") as handle:
+
+        async def flush() -> None:
+            if buffer:
+                await handle.write(bytes(buffer))
+                buffer.clear()
+
+        async for chunk in request.stream():
+            parser.write(chunk)
+            for event, data in events:
+                if event == "begin":
+                    parts += 1
+                    if parts > 8:
+                        raise InputError("too many form fields", field="(input)")
+                    part = _Part()
+                elif event == "field":
+                    header_field += data
+                elif event == "value":
+                    header_value += data
+                elif event == "header_end":
+                    part.headers[bytes(header_field).lower()] = bytes(header_value)
+                    header_field.clear()
+                    header_value.clear()
+                elif event == "headers_done":
+                    _, disposition = parse_options_header(
+                        part.headers.get(b"content-disposition", b"")
+                    )
+                    part.name = disposition.get(b"name", b"").decode("latin-1")
+                    part.is_file = part.name == "video"
+                    if part.is_file:
+                        if received.has_file:
+                            raise InputError("send one video only", field="video")
+                        received.has_file = True
+                        received.declared = part.headers.get(b"content-type", b"").decode("latin-1")
+                elif event == "data":
+                    if part.is_file:
+                        received.size_bytes += len(data)
+                        if received.size_bytes > cap_bytes:
+                            raise PayloadTooLargeError(
+                                f"video: the file is larger than the limit of "
+                                f"{cap_bytes // 1_000_000} MB; record a shorter walk"
+                            )
+                        buffer += data
+                        if len(buffer) >= FLUSH_BYTES:
+                            await flush()
+                    elif part.name in FIELDS:
+                        part.text += data
+                        if len(part.text) > TEXT_FIELD_MAX:
+                            raise InputError("is too long", field=part.name)
+                elif event == "end" and not part.is_file and part.name in FIELDS:
+                    received.fields[part.name] = part.text.decode("utf-8", errors="replace")
+            events.clear()
+        parser.finalize()
+        await flush()
+    return received
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def runner_of(request: Request) -> JobRunner:
+    value: JobRunner = request.app.state.gait_runner
+    return value
+
+
+async def _upload(request: Request, patient_id: int, *, page: bool) -> GaitVideoPublic:
+    """Check the caller, stream the body, check the content, store, queue, wake the worker."""
+    auth_kind: Literal["api", "page"] = "page" if page else "api"
+    await run(request, lambda ctx: gait_jobs.check_upload(ctx, patient_id), auth_kind=auth_kind)
+    settings = state(request).settings
+    path = Storage.of(settings).incoming()
+    try:
+        received = await receive_upload(request, path, settings.max_upload_bytes)
+        if not received.has_file:
+            raise InputError("is required: send the video file in the field 'video'", field="video")
+        distance = gait_jobs.parse_distance(received.fields.get("walked_distance_m"))
+        inspected = await run_in_threadpool(gait_jobs.inspect_upload, path, received.declared)
+        video = await run(
+            request,
+            lambda ctx: gait_jobs.accept_upload(
+                ctx, patient_id, upload=inspected, walked_distance_m=distance
+            ),
+            auth_kind=auth_kind,
+            csrf=received.fields.get("csrf_token", "") if page else False,
+        )
+    finally:
+        path.unlink(missing_ok=True)  # gone already when the upload was accepted
+    runner_of(request).submitted(video.job.id)
+    return video
+
+
+async def _delete(
+    request: Request, patient_id: int, video_id: int, *, measurements: bool, csrf: Any
+) -> GaitVideoPublic:
+    deleted = await run(
+        request,
+        lambda ctx: gait_jobs.delete_video(
+            ctx, patient_id, video_id, delete_measurements=measurements
+        ),
+        auth_kind="page" if csrf is not False else "api",
+        csrf=csrf,
+    )
+    await run_in_threadpool(gait_jobs.remove_files, deleted.files)
+    return deleted.video
+
+
+def _file_response(path: Path, kind: gait_jobs.FileKind) -> FileResponse:
+    media = "image/png" if kind == "plot" else "video/mp4"
+    return FileResponse(path, media_type=media)
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+@router.get(API, tags=["gait"], openapi_extra=act("patient.read"))
+async def api_list(request: Request, patient_id: Id) -> list[GaitVideoPublic]:
+    return await run(request, lambda ctx: gait_jobs.list_videos(ctx, patient_id), auth_kind="api")
+
+
+@router.get(API + "/{video_id}", tags=["gait"], openapi_extra=act("patient.read"))
+async def api_get(request: Request, patient_id: Id, video_id: Id) -> GaitVideoPublic:
+    return await run(
+        request, lambda ctx: gait_jobs.get_video(ctx, patient_id, video_id), auth_kind="api"
+    )
+
+
+@router.get(
+    API + "/{video_id}/plot.png",
+    tags=["gait"],
+    response_class=FileResponse,
+    openapi_extra=act("patient.read"),
+)
+async def api_plot(request: Request, patient_id: Id, video_id: Id) -> FileResponse:
+    path = await run(
+        request,
+        lambda ctx: gait_jobs.result_file(ctx, patient_id, video_id, "plot"),
+        auth_kind="api",
+    )
+    return _file_response(path, "plot")
+
+
+@router.get(
+    API + "/{video_id}/annotated.mp4",
+    tags=["gait"],
+    response_class=FileResponse,
+    openapi_extra=act("patient.read"),
+)
+async def api_annotated(request: Request, patient_id: Id, video_id: Id) -> FileResponse:
+    path = await run(
+        request,
+        lambda ctx: gait_jobs.result_file(ctx, patient_id, video_id, "annotated"),
+        auth_kind="api",
+    )
+    return _file_response(path, "annotated")
+
+
+@router.post(
+    API,
+    tags=["gait"],
+    status_code=202,
+    summary="Upload a walking video (multipart); the analysis runs in the background",
+    openapi_extra=act("gait.upload", **UPLOAD_BODY),
+    responses={413: {"description": "over the size cap"}, 415: {"description": "not a video"}},
+)
+async def api_upload(request: Request, patient_id: Id) -> JSONResponse:
+    video = await _upload(request, patient_id, page=False)
+    location = gait_jobs.api_path(patient_id, video.id)
+    return JSONResponse(
+        video.model_dump(mode="json"), status_code=202, headers={"Location": location}
+    )
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def _page_context(ctx: Ctx, patient_id: int) -> dict[str, Any]:
+    from dorsi.catalog.measures import load_measures
+
+    return {
+        "measure_names": {m.id: m.name for m in load_measures().measures},
+        "patient": patients.get_patient(ctx, patient_id),
+        "actor": ctx.actor,
+        "max_upload_mb": ctx.settings.max_upload_bytes // 1_000_000,
+        "distance_range": gait_jobs.DISTANCE_RANGE_M,
+    }
+
+
+async def _list_page(
+    request: Request,
+    patient_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    def work(ctx: Ctx) -> dict[str, Any]:
+        return {**_page_context(ctx, patient_id), "videos": gait_jobs.list_videos(ctx, patient_id)}
+
+    data = await run(request, work, auth_kind="page")
+    actor: Actor | None = data.pop("actor")
+    data.update(errors=errors or {}, values=values or {})
+    return render(request, "gait/list.html", data, actor=actor, status=status)
+
+
+@router.get(PAGE, include_in_schema=False, openapi_extra=act("patient.read"))
+async def page_list(request: Request, patient_id: Id) -> Response:
+    return await _list_page(request, patient_id)
+
+
+@router.get(PAGE + "/{video_id}", include_in_schema=False, openapi_extra=act("patient.read"))
+async def page_video(request: Request, patient_id: Id, video_id: Id) -> Response:
+    def work(ctx: Ctx) -> dict[str, Any]:
+        return {
+            **_page_context(ctx, patient_id),
+            "video": gait_jobs.get_video(ctx, patient_id, video_id),
+        }
+
+    data = await run(request, work, auth_kind="page")
+    actor: Actor | None = data.pop("actor")
+    return render(request, "gait/video.html", data, actor=actor)
+
+
+@router.get(
+    PAGE + "/{video_id}/status.json", include_in_schema=False, openapi_extra=act("patient.read")
+)
+async def page_status(request: Request, patient_id: Id, video_id: Id) -> JSONResponse:
+    video = await run(
+        request, lambda ctx: gait_jobs.get_video(ctx, patient_id, video_id), auth_kind="page"
+    )
+    return JSONResponse(
+        {
+            "status": video.status,
+            "stage": video.job.stage,
+            "started_at": video.job.started_at.isoformat() if video.job.started_at else None,
+            "error": video.error,
+        }
+    )
+
+
+@router.get(
+    PAGE + "/{video_id}/plot.png", include_in_schema=False, openapi_extra=act("patient.read")
+)
+async def page_plot(request: Request, patient_id: Id, video_id: Id) -> FileResponse:
+    path = await run(
+        request,
+        lambda ctx: gait_jobs.result_file(ctx, patient_id, video_id, "plot"),
+        auth_kind="page",
+    )
+    return _file_response(path, "plot")
+
+
+@router.get(
+    PAGE + "/{video_id}/annotated.mp4",
+    include_in_schema=False,
+    openapi_extra=act("patient.read"),
+)
+async def page_annotated(request: Request, patient_id: Id, video_id: Id) -> FileResponse:
+    path = await run(
+        request,
+        lambda ctx: gait_jobs.result_file(ctx, patient_id, video_id, "annotated"),
+        auth_kind="page",
+    )
+    return _file_response(path, "annotated")
+
+
+@router.get("/me/gait-videos", include_in_schema=False, openapi_extra=act("self.patient.read"))
+async def my_videos(request: Request) -> Response:
+    actor = await run(request, lambda ctx: ctx.actor, auth_kind="page")
+    if actor is None or actor.role != "patient" or actor.patient_id is None:
+        raise PermissionDeniedError("this page is for patients; clinicians open a patient first")
+    return RedirectResponse(f"/patients/{actor.patient_id}/gait-videos", status_code=303)
+
+
+@router.post(PAGE, include_in_schema=False, openapi_extra=act("gait.upload"))
+async def page_upload(request: Request, patient_id: Id) -> Response:
+    try:
+        video = await _upload(request, patient_id, page=True)
+    except (InputError, PayloadTooLargeError) as exc:
+        from dorsi.errors import http_status
+
+        field_name = exc.field if isinstance(exc, InputError) else "video"
+        message = exc.detail if isinstance(exc, InputError) else exc.message
+        message = message.removeprefix("video: ")
+        return await _list_page(
+            request,
+            patient_id,
+            errors={field_name or "video": message},
+            status=http_status(exc),
+        )
+    return RedirectResponse(f"/patients/{patient_id}/gait-videos/{video.id}", status_code=303)
+
+
+# --- deleting (declared last: the access-matrix test walks routes in order) ----------
+
+
+@router.delete(
+    API + "/{video_id}",
+    tags=["gait"],
+    summary="Delete a video and its results (measurements stay unless delete_measurements)",
+    openapi_extra=act("gait.delete"),
+)
+async def api_delete(
+    request: Request, patient_id: Id, video_id: Id, delete_measurements: bool = False
+) -> GaitVideoPublic:
+    return await _delete(
+        request, patient_id, video_id, measurements=delete_measurements, csrf=False
+    )
+
+
+@router.post(PAGE + "/{video_id}/delete", include_in_schema=False, openapi_extra=act("gait.delete"))
+async def page_delete(request: Request, patient_id: Id, video_id: Id) -> Response:
+    form = await request.form()
+    csrf = form.get("csrf_token")
+    measurements = form.get("measurements") == "yes"
+    await _delete(
+        request,
+        patient_id,
+        video_id,
+        measurements=measurements,
+        csrf=csrf if isinstance(csrf, str) else "",
+    )
+    return RedirectResponse(f"/patients/{patient_id}/gait-videos", status_code=303)
+
+
+# --- wiring -----------------------------------------------------------------------------------
+
+
+def make_runner(settings: Settings, database: Database, clock: Any) -> JobRunner:
+    """The embedded worker, or none when separate workers run the jobs."""
+    if settings.gait_worker == "off":
+        return NoWorker()
+    execute = functools.partial(gait_jobs.run_job, settings=settings)
+
+    def sweep() -> None:
+        gait_jobs.sweep_orphans(settings, database, clock())
+
+    return EmbeddedWorker(database, execute, clock=clock, on_start=sweep)
+
+
+def install(app: FastAPI) -> None:
+    """Add the routes and run the job runner for as long as the app runs (its lifespan)."""
+    app_state = app.state.dorsi
+    runner = make_runner(app_state.settings, app_state.database, app_state.clock)
+    app.state.gait_runner = runner
+    app.include_router(router)
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(the_app: Any) -> AsyncIterator[Any]:
+        runner.start()
+        try:
+            async with inner(the_app) as value:
+                yield value
+        finally:
+            with contextlib.suppress(Exception):
+                await run_in_threadpool(runner.stop)
+
+    app.router.lifespan_context = lifespan
+
+
+__all__ = ["install", "make_runner", "receive_upload", "router", "upload_limits"]
