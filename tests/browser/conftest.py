@@ -1,8 +1,9 @@
 """Fixtures for the browser tests: the real ``dorsi serve`` and Debian's chromium.
 
 The server is started once per test session on a fresh SQLite file holding the demo clinic
-(``dorsi demo``). Chromium is Debian's (``/usr/bin/chromium``); Playwright never downloads a
-browser here. Without chromium or axe-core these tests fail and say how to install them
+(``dorsi demo``) and an admin made with ``dorsi users create`` (password on stdin).
+Chromium is Debian's (``/usr/bin/chromium``); Playwright never downloads a browser here.
+Without chromium or axe-core these tests fail and say how to install them
 (``scripts/setup --dev``): nothing is skipped silently.
 """
 
@@ -14,10 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.pages import AXE_JS, AXE_REPORT, DESKTOP, PHONE, SCREENSHOTS, Tab
-from tests.browser.server import Login, Server, fill_demo, running_server, server_env
+from tests.browser.pages import AXE_JS, AXE_PAGES, AXE_REPORT, DESKTOP, PHONE, SCREENSHOTS, Tab
+from tests.browser.server import (
+    Login,
+    Server,
+    create_user,
+    fill_demo,
+    running_server,
+    server_env,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,6 +56,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("dorsi-serve")
     env = server_env(data_dir)
     logins = fill_demo(env)
+    admin = create_user(env, "admin", "browser-admin")
+    logins[admin.username] = admin
     log_path = data_dir / "serve.log"
     with running_server(env, log_path) as (base_url, _proc):
         yield Server(base_url=base_url, logins=logins, log_path=log_path)
@@ -61,6 +71,7 @@ def browser() -> Iterator[Browser]:
         pytest.fail(f"{AXE_JS} is missing: run scripts/setup --dev (npm ci installs axe-core)")
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     AXE_REPORT.unlink(missing_ok=True)
+    AXE_PAGES.unlink(missing_ok=True)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
@@ -82,28 +93,32 @@ def open_tab(browser: Browser, server: Server, request: pytest.FixtureRequest) -
         fake_clock: bool = False,
         name: str | None = None,
     ) -> Tab:
-        phone = viewport == "phone"
-        context = browser.new_context(
-            viewport=PHONE if phone else DESKTOP,
-            is_mobile=phone,
-            has_touch=phone,
-            java_script_enabled=javascript,
-            locale="en-US",
-            timezone_id="UTC",
-        )
-        context.set_default_timeout(10_000)
-        # An init script runs in every page before its own scripts and is not subject to the
-        # page's CSP, so the app keeps its strict CSP (no bypass) while axe-core is present.
-        context.add_init_script(path=str(AXE_JS))
-        page = context.new_page()
+        def new_page(javascript: bool) -> Page:
+            phone = viewport == "phone"
+            context = browser.new_context(
+                viewport=PHONE if phone else DESKTOP,
+                is_mobile=phone,
+                has_touch=phone,
+                java_script_enabled=javascript,
+                locale="en-US",
+                timezone_id="UTC",
+            )
+            context.set_default_timeout(10_000)
+            # An init script runs in every page before its own scripts and is not subject to
+            # the page's CSP, so the app keeps its strict CSP (no bypass) with axe-core present.
+            context.add_init_script(path=str(AXE_JS))
+            return context.new_page()
+
+        page = new_page(javascript)
         if fake_clock:
             page.clock.install()
         tab = Tab(
-            context=context,
+            context=page.context,
             page=page,
             test=name or request.node.name,
             base_url=server.base_url,
             viewport=viewport,
+            twin=None if javascript else new_page(True),
         )
         tabs.append(tab)
         return tab

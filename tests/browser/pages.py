@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 AXE_REPORT = ROOT / "artifacts" / "axe-report.jsonl"
+AXE_PAGES = ROOT / "artifacts" / "axe-pages.tsv"  # viewport, page (ids as {id}), screenshot
 FAILING_IMPACTS = ("serious", "critical")
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -75,6 +76,9 @@ class Tab:
     unchecked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
+    # With JavaScript off, axe-core cannot run in the page itself: it runs in this twin page
+    # (JavaScript on, the page's own scripts blocked) on the very same HTML, styles and images.
+    twin: Page | None = None
 
     def __post_init__(self) -> None:
         self.page.on("framenavigated", self._navigated)
@@ -120,18 +124,42 @@ class Tab:
         self.steps.append(name)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-        violations: list[dict[str, Any]] = self.page.evaluate(RUN_AXE)
+        violations = self._axe()
         with AXE_REPORT.open("a", encoding="utf-8") as report:
             for v in violations:
                 entry = {"page": name, "url": self.path, **v}
                 report.write(json.dumps(entry) + "\n")
+        with AXE_PAGES.open("a", encoding="utf-8") as pages:
+            route = re.sub(r"/\d+", "/{id}", self.path.split("#")[0])
+            pages.write(f"{self.viewport}\t{route}\t{name}\n")
         self.checked_navigation = self.navigations
         failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
         assert not failing, format_violations(f"{self.path} ({name})", failing)
         assert not self.errors, f"{self.path} ({name}): " + "; ".join(self.errors)
 
+    def _axe(self) -> list[dict[str, Any]]:
+        if self.twin is None:
+            found: list[dict[str, Any]] = self.page.evaluate(RUN_AXE)
+            return found
+        url, html = self.page.url, self.page.content()
+        twin = self.twin
+        twin.route("**/*.js", lambda route: route.abort())
+        twin.route(
+            lambda address: address == url,
+            lambda route: route.fulfill(body=html, content_type="text/html"),
+        )
+        try:
+            twin.goto(url)
+            assert twin.url == url, f"the axe twin of {url} went to {twin.url}"
+            result: list[dict[str, Any]] = twin.evaluate(RUN_AXE)
+        finally:
+            twin.unroute_all()
+        return result
+
     def close(self) -> None:
         if self.navigations > self.checked_navigation:
             self.unchecked.append(self.page.url)
         self.context.close()
+        if self.twin is not None:
+            self.twin.context.close()
         assert not self.unchecked, f"pages shown without an axe-core check: {self.unchecked}"

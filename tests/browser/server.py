@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -68,6 +69,23 @@ def fill_demo(env: dict[str, str]) -> dict[str, Login]:
     if proc.returncode != 0 or not logins:
         raise RuntimeError(f"dorsi demo failed ({proc.returncode}): {proc.stderr or proc.stdout}")
     return logins
+
+
+def create_user(env: dict[str, str], role: str, username: str) -> Login:
+    """``dorsi users create`` with a random password given on stdin (never in argv)."""
+    password = f"pw-{secrets.token_urlsafe(12)}"
+    proc = subprocess.run(
+        [dorsi_exe(), "users", "create", "--role", role, "--username", username],
+        env=env,
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"dorsi users create failed ({proc.returncode}): {proc.stderr}")
+    return Login(role, username, password, username)
 
 
 def free_port() -> int:

@@ -1,0 +1,166 @@
+"""The patient's pages without JavaScript, signing out, and tours of the signed-in pages so that
+every page of every role is screenshotted and checked by axe-core on both viewports."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import OpenTab, demo_login, sign_in
+from tests.browser.server import Server
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = ["phone", "desktop"]
+
+
+def test_guided_session_and_check_in_work_without_javascript(
+    open_tab: OpenTab, server: Server
+) -> None:
+    """Plain links step through the exercises and a plain form sends the check-in."""
+    tab = open_tab("phone", javascript=False)
+    sign_in(tab, demo_login(server, "patient", "omar"), expect_path="/me")
+    tab.check("today")
+    page = tab.page
+    count = page.locator("article.exercise-card").count()
+    assert count >= 1, "Omar's demo program has exercises"
+    page.get_by_role("link", name="Start my session").click()
+    for step in range(count):
+        page.wait_for_url(f"**/me/session{'' if step == 0 else f'?step={step}'}")
+        tab.check(f"step{step + 1}")
+        expect(page.locator("main")).to_contain_text(f"Exercise {step + 1} of {count}")
+        # Without JavaScript the counter and timers stay hidden; the page still works.
+        expect(page.locator(".trainer")).to_be_hidden()
+        label = "Next exercise" if step + 1 < count else "Finish and check in"
+        page.get_by_role("link", name=label).click()
+    page.wait_for_url(f"**/me/session?step={count}")
+    tab.check("checkin-form")
+    page.locator("input[name=completed][value=yes]").check()
+    page.get_by_label("How many sets did you do in all?").fill("4")
+    page.get_by_label(re.compile("^Pain right now")).fill("1")
+    page.locator("input[name=difficulty][value=easy]").check()
+    page.get_by_label(re.compile("^How many times did you trip")).fill("0")
+    page.locator("input[name=weakness_worse][value=no]").check()
+    page.locator("input[name=balance_worse][value=no]").check()
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_load_state("load")
+    tab.check("checkin-saved")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you!")
+    page.get_by_role("link", name="See my progress").click()
+    page.wait_for_url("**/me/progress")
+    tab.check("progress")
+
+
+def test_check_in_errors_are_named_next_to_the_field(open_tab: OpenTab, server: Server) -> None:
+    """The browser's own checks are bypassed: the server names the bad field."""
+    tab = open_tab("phone", javascript=False)
+    sign_in(tab, demo_login(server, "patient", "rosa"), expect_path="/me")
+    tab.check("today")
+    tab.goto("/me/session?step=50")
+    tab.check("checkin-form")
+    page = tab.page
+    page.locator("form.checkin").evaluate("f => f.noValidate = true")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_load_state("load")
+    tab.check("checkin-error")
+    alert = page.locator("p.notice.danger[role=alert]")
+    expect(alert).to_contain_text("Please check")
+    errors = page.locator(".field-error")
+    expect(errors).to_have_count(1)
+    field = (errors.get_attribute("id") or "").removesuffix("-error")
+    described = page.locator(f"[aria-describedby~='{field}-error']")
+    expect(described).to_have_attribute("aria-invalid", "true")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_sign_out(open_tab: OpenTab, server: Server, viewport: str) -> None:
+    tab = open_tab(viewport)
+    sign_in(tab, demo_login(server, "patient", "rosa"), expect_path="/me")
+    tab.check("today")
+    tab.page.get_by_role("button", name="Sign out").click()
+    tab.page.wait_for_url("**/login")
+    tab.check("signed-out")
+    expect(tab.page.get_by_role("button", name="Sign out")).to_have_count(0)
+    # The old session is gone: Today asks for a sign-in again.
+    tab.goto("/me")
+    tab.page.wait_for_url("**/login?next=/me")
+    tab.check("today-needs-sign-in")
+    expect(tab.page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+# The journey (test_journey.py) already shows the clinician's pages on a desktop and the
+# patient's Today, session and check-in on a phone; these tours add the rest, so that every
+# page is checked on both viewports.
+CLINICIAN_TOUR = {
+    "phone": ["screening", "evaluation", "program", "new-patient", "search", "account"],
+    "desktop": ["search", "account"],
+}
+PATIENT_TOUR = {
+    "phone": ["cost", "account"],
+    "desktop": ["session", "checkin-form", "progress", "cost", "account"],
+}
+
+
+def clinician_path(step: str, dashboard: str) -> str:
+    return {
+        "screening": f"{dashboard}/screening",
+        "evaluation": f"{dashboard}/evaluation",
+        "program": f"{dashboard}/program",
+        "new-patient": "/clinic/patients/new",
+        "search": "/clinic?q=demo&sort=name",
+        "account": "/account",
+    }[step]
+
+
+PATIENT_PATHS = {
+    "session": "/me/session",
+    "checkin-form": "/me/session?step=50",
+    "progress": "/me/progress",
+    "cost": "/cost",
+    "account": "/account",
+}
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_clinician_pages(open_tab: OpenTab, server: Server, viewport: str) -> None:
+    tab = open_tab(viewport)
+    sign_in(tab, demo_login(server, "clinician"), expect_path="/clinic")
+    tab.check("patients")
+    # Grace: paused program, alerts, weeks of charts.
+    tab.page.get_by_role("link", name=re.compile("^Grace")).click()
+    tab.page.wait_for_url(re.compile(r"/clinic/patients/\d+$"))
+    tab.check("dashboard-paused")
+    expect(tab.page.get_by_role("alert")).to_contain_text("Home program paused")
+    dashboard = tab.path
+    for step in CLINICIAN_TOUR[viewport]:
+        tab.goto(clinician_path(step, dashboard))
+        tab.check(step)
+        expect(tab.page.get_by_role("heading", level=1)).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_patient_pages(open_tab: OpenTab, server: Server, viewport: str) -> None:
+    tab = open_tab(viewport)
+    sign_in(tab, demo_login(server, "patient", "rosa"), expect_path="/me")
+    tab.check("today")
+    for step in PATIENT_TOUR[viewport]:
+        tab.goto(PATIENT_PATHS[step])
+        tab.check(step)
+        expect(tab.page.get_by_role("heading", level=1)).to_be_visible()
+    # Grace's program is paused: her Today shows the stop advice instead of exercises.
+    grace = open_tab(viewport, name=f"{tab.test}-grace")
+    sign_in(grace, demo_login(server, "patient", "grace"), expect_path="/me")
+    grace.check("today-paused")
+    expect(grace.page.get_by_role("alert")).to_contain_text("Please stop your exercises")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_admin_pages(open_tab: OpenTab, server: Server, viewport: str) -> None:
+    tab = open_tab(viewport)
+    sign_in(tab, server.logins["browser-admin"], expect_path="/admin/users")
+    tab.check("users")
+    expect(tab.page.get_by_role("heading", level=1)).to_be_visible()
+    tab.goto("/account")
+    tab.check("account")
