@@ -4,12 +4,13 @@ every page of every role is screenshotted and checked by axe-core on both viewpo
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import OpenTab, demo_login, sign_in
-from tests.browser.server import Server
+from tests.browser.server import Login, Server
 
 pytestmark = pytest.mark.browser
 
@@ -164,3 +165,54 @@ def test_admin_pages(open_tab: OpenTab, server: Server, viewport: str) -> None:
     expect(tab.page.get_by_role("heading", level=1)).to_be_visible()
     tab.goto("/account")
     tab.check("account")
+
+
+def test_one_time_sign_in_link_then_own_password(open_tab: OpenTab, server: Server) -> None:
+    """A clinician on a phone adds a patient and makes a one-time link; the patient opens it,
+    chooses a password, signs out and signs in again with it. The link works only once."""
+    name = f"Link Patient {secrets.token_hex(3)}"
+    username = f"link-{secrets.token_hex(3)}"
+    clinic = open_tab("phone", name="link-clinician")
+    sign_in(clinic, demo_login(server, "clinician"), expect_path="/clinic")
+    clinic.check("patients")
+    clinic.goto("/clinic/patients/new")
+    clinic.check("new-patient")
+    clinic.page.get_by_label("Name").fill(name)
+    clinic.page.get_by_label("Right").check()
+    clinic.page.get_by_role("button", name="Create patient").click()
+    clinic.page.wait_for_url(re.compile(r"/clinic/patients/\d+$"))
+    clinic.check("dashboard")
+    clinic.page.get_by_label("Username for the patient").fill(username)
+    clinic.page.get_by_role("button", name="Create login").click()
+    clinic.page.wait_for_load_state("load")
+    clinic.check("link-created")
+    link = clinic.page.locator(".link-box code").inner_text().strip()
+    assert link.startswith(f"{server.base_url}/signin/"), link
+
+    patient = open_tab("phone", name="link-patient")
+    patient.goto(link.removeprefix(server.base_url))
+    patient.check("link")
+    patient.page.get_by_role("button", name="Sign me in").click()
+    patient.page.wait_for_url("**/account?welcome=1")
+    patient.check("welcome")
+    password = f"pw-{secrets.token_hex(8)}"
+    patient.page.get_by_label("New password (at least 8 characters)").fill(password)
+    patient.page.get_by_label("New password again").fill(password)
+    patient.page.get_by_role("button", name="Save password").click()
+    patient.page.wait_for_load_state("load")
+    patient.check("password-saved")
+    expect(patient.page.get_by_role("status")).to_contain_text("Your new password is saved")
+    patient.page.get_by_role("button", name="Sign out").click()
+    patient.page.wait_for_url("**/login")
+    patient.check("signed-out")
+
+    # The link is spent; the new password works.
+    patient.goto(link.removeprefix(server.base_url))
+    patient.check("link-again")
+    patient.page.get_by_role("button", name="Sign me in").click()
+    patient.page.wait_for_load_state("load")
+    patient.check("link-spent")
+    expect(patient.page.get_by_role("alert")).to_be_visible()
+    sign_in(patient, Login("patient", username, password, name), expect_path="/me")
+    patient.check("today")
+    expect(patient.page.get_by_role("heading", level=1)).to_have_text(f"Hello, {name}")
