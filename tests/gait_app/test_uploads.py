@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from dorsi.services.gait_jobs import Storage
@@ -316,3 +319,42 @@ def test_openapi_describes_the_upload(client: TestClient) -> None:
     assert schema["properties"]["video"]["format"] == "binary"
     assert post["x-dorsi-action"] == "gait.upload"
     assert "202" in post["responses"]
+
+
+@hsettings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    content=st.one_of(
+        st.binary(max_size=3000),
+        st.binary(max_size=2000).map(lambda b: MP4_HEAD + b),
+        st.binary(max_size=2000).map(lambda b: b"\x1a\x45\xdf\xa3webm" + b),
+    ),
+    kind=st.sampled_from(
+        ["video/mp4", "video/webm", "video/quicktime", "application/octet-stream", "image/png", ""]
+    ),
+    distance=st.one_of(st.none(), st.text(max_size=12)),
+)
+def test_any_upload_is_accepted_or_refused_never_a_500(
+    client: TestClient,
+    clinic: Clinic,
+    settings: Settings,
+    content: bytes,
+    kind: str,
+    distance: str | None,
+) -> None:
+    """Whatever bytes arrive: 202, or 415/422 with the field named and nothing kept."""
+    headers = token_for(client, "alice")
+    data = {"walked_distance_m": distance} if distance is not None else None
+    before = files_under(settings.data_dir / "gait" / "videos")
+    response = _upload(client, clinic.patient_a, headers, content, kind=kind, data=data)
+    assert response.status_code in (202, 415, 422), response.text
+    after = files_under(settings.data_dir / "gait" / "videos")
+    if response.status_code == 202:
+        assert len(after) == len(before) + 1
+    else:
+        assert response.json()["field"] in ("video", "walked_distance_m")
+        assert after == before
+    assert files_under(settings.data_dir / "gait" / "incoming") == []
