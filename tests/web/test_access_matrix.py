@@ -127,6 +127,8 @@ BODIES: dict[tuple[str, str], Body] = {
         },
     ),
     ("POST", "/admin/users/{user_id}/active"): lambda who: (None, {"active": "1"}),
+    ("POST", "/language"): lambda who: (None, {"lang": "es", "next": "/learn"}),
+    ("POST", "/clinic/patients/{patient_id}/learn"): lambda who: (None, {"topics": "causes"}),
     # walking videos: a form without a file is refused (415) once the caller is let in
     ("POST", "/api/v1/patients/{patient_id}/gait-videos"): lambda who: (None, {"x": "1"}),
     ("DELETE", "/api/v1/patients/{patient_id}/gait-videos/{video_id}"): lambda who: (None, None),
@@ -275,6 +277,7 @@ def test_every_route_against_the_policy(
             .replace("{user_id}", str(seeded.alice))
             .replace("{link}", "z" * 43)
             .replace("{exercise_id}", "seated_dorsiflexion")
+            .replace("{topic_id}", "causes")
             .replace("{video_id}", str(video_id))
         )
         answers: dict[str, int] = {}

@@ -473,6 +473,26 @@ class GaitMeasurement(Base):
     )
 
 
+# --- Learn (issue 7): topics a clinician asked a patient to read this week --------------------
+# Added by migration 0004. A mark counts for ``services.learn.MARK_DAYS`` days from
+# ``marked_on`` (the patient's Today shows it during that week); older marks stay as history.
+
+
+class LearnMark(Base):
+    """One Learn topic a clinician marked "read this week" for a patient."""
+
+    __tablename__ = "learn_marks"
+    __table_args__ = (Index("ix_learn_marks_patient_marked", "patient_id", "marked_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    topic_id: Mapped[str] = mapped_column(String(48))
+    marked_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When a clinician took the mark off before its week ended (None while it counts).
+    cleared_at: Mapped[datetime | None]
+
 
 __all__ = [
     "AUDIT_OUTCOMES",
@@ -492,6 +512,7 @@ __all__ = [
     "GaitMeasurement",
     "GaitResult",
     "GaitVideo",
+    "LearnMark",
     "LoginAttempt",
     "Measurement",
     "Patient",

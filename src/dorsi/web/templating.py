@@ -9,7 +9,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from dorsi.i18n import N_, Language
 from dorsi.services.context import Actor
+from dorsi.web import i18n as page_i18n
 from dorsi.web.runtime import (
     anonymous_csrf,
     is_https,
@@ -33,10 +35,11 @@ BADGES: dict[str, tuple[str, str]] = {
     "ready_to_progress": ("Ready to progress", "ok"),
 }
 LEVELS: dict[str, tuple[str, str]] = {
-    "emergency": ("Emergency", "danger"),
-    "urgent": ("Urgent", "danger"),
-    "see_clinician": ("See a clinician", "warn"),
-    "proceed": ("Safe to go on", "ok"),
+    # Patients see these on "Is this urgent?": translated where shown.
+    "emergency": (N_("Emergency"), "danger"),
+    "urgent": (N_("Urgent"), "danger"),
+    "see_clinician": (N_("See a clinician"), "warn"),
+    "proceed": (N_("Safe to go on"), "ok"),
 }
 
 
@@ -45,6 +48,7 @@ def _words(value: str) -> str:
 
 
 TEMPLATES.env.filters["words"] = _words
+page_i18n.install(TEMPLATES.env)
 TEMPLATES.env.globals["BADGES"] = BADGES
 TEMPLATES.env.globals["LEVELS"] = LEVELS
 
@@ -56,10 +60,16 @@ def render(
     *,
     actor: Actor | None = None,
     status: int = 200,
+    lang: Language | None = None,
 ) -> HTMLResponse:
     """Render a page. Signed-in pages get the session's CSRF token; anonymous pages get a
-    token bound to a pre-session cookie (set here when missing)."""
+    token bound to a pre-session cookie (set here when missing).
+
+    The page is shown in ``lang`` when given (a patient page that loaded the saved choice),
+    else in the language :func:`dorsi.web.i18n.page_language` picks."""
     values: dict[str, Any] = dict(context or {})
+    shown = lang or page_i18n.page_language(request, actor)
+    values["lang"] = shown
     new_pre: str | None = None
     if actor is not None:
         values["csrf"] = actor.csrf_token or ""
@@ -70,7 +80,9 @@ def render(
         values["csrf"] = anonymous_csrf(request, pre)
     values["actor"] = actor
     values["request"] = request
-    response = TEMPLATES.TemplateResponse(request, name, values, status_code=status)
+    with page_i18n.use_language(shown):
+        response = TEMPLATES.TemplateResponse(request, name, values, status_code=status)
+    page_i18n.sync_cookie(request, response, actor, shown)
     if new_pre is not None:
         response.set_cookie(
             pre_cookie_name(request),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from dorsi.web import learn as learn
 from dorsi.web.pages import admin as admin
 from dorsi.web.pages import clinic as clinic
 from dorsi.web.pages import common as common
@@ -18,5 +19,6 @@ router.include_router(common.router)
 router.include_router(clinic.router)
 router.include_router(patient.router)
 router.include_router(admin.router)
+router.include_router(learn.router)
 
 __all__ = ["router"]

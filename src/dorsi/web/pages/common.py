@@ -8,8 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dorsi.errors import AuthenticationError, InputError, RateLimitedError
+from dorsi.i18n import N_
 from dorsi.services import auth, users
 from dorsi.services.context import Actor, Ctx
+from dorsi.web.i18n import page_language
 from dorsi.web.pages.forms import compact, csrf_of, field_errors, number, text_of, yes_no
 from dorsi.web.runtime import is_https, run, session_cookie_name, state
 from dorsi.web.templating import render
@@ -192,8 +194,11 @@ async def urgent_form(request: Request) -> Response:
     from dorsi.catalog.red_flags import load_red_flags
 
     actor = await current_actor(request)
-    questions = load_red_flags().questions
-    return render(request, "urgent.html", {"questions": questions, "values": {}}, actor=actor)
+    lang = page_language(request, actor)
+    questions = load_red_flags(lang).questions
+    return render(
+        request, "urgent.html", {"questions": questions, "values": {}}, actor=actor, lang=lang
+    )
 
 
 @router.post("/urgent", openapi_extra=act("public"))
@@ -206,29 +211,51 @@ async def urgent_check(request: Request) -> Response:
     questions = load_red_flags().questions
     answers = screening_answers(form, questions)
     actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page", csrf=csrf_of(form))
+    lang = page_language(request, actor)
     try:
-        result = triage(parse(ScreenInput, answers))
+        result = triage(parse(ScreenInput, answers), lang=lang)
     except InputError as exc:
         return render(
             request,
             "urgent.html",
-            {"questions": questions, "values": answers, "errors": field_errors(exc)},
+            {
+                "questions": load_red_flags(lang).questions,
+                "values": answers,
+                "errors": field_errors(exc),
+            },
             actor=actor,
             status=422,
+            lang=lang,
         )
-    return render(request, "urgent_result.html", {"result": result}, actor=actor)
+    return render(request, "urgent_result.html", {"result": result}, actor=actor, lang=lang)
 
 
 # --- cost estimate (no sign-in, nothing stored) -------------------------------------------
 
-COST_FIELDS = (
-    ("visits", "Number of visits", "How many therapy visits you expect."),
-    ("allowed_per_visit", "Allowed amount per visit ($)", "What your plan allows for one visit."),
-    ("deductible_remaining", "Deductible left ($)", "What you still pay before the plan pays."),
-    ("copay_per_visit", "Copay per visit ($)", "A fixed amount you pay each visit."),
-    ("coinsurance_pct", "Coinsurance (%)", "Your share of the cost after the copay."),
-    ("oop_max_remaining", "Out-of-pocket maximum left ($)", "Leave empty if there is no cap."),
-    ("covered_visits_remaining", "Covered visits left", "Leave empty if there is no limit."),
+COST_FIELDS = (  # labels marked with N_ and translated in the template
+    ("visits", N_("Number of visits"), N_("How many therapy visits you expect.")),
+    (
+        "allowed_per_visit",
+        N_("Allowed amount per visit ($)"),
+        N_("What your plan allows for one visit."),
+    ),
+    (
+        "deductible_remaining",
+        N_("Deductible left ($)"),
+        N_("What you still pay before the plan pays."),
+    ),
+    ("copay_per_visit", N_("Copay per visit ($)"), N_("A fixed amount you pay each visit.")),
+    ("coinsurance_pct", N_("Coinsurance (%)"), N_("Your share of the cost after the copay.")),
+    (
+        "oop_max_remaining",
+        N_("Out-of-pocket maximum left ($)"),
+        N_("Leave empty if there is no cap."),
+    ),
+    (
+        "covered_visits_remaining",
+        N_("Covered visits left"),
+        N_("Leave empty if there is no limit."),
+    ),
 )
 
 

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from dorsi.errors import InputError, PermissionDeniedError
-from dorsi.services import progress
+from dorsi.services import learn, progress
 from dorsi.services.context import Actor, Ctx
 from dorsi.services.views import Dashboard, patient_dashboard
+from dorsi.web.i18n import page_language
 from dorsi.web.pages.clinic import measure_charts, pain_chart
 from dorsi.web.pages.common import act
 from dorsi.web.pages.forms import compact, csrf_of, field_errors, number, text_of, yes_no
@@ -32,11 +33,11 @@ def own_record(ctx: Ctx, detail: str) -> Dashboard:
     return patient_dashboard(ctx, actor.patient_id, detail=detail)
 
 
-def today_items(data: Dashboard) -> list[dict[str, Any]]:
-    """The assigned exercises with their catalog text (steps, cues, stop rules)."""
+def today_items(data: Dashboard, lang: str = "en") -> list[dict[str, Any]]:
+    """The assigned exercises with their catalog text (steps, cues, stop rules) in ``lang``."""
     from dorsi.catalog.exercises import load_exercises
 
-    catalog = load_exercises()
+    catalog = load_exercises(lang)
     items: list[dict[str, Any]] = []
     if data.program is None:
         return items
@@ -46,26 +47,39 @@ def today_items(data: Dashboard) -> list[dict[str, Any]]:
     return items
 
 
-def stop_rules() -> tuple[str, ...]:
+def stop_rules(lang: str = "en") -> tuple[str, ...]:
     from dorsi.catalog.exercises import load_exercises
 
-    return load_exercises().common_stop_rules
+    return load_exercises(lang).common_stop_rules
+
+
+def learn_titles(marks: list[str], lang: str) -> list[tuple[str, str]]:
+    """(topic id, title in ``lang``) of the topics marked "read this week"."""
+    from dorsi.education import load_topics
+    from dorsi.i18n import normalize_language
+
+    catalog = load_topics()
+    language = normalize_language(lang)
+    return [(tid, catalog.get(tid).title.get(language)) for tid in marks]
 
 
 async def _page(
     request: Request, template: str, detail: str, *, status: int = 200, **extra: Any
 ) -> Response:
-    def work(ctx: Ctx) -> tuple[Actor | None, Dashboard]:
-        return ctx.actor, own_record(ctx, detail)
+    def work(ctx: Ctx) -> tuple[Actor | None, Dashboard, list[str]]:
+        data = own_record(ctx, detail)
+        return ctx.actor, data, learn.active_marks(ctx, data.patient.id)
 
-    actor, data = await run(request, work, auth_kind="page")
-    return render(
-        request,
-        template,
-        {"d": data, "items": today_items(data), "stop_rules": stop_rules(), **extra},
-        actor=actor,
-        status=status,
-    )
+    actor, data, marks = await run(request, work, auth_kind="page")
+    lang = page_language(request, actor, saved=data.patient.preferred_language)
+    values = {
+        "d": data,
+        "items": today_items(data, lang),
+        "stop_rules": stop_rules(lang),
+        "this_week": learn_titles(marks, lang),
+        **extra,
+    }
+    return render(request, template, values, actor=actor, status=status, lang=lang)
 
 
 @router.get("", openapi_extra=act("self.patient.read"))
@@ -131,6 +145,7 @@ async def my_progress(request: Request) -> Response:
         "me/progress.html",
         {"d": data, "charts": measure_charts(data), "pain_svg": pain_chart(data.sessions)},
         actor=actor,
+        lang=page_language(request, actor, saved=data.patient.preferred_language),
     )
 
 

@@ -14,6 +14,8 @@
   var countEl = box.querySelector(".count");
   var timerEl = box.querySelector(".timer");
   var audio = null;
+  // Words come from the page, already in the reader's language (data-word-*); English if absent.
+  function word(name, english) { return box.getAttribute("data-word-" + name) || english; }
 
   function signal() {
     try {
@@ -39,7 +41,7 @@
       if (left <= 0) {
         clearInterval(ticking);
         ticking = null;
-        timerEl.textContent = label + ": done";
+        timerEl.textContent = label + ": " + word("done", "done");
         signal();
         if (done) { done(); }
       } else {
@@ -55,7 +57,7 @@
       setEl.textContent = String(set);
       if (reps) { countEl.textContent = "0"; }
     } else {
-      timerEl.textContent = "All sets done. Well done!";
+      timerEl.textContent = word("all-done", "All sets done. Well done!");
     }
   }
 
@@ -64,11 +66,11 @@
     if (action === "rep" && reps) {
       count = Math.min(reps, count + 1);
       countEl.textContent = String(count);
-      if (count === reps) { signal(); timerEl.textContent = "Set done. Rest now."; }
+      if (count === reps) { signal(); timerEl.textContent = word("set-done", "Set done. Rest now."); }
     } else if (action === "hold" && hold) {
-      countdown(hold, "Hold", function () { countEl.textContent = String(hold); });
+      countdown(hold, word("hold", "Hold"), function () { countEl.textContent = String(hold); });
     } else if (action === "rest") {
-      countdown(rest, "Rest", nextSet);
+      countdown(rest, word("rest", "Rest"), nextSet);
     }
   });
 })();

@@ -1,0 +1,208 @@
+"""The Learn pages, the language switcher, and the clinician's "read this week" marks.
+
+- ``GET /learn``: every topic. A signed-in patient sees them in their personal order (marked
+  "read this week" first, then what applies to their cause, phase, brace and outlook; nothing
+  is hidden), with their personal notes. Anyone else sees the catalog order. Public: the
+  protocol's teaching is for everyone, and "When to get help" must never sit behind a sign-in.
+- ``GET /learn/{topic_id}``: one topic in the reader's language, with its diagram, words to
+  know, links to the self-check and cost pages, and where each number comes from.
+- ``GET, POST /language``: choose the language. The choice is kept in a cookie and, for a
+  signed-in patient, saved on their record.
+- ``GET, POST /clinic/patients/{patient_id}/learn``: the assigned clinician marks topics
+  "read this week" (policy action ``program.write``); the patient sees them on Today.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from dorsi.education import (
+    LearnPage,
+    PersonalInput,
+    PersonalOutput,
+    load_topics,
+    personalize,
+    render_topic,
+)
+from dorsi.errors import InputError
+from dorsi.i18n import Language, normalize_language
+from dorsi.services import learn as learn_service
+from dorsi.services.context import Actor, Ctx
+from dorsi.services.patients import load_patient
+from dorsi.services.views import Dashboard, patient_dashboard
+from dorsi.web.i18n import is_staff, page_language, remember_language
+from dorsi.web.pages.common import act
+from dorsi.web.pages.forms import csrf_of, field_errors, text_of
+from dorsi.web.runtime import run
+from dorsi.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+# Where each kind of topic link leads on the web.
+LINK_PATHS = {
+    "self_check": "/urgent",
+    "cost_estimator": "/cost",
+    "exercises": "/me",
+    "progress": "/me/progress",
+}
+
+
+def safe_path(target: str, default: str = "/learn") -> str:
+    """Only a same-site path is followed after choosing a language."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target[:500]
+    return default
+
+
+async def _reader(request: Request) -> tuple[Actor | None, tuple[Dashboard, list[str]] | None]:
+    """The caller, and for a signed-in patient their record and active marks (audited)."""
+
+    def work(ctx: Ctx) -> tuple[Actor | None, tuple[Dashboard, list[str]] | None]:
+        actor = ctx.actor
+        if actor is None or actor.role != "patient" or actor.patient_id is None:
+            return actor, None
+        data = patient_dashboard(ctx, actor.patient_id, detail="learn")
+        return actor, (data, learn_service.active_marks(ctx, data.patient.id))
+
+    return await run(request, work, auth_kind="optional_page")
+
+
+def _personal(
+    request: Request, actor: Actor | None, record: tuple[Dashboard, list[str]] | None
+) -> tuple[Language, PersonalOutput]:
+    if record is None:
+        # Not a patient: the catalog order, nothing personal (no reasons, no notes).
+        lang = page_language(request, actor)
+        plain = personalize(PersonalInput(lang=lang))
+        by_id = {t.id: t for t in plain.topics}
+        topics = [
+            by_id[tid].model_copy(update={"applies": False, "reasons": []})
+            for tid in load_topics().ids
+        ]
+        return lang, PersonalOutput(lang=lang, topics=topics, notes=[])
+    data, marks = record
+    lang = page_language(request, actor, saved=data.patient.preferred_language)
+    return lang, personalize(learn_service.personal_input(data, marks, lang))
+
+
+@router.get("/learn", openapi_extra=act("public"))
+async def learn_index(request: Request) -> Response:
+    actor, record = await _reader(request)
+    lang, personal = _personal(request, actor, record)
+    return render(
+        request,
+        "learn/index.html",
+        {"personal": personal, "is_patient": record is not None},
+        actor=actor,
+        lang=lang,
+    )
+
+
+@router.get("/learn/{topic_id}", openapi_extra=act("public"))
+async def learn_topic(request: Request, topic_id: str) -> Response:
+    topic = load_topics().get(topic_id[:60])
+    actor, record = await _reader(request)
+    lang, personal = _personal(request, actor, record)
+    page: LearnPage = render_topic(topic, lang)
+    ref = next(t for t in personal.topics if t.id == topic.id)
+    return render(
+        request,
+        "learn/topic.html",
+        {
+            "page": page,
+            "ref": ref,
+            "notes": [n for n in personal.notes if n.topic == topic.id],
+            "links": [(LINK_PATHS[link.to], link.label) for link in page.links],
+            "is_patient": record is not None,
+        },
+        actor=actor,
+        lang=lang,
+    )
+
+
+# --- language -------------------------------------------------------------------------------
+
+
+@router.get("/language", openapi_extra=act("public"))
+async def language_form(request: Request, next: str = "/learn") -> Response:
+    actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page")
+    return render(request, "learn/language.html", {"next": safe_path(next)}, actor=actor)
+
+
+@router.post("/language", openapi_extra=act("public"))
+async def choose_language(request: Request) -> Response:
+    form = await request.form()
+    raw = text_of(form, "lang", 20)
+    target = safe_path(text_of(form, "next", 500))
+
+    def work(ctx: Ctx) -> tuple[Actor | None, Language]:
+        actor = ctx.actor
+        if actor is not None and actor.role == "patient" and actor.patient_id is not None:
+            return actor, learn_service.set_own_language(ctx, raw)
+        return actor, normalize_language(raw, field="lang")
+
+    try:
+        actor, lang = await run(request, work, auth_kind="optional_page", csrf=csrf_of(form))
+    except InputError as exc:
+        actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page")
+        return render(
+            request,
+            "learn/language.html",
+            {"next": target, "errors": field_errors(exc)},
+            actor=actor,
+            status=422,
+        )
+    response = RedirectResponse(target, status_code=303)
+    if not is_staff(actor):
+        remember_language(request, response, lang)
+    return response
+
+
+# --- the clinician's "read this week" -------------------------------------------------------
+
+
+def _marks_context(ctx: Ctx, patient_id: int) -> dict[str, Any]:
+    patient = load_patient(ctx, patient_id, "program.write", "learn marks")
+    return {
+        "patient": {"id": patient.id, "display_name": patient.display_name},
+        "marked": learn_service.active_marks(ctx, patient.id),
+    }
+
+
+@router.get("/clinic/patients/{patient_id}/learn", openapi_extra=act("program.write"))
+async def marks_form(request: Request, patient_id: int, saved: int = 0) -> Response:
+    def work(ctx: Ctx) -> tuple[Actor | None, dict[str, Any]]:
+        return ctx.actor, _marks_context(ctx, patient_id)
+
+    actor, values = await run(request, work, auth_kind="page")
+    values.update({"topics": load_topics().topics, "saved": bool(saved)})
+    return render(request, "learn/clinic_marks.html", values, actor=actor)
+
+
+@router.post("/clinic/patients/{patient_id}/learn", openapi_extra=act("program.write"))
+async def save_marks(request: Request, patient_id: int) -> Response:
+    form = await request.form()
+    chosen = [str(v)[:60] for v in form.getlist("topics") if isinstance(v, str)][:50]
+
+    def work(ctx: Ctx) -> list[str]:
+        return learn_service.mark_topics(ctx, patient_id, chosen)
+
+    try:
+        await run(request, work, auth_kind="page", csrf=csrf_of(form))
+    except InputError as exc:
+
+        def again(ctx: Ctx) -> tuple[Actor | None, dict[str, Any]]:
+            return ctx.actor, _marks_context(ctx, patient_id)
+
+        actor, values = await run(request, again, auth_kind="page")
+        values.update(
+            {"topics": load_topics().topics, "errors": field_errors(exc), "marked": chosen}
+        )
+        return render(request, "learn/clinic_marks.html", values, actor=actor, status=422)
+    return RedirectResponse(f"/clinic/patients/{patient_id}/learn?saved=1", status_code=303)
+
+
+__all__ = ["LINK_PATHS", "router", "safe_path"]
