@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
+from operator import attrgetter
 from typing import cast
 
 from dorsi.catalog.measures import Measure, MeasureCatalog, load_measures, load_progress_rules
@@ -36,29 +38,34 @@ from dorsi.clinical.progress_contract import (
     Alert,
     AlertKind,
     Measurement,
+    MeasurementLike,
     MeasureReview,
     ProgressInput,
     ProgressOutput,
     Session,
+    SessionLog,
     Status,
 )
 from dorsi.errors import InputError
 
 _EPS = 1e-6  # values and MDCs sit on a 1e-4 grid; this only absorbs float noise
+_BY_DATE = attrgetter("date")
 
 
 def _fmt_date(day: dt.date) -> str:
     return day.isoformat()
 
 
-def _check_measurement(index: int, item: Measurement, catalog: MeasureCatalog) -> Measure:
+def _check_measurement(
+    index: int, item: MeasurementLike, catalog: MeasureCatalog, by_id: dict[str, Measure]
+) -> Measure:
     field = f"measurements.{index}"
-    if item.measure not in catalog.ids:
+    measure = by_id.get(item.measure)
+    if measure is None:
         raise InputError(
             f"unknown measure '{item.measure}'; valid measure ids: {', '.join(catalog.ids)}",
             field=f"{field}.measure",
         )
-    measure = catalog.get(item.measure)
     if measure.value_kind == "mmt_grade":
         if not isinstance(item.value, str) or item.value not in GRADES:
             got = f'"{item.value}"' if isinstance(item.value, str) else f"{item.value:g}"
@@ -82,15 +89,26 @@ def _check_measurement(index: int, item: Measurement, catalog: MeasureCatalog) -
     return measure
 
 
-def _check_dates(data: ProgressInput, today: dt.date) -> None:
-    dated = [(f"measurements.{i}.date", m.date) for i, m in enumerate(data.measurements)]
-    dated += [(f"sessions.{i}.date", s.date) for i, s in enumerate(data.sessions)]
-    for field, day in dated:
-        if day > today:
-            raise InputError(
-                f"must not be after today ({_fmt_date(today)}); got {_fmt_date(day)}",
-                field=field,
-            )
+def _first_after(name: str, dates: Sequence[dt.date], today: dt.date) -> None:
+    if dates and max(dates) > today:
+        index, day = next((i, d) for i, d in enumerate(dates) if d > today)
+        raise InputError(
+            f"must not be after today ({_fmt_date(today)}); got {_fmt_date(day)}",
+            field=f"{name}.{index}.date",
+        )
+
+
+def _check(
+    measurements: Sequence[MeasurementLike], session_dates: Sequence[dt.date], today: dt.date
+) -> None:
+    """The catalog checks of every measurement, then no date after today (measurements
+    first); field names are built only on failure."""
+    catalog = load_measures()
+    by_id = {m.id: m for m in catalog.measures}
+    for index, item in enumerate(measurements):
+        _check_measurement(index, item, catalog, by_id)
+    _first_after("measurements", [m.date for m in measurements], today)
+    _first_after("sessions", session_dates, today)
 
 
 def _as_number(value: float | str) -> float:
@@ -106,8 +124,8 @@ def _status(change: float, mdc: float, higher_is_better: bool) -> Status:
     return "improved" if better else "worse"
 
 
-def _review_series(measure: Measure, points: list[Measurement]) -> Series:
-    ordered = sorted(points, key=lambda p: p.date)  # stable: same-day entries keep input order
+def _review_series(measure: Measure, points: list[MeasurementLike]) -> Series:
+    ordered = sorted(points, key=_BY_DATE)  # stable: same-day entries keep input order
     first, last = ordered[0], ordered[-1]
     base_num = _as_number(first.value)
     mdc = round(measure.mdc_at(base_num), 4)
@@ -139,12 +157,22 @@ def _review_series(measure: Measure, points: list[Measurement]) -> Series:
 
 def adherence(data: ProgressInput, today: dt.date) -> Adherence:
     """Completed vs planned sessions from the start of the program to ``today`` (see module doc)."""
+    log = SessionLog.of(data.sessions)
+    return _adherence(log, data.program_start, data.planned_days_per_week, today)
+
+
+def _adherence(
+    sessions: SessionLog,
+    program_start: dt.date | None,
+    planned_days_per_week: int | None,
+    today: dt.date,
+) -> Adherence:
     rules = load_progress_rules()
-    done = sum(1 for s in data.sessions if s.completed)
-    start = data.program_start
-    if start is None and data.sessions:
-        start = min(s.date for s in data.sessions)
-    per_week = data.planned_days_per_week
+    done = sessions.completed.count(True)
+    start = program_start
+    if start is None and sessions:
+        start = sessions.dates[0]  # the earliest: the log is sorted by date
+    per_week = planned_days_per_week
     if per_week is None:
         per_week = int(rules.default_days_per_week.value)
     days = (today - start).days + 1 if start is not None and start <= today else 0
@@ -162,24 +190,55 @@ def review(data: ProgressInput, *, today: dt.date) -> ProgressOutput:
     today, naming the field with its index (``measurements.2.value``).
     """
     today = data.today or today
-    catalog = load_measures()
-    for index, item in enumerate(data.measurements):
-        _check_measurement(index, item, catalog)
-    _check_dates(data, today)
+    _check(data.measurements, [s.date for s in data.sessions], today)
+    return _decide(
+        data.measurements,
+        SessionLog.of(data.sessions),
+        data.program_start,
+        data.planned_days_per_week,
+        today,
+    )
 
-    grouped: dict[str, list[Measurement]] = defaultdict(list)
-    for item in data.measurements:
+
+def review_history(
+    *,
+    measurements: Sequence[MeasurementLike],
+    sessions: SessionLog,
+    program_start: dt.date | None,
+    planned_days_per_week: int | None,
+    today: dt.date,
+) -> ProgressOutput:
+    """:func:`review` of a history whose items already have the contract's types and bounds.
+
+    The same checks (catalog, ranges, no date after today; a session's field index counts in
+    the log's order) and the same rules as :func:`review`. For callers that hold stored
+    rows, which the database's constraints keep in the contract's shape: the clinic-wide
+    review (:mod:`dorsi.services.review`) reviews thousands of year-long histories without
+    building a model per check-in.
+    """
+    _check(measurements, sessions.dates, today)
+    return _decide(measurements, sessions, program_start, planned_days_per_week, today)
+
+
+def _decide(
+    measurements: Sequence[MeasurementLike],
+    sessions: SessionLog,
+    program_start: dt.date | None,
+    planned_days_per_week: int | None,
+    today: dt.date,
+) -> ProgressOutput:
+    catalog = load_measures()
+    grouped: dict[str, list[MeasurementLike]] = defaultdict(list)
+    for item in measurements:
         grouped[item.measure].append(item)
     series = [_review_series(m, grouped[m.id]) for m in catalog.measures if m.id in grouped]
-
-    sessions: list[Session] = sorted(data.sessions, key=lambda s: s.date)
-    adh = adherence(data, today)
+    adh = _adherence(sessions, program_start, planned_days_per_week, today)
     alerts: list[tuple[AlertKind, str]] = progress_alerts.build(
         series=series,
         sessions=sessions,
         adherence=adh,
         today=today,
-        planned_days_per_week=data.planned_days_per_week,
+        planned_days_per_week=planned_days_per_week,
     )
     return ProgressOutput(
         measures={s.measure.id: s.review for s in series},
@@ -193,9 +252,12 @@ __all__ = [
     "Alert",
     "MeasureReview",
     "Measurement",
+    "MeasurementLike",
     "ProgressInput",
     "ProgressOutput",
     "Session",
+    "SessionLog",
     "adherence",
     "review",
+    "review_history",
 ]

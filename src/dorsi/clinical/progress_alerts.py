@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import compress
 
 from dorsi.catalog.measures import Measure, ProgressRules, load_progress_rules
-from dorsi.clinical.progress_contract import Adherence, AlertKind, MeasureReview, Session
+from dorsi.clinical.progress_contract import Adherence, AlertKind, MeasureReview, SessionLog
 
 ADVICE_EMERGENCY = (
     "If it came on suddenly, or you also have a drooping face, a weak arm, trouble speaking, "
@@ -76,9 +77,9 @@ def _noise_note(series: Series) -> str:
     )
 
 
-def _stop(sessions: list[Session]) -> str | None:
-    weak = [s.date.isoformat() for s in sessions if s.weakness_worse]
-    balance = [s.date.isoformat() for s in sessions if s.balance_worse]
+def _stop(sessions: SessionLog) -> str | None:
+    weak = [day.isoformat() for day in compress(sessions.dates, sessions.weakness_worse)]
+    balance = [day.isoformat() for day in compress(sessions.dates, sessions.balance_worse)]
     if not weak and not balance:
         return None
     noted = []
@@ -111,19 +112,19 @@ def _worsening(series: Series) -> str:
     )
 
 
-def _regress(sessions: list[Session], rules: ProgressRules) -> str | None:
+def _regress(sessions: SessionLog, rules: ProgressRules) -> str | None:
     if not sessions:
         return None
     reasons = []
-    last = sessions[-1]
+    last_pain, last_date = sessions.pain_nrs[-1], sessions.dates[-1]
     too_much = rules.pain_acceptable_max_nrs.value
-    if last.pain_nrs > too_much:
+    if last_pain > too_much:
         reasons.append(
-            f"Your pain in the last session ({last.date.isoformat()}) was "
-            f"{fmt_number(last.pain_nrs)}/10. More than {fmt_number(too_much)}/10 is too much."
+            f"Your pain in the last session ({last_date.isoformat()}) was "
+            f"{fmt_number(last_pain)}/10. More than {fmt_number(too_much)}/10 is too much."
         )
     streak = int(rules.hard_sessions_for_regress.value)
-    if len(sessions) >= streak and all(s.difficulty == "hard" for s in sessions[-streak:]):
+    if len(sessions) >= streak and all(d == "hard" for d in sessions.difficulty[-streak:]):
         reasons.append(f"Your last {streak} sessions felt hard.")
     if not reasons:
         return None
@@ -146,7 +147,7 @@ def _plateau(series: list[Series], adequate: bool, rules: ProgressRules) -> str 
         return None
     message = (
         f"No real change in your measurements over {longest // 7} weeks, even though you kept "
-        "up your exercises. Your therapist should review your plan and change it."
+        "up your exercises. Your clinician (your therapist) should review your plan and change it."
     )
     grade = next(
         (s for s in reviewed if s.measure.value_kind == "mmt_grade" and s.span_days >= window),
@@ -156,9 +157,9 @@ def _plateau(series: list[Series], adequate: bool, rules: ProgressRules) -> str 
         message += (
             f" The strength of the muscles that lift your foot has not changed in "
             f"{grade.span_days // 7} weeks ({show(grade.measure, grade.review.latest)}). Ask your "
-            "doctor whether you need nerve tests (a nerve conduction study and EMG) and an "
-            "opinion from a surgeon. When a nerve has not recovered after about 3 months, these "
-            "help decide what to do next."
+            "doctor whether you need a referral for nerve tests (a nerve conduction study and "
+            "EMG) and a surgical opinion (from a surgeon). When a nerve has not recovered after "
+            "about 3 months, these help decide what to do next."
         )
     return message
 
@@ -191,12 +192,11 @@ def _reassessment(series: list[Series], today: dt.date, rules: ProgressRules) ->
     )
 
 
-def _ready(series: list[Series], sessions: list[Session], rules: ProgressRules) -> str | None:
+def _ready(series: list[Series], sessions: SessionLog, rules: ProgressRules) -> str | None:
     improved = [s for s in series if s.review.status == "improved"]
     if not improved or not sessions:
         return None
-    last = sessions[-1]
-    if last.pain_nrs > rules.pain_safe_max_nrs.value or last.difficulty == "hard":
+    if sessions.pain_nrs[-1] > rules.pain_safe_max_nrs.value or sessions.difficulty[-1] == "hard":
         return None
     gains = "; ".join(f"{s.measure.name} ({_from_to(s)})" for s in improved)
     notes = " ".join(s.measure.mdc_rule for s in improved if s.measure.relative_mdc is not None)
@@ -209,7 +209,7 @@ def _ready(series: list[Series], sessions: list[Session], rules: ProgressRules) 
 def build(
     *,
     series: list[Series],
-    sessions: list[Session],
+    sessions: SessionLog,
     adherence: Adherence,
     today: dt.date,
     planned_days_per_week: int | None,

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Literal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Literal, Protocol
 
 from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -107,6 +110,51 @@ class Adherence(Output):
     percent: int
 
 
+class MeasurementLike(Protocol):
+    """What the review reads of one measurement: a :class:`Measurement`, or a stored row."""
+
+    @property
+    def measure(self) -> str: ...
+    @property
+    def value(self) -> float | str: ...
+    @property
+    def date(self) -> dt.date: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLog:
+    """Sessions as columns (one sequence per field, all the same length), sorted by date, and
+    sessions of the same day in the order they were logged.
+
+    The review's rules read sessions through this: counting and picking from columns is fast,
+    so a clinic-wide review of thousands of year-long histories need not build a
+    :class:`Session` per check-in (:mod:`dorsi.services.review` fills it from stored rows).
+    """
+
+    dates: Sequence[dt.date]
+    completed: Sequence[bool]
+    pain_nrs: Sequence[float]
+    difficulty: Sequence[str]
+    weakness_worse: Sequence[bool]
+    balance_worse: Sequence[bool]
+
+    @classmethod
+    def of(cls, sessions: Sequence[Session]) -> SessionLog:
+        """The log of ``sessions``, sorted by date (stable: same-day sessions keep their order)."""
+        ordered = sorted(sessions, key=attrgetter("date"))
+        return cls(
+            dates=[s.date for s in ordered],
+            completed=[s.completed for s in ordered],
+            pain_nrs=[s.pain_nrs for s in ordered],
+            difficulty=[s.difficulty for s in ordered],
+            weakness_worse=[s.weakness_worse for s in ordered],
+            balance_worse=[s.balance_worse for s in ordered],
+        )
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+
 class ProgressOutput(Output):
     measures: dict[str, MeasureReview]
     alerts: tuple[Alert, ...]
@@ -120,8 +168,10 @@ __all__ = [
     "Difficulty",
     "MeasureReview",
     "Measurement",
+    "MeasurementLike",
     "ProgressInput",
     "ProgressOutput",
     "Session",
+    "SessionLog",
     "Status",
 ]

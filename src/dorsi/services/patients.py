@@ -11,6 +11,7 @@ from dorsi.errors import AuthenticationError, ConflictError, NotFoundError, Perm
 from dorsi.services import audit
 from dorsi.services.auth import check_username, create_sign_in_link
 from dorsi.services.context import Actor, Ctx
+from dorsi.services.list_audit import note_list
 from dorsi.services.passwords import hash_password
 from dorsi.services.policy import Action, PatientRef, can
 from dorsi.services.schemas import (
@@ -101,8 +102,8 @@ def visible_patients(ctx: Ctx) -> list[Patient]:
     else:
         query = query.join(PatientClinician).where(PatientClinician.clinician_id == actor.id)
     patients = list(ctx.db.scalars(query).unique())
-    for patient in patients:
-        audit.note(ctx, "patient.list", patient.id)
+    # One entry naming the listed ids, not one per patient (see dorsi.services.list_audit).
+    note_list(ctx, "patient.list", [p.id for p in patients])
     return patients
 
 

@@ -6,8 +6,8 @@
 - Progress is :func:`~dorsi.clinical.progress.review` of every stored measurement and
   check-in, with ``program_start`` = the day the first program was assigned and
   ``planned_days_per_week`` = the most days per week any exercise of the current program asks.
-- The clinic overview (patient list badges) loads the history of all listed patients in a
-  fixed number of queries, whatever the number of patients.
+- The clinic overview (patient list badges) is the clinic-wide review of
+  :mod:`dorsi.services.review`: a few set-based queries per thousand patients.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from dorsi.errors import InputError
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, visible_patients
 from dorsi.services.programs import current_assigned
-from dorsi.services.records import latest_screenings, pause
+from dorsi.services.records import pause
+from dorsi.services.review import BADGE_ORDER, ScreeningSummary, review_patients
 from dorsi.services.schemas import CheckinIn, CheckinPublic
-from dorsi.store.models import Measurement, Patient, Program, Screening, SessionCheckin
+from dorsi.store.models import Measurement, Patient, Program, SessionCheckin
 
 
 def _session_json(s: SessionCheckin) -> dict[str, Any]:
@@ -184,57 +185,36 @@ def patient_progress(ctx: Ctx, patient_id: int) -> ProgressOutput:
     return load_histories(ctx, [patient_id])[patient_id].review(ctx.now.date())
 
 
-BADGE_ORDER = (
-    "emergency",
-    "urgent",
-    "stop_program",
-    "paused",
-    "worsening",
-    "plateau",
-    "reassessment_due",
-    "low_adherence",
-    "regress",
-    "ready_to_progress",
-)
-
-
 @dataclass(frozen=True)
 class OverviewRow:
     patient: Patient
     badges: tuple[str, ...]
-    latest_screening: Screening | None
+    latest_screening: ScreeningSummary | None
     progress: ProgressOutput
     last_session: dt.date | None
 
 
 def clinic_overview(ctx: Ctx) -> list[OverviewRow]:
-    """Every visible patient with status badges, from the latest screening and the review."""
+    """Every visible patient with status badges, from the latest screening and the review.
+
+    The review is the clinic-wide one (:func:`dorsi.services.review.review_patients`): a few
+    set-based queries per thousand patients, whatever the length of their histories. The read
+    is audited as one list entry naming the patients (:mod:`dorsi.services.list_audit`).
+    """
     patients = visible_patients(ctx)
-    ids = [p.id for p in patients]
-    screened = latest_screenings(ctx, ids)
-    histories = load_histories(ctx, ids)
-    today = ctx.now.date()
-    rows = []
-    for patient in patients:
-        history = histories[patient.id]
-        progress = history.review(today)
-        badges: set[str] = {a.kind for a in progress.alerts}
-        screening = screened.get(patient.id)
-        if screening is not None and screening.level in ("emergency", "urgent"):
-            badges.add(screening.level)
-        if patient.program_paused:
-            badges.add("paused")
-        last = max((dt.date.fromisoformat(s["date"]) for s in history.sessions), default=None)
-        rows.append(
-            OverviewRow(
-                patient=patient,
-                badges=tuple(b for b in BADGE_ORDER if b in badges),
-                latest_screening=screening,
-                progress=progress,
-                last_session=last,
-            )
+    reviews = review_patients(
+        ctx.db, [(p.id, p.program_paused) for p in patients], today=ctx.now.date()
+    )
+    return [
+        OverviewRow(
+            patient=patient,
+            badges=item.badges,
+            latest_screening=item.latest_screening,
+            progress=item.progress,
+            last_session=item.last_session,
         )
-    return rows
+        for patient, item in zip(patients, reviews, strict=True)
+    ]
 
 
 __all__ = [

@@ -3,7 +3,8 @@
 SQLite (the default) is opened for durability and predictable locking:
 
 - ``journal_mode=WAL`` (readers never block the writer), ``synchronous=FULL`` (a commit the
-  API acknowledged survives power loss), ``foreign_keys=ON``, ``busy_timeout`` as a backstop;
+  API acknowledged survives power loss), ``foreign_keys=ON``, ``busy_timeout`` as a backstop,
+  a 64 MiB page cache (:data:`SQLITE_CACHE_KIB`, used only as pages are read);
 - every transaction starts with ``BEGIN IMMEDIATE``: a request takes the write lock up front
   instead of upgrading a read lock later, which is what produces "database is locked";
 - inside one process, writers queue on a lock rather than in SQLite's sleeping busy handler
@@ -30,6 +31,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from dorsi.errors import DorsiError, InputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Page cache per connection (SQLite's default is 2 MiB). The clinic-wide review reads a year of
+# check-ins of 1,000 patients per query; stored day by day, those rows sit on ~30 MiB of pages,
+# and a 2 MiB cache read them again and again (2 GB of reads per 1,000 patients at 10,000).
+SQLITE_CACHE_KIB = 64 * 1024
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -41,6 +46,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     finally:
         cursor.close()
 

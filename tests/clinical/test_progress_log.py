@@ -1,0 +1,88 @@
+"""``review_history`` (columns, for the clinic-wide review) decides exactly like ``review``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dorsi.clinical.contract import parse
+from dorsi.clinical.progress import ProgressInput, SessionLog, review, review_history
+from dorsi.errors import InputError
+
+TODAY = dt.date(2026, 3, 2)
+DAY = st.integers(min_value=-200, max_value=0).map(lambda d: (TODAY + dt.timedelta(d)).isoformat())
+SESSION = st.fixed_dictionaries(
+    {
+        "date": DAY,
+        "completed": st.booleans(),
+        "pain_nrs": st.integers(0, 10) | st.floats(0, 10, allow_nan=False),
+        "difficulty": st.sampled_from(("easy", "ok", "hard")),
+        "weakness_worse": st.sampled_from((False, False, False, True)),
+        "balance_worse": st.sampled_from((False, False, False, True)),
+    }
+)
+MEASURE = st.one_of(
+    st.fixed_dictionaries(
+        {
+            "measure": st.just("dorsiflexion_mmt"),
+            "value": st.sampled_from(("2-", "2", "3", "3+", "4", "5")),
+            "date": DAY,
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "measure": st.just("gait_speed_mps"),
+            "value": st.integers(10, 180).map(lambda v: v / 100),
+            "date": DAY,
+        }
+    ),
+)
+PAYLOAD = st.fixed_dictionaries(
+    {"measurements": st.lists(MEASURE, max_size=8), "sessions": st.lists(SESSION, max_size=60)},
+    optional={
+        "program_start": DAY,
+        "planned_days_per_week": st.integers(0, 7),
+    },
+)
+
+
+def _history(data: ProgressInput) -> Any:
+    return review_history(
+        measurements=data.measurements,
+        sessions=SessionLog.of(data.sessions),
+        program_start=data.program_start,
+        planned_days_per_week=data.planned_days_per_week,
+        today=TODAY,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(PAYLOAD)
+def test_review_history_equals_review(payload: dict[str, Any]) -> None:
+    data = parse(ProgressInput, payload)
+    assert _history(data) == review(data, today=TODAY)
+
+
+@given(st.lists(SESSION, max_size=30))
+def test_log_is_sorted_by_day_keeping_same_day_order(sessions: list[dict[str, Any]]) -> None:
+    data = parse(ProgressInput, {"measurements": [], "sessions": sessions})
+    log = SessionLog.of(data.sessions)
+    ordered = sorted(data.sessions, key=lambda s: s.date)
+    assert list(log.dates) == [s.date for s in ordered]
+    assert list(log.pain_nrs) == [s.pain_nrs for s in ordered]
+    assert len(log) == len(sessions)
+
+
+def test_review_history_runs_the_same_checks() -> None:
+    future = (TODAY + dt.timedelta(days=1)).isoformat()
+    bad = {"measurements": [{"measure": "nope", "value": 1, "date": future}], "sessions": []}
+    data = parse(ProgressInput, bad)
+    with pytest.raises(InputError) as one:
+        review(data, today=TODAY)
+    with pytest.raises(InputError) as other:
+        _history(data)
+    assert one.value.field == other.value.field == "measurements.0.measure"
