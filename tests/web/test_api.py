@@ -488,7 +488,12 @@ def test_any_checkin_body_is_stored_or_refused_never_a_500(
 ) -> None:
     headers = token_for(client, "alice")
     url = f"/api/v1/patients/{clinic.patient_a}"
-    response = client.post(f"{url}/sessions", headers=headers, json=body)
+    # json.dumps (not httpx's json=, which refuses NaN) so the server also meets NaN/Infinity.
+    response = client.post(
+        f"{url}/sessions",
+        headers={**headers, "content-type": "application/json"},
+        content=json.dumps(body),
+    )
     assert response.status_code in (201, 422), response.text
     if response.status_code == 201:
         stored = response.json()
