@@ -8,7 +8,8 @@ module reads the same stored history set-based, in chunks of :data:`CHUNK` patie
 1. the newest screening level of each patient (one query);
 2. the first assignment day and the planned days per week of the current program (two);
 3. the measurements, ordered by patient, day and id (one);
-4. the check-ins, ordered by patient, day and id, streamed (one);
+4. the check-ins: one row per patient, each field as one text in (day, id) order, read from
+   the covering index ``ix_session_checkins_review`` (one);
 
 then calls :func:`dorsi.clinical.progress.review_history` per patient: the same rules and the
 same catalog and date checks as :func:`~dorsi.clinical.progress.review`, fed with the stored
@@ -203,9 +204,10 @@ def _checkin_columns(db: Session, ids: list[int]) -> Select[Any]:
             agg(flag(c.balance_worse), ""),
         )
     else:
-        # SQLite 3.40 has no ORDER BY inside an aggregate. group_concat follows the index
-        # on (patient_id, session_date) and row id, i.e. (day, id) order; _log checks that
-        # order and sorts when it does not hold, so the result never depends on it.
+        # SQLite 3.40 has no ORDER BY inside an aggregate. group_concat follows the covering
+        # index ix_session_checkins_review on (patient_id, session_date, id, ...), i.e. (day,
+        # id) order; _log checks that order and sorts when it does not hold, so the result
+        # never depends on the query plan.
         def text(value: ColumnElement[Any], sep: str) -> ColumnElement[str]:
             return func.group_concat(value, _sep(sep), type_=String)
 
