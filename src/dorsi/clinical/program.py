@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from dorsi.catalog.exercises import (
     EQUIPMENT,
@@ -63,6 +63,15 @@ class PlanInput(Contract):
     gait_speed_mps: float | None = Field(default=None, ge=0, le=4)
     dorsiflexion_arom_deg: float | None = Field(default=None, ge=-60, le=60)
     equipment: tuple[Equipment, ...] = EQUIPMENT
+
+    @field_validator("equipment", mode="before")
+    @classmethod
+    def _null_means_all(cls, value: object) -> object:
+        """``null`` is the same as leaving the optional list out: all equipment is at hand."""
+        if value is None:
+            return EQUIPMENT
+        # A hook before validation sees the decoded JSON array; strict mode wants the tuple.
+        return tuple(value) if isinstance(value, list) else value
 
 
 class PlannedExercise(Output):
