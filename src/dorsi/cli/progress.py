@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import textwrap
 from typing import TYPE_CHECKING
 
 from dorsi.cli._io import add_json_io, run_decision
@@ -47,9 +48,13 @@ def render(out: ProgressOutput) -> str:
         one_value = item.status == "insufficient_data"
         change = "" if one_value else f", change {item.change:+g}"
         lines.append(
-            f"  - {measure.name}: {show(measure, item.baseline)} -> "
-            f"{show(measure, item.latest)}{change} (MDC {fmt_number(item.mdc)}): "
-            f"{_STATUS_WORDS[item.status]}"
+            _wrap(
+                f"{measure.name}: {show(measure, item.baseline)} -> "
+                f"{show(measure, item.latest)}{change} (MDC {fmt_number(item.mdc)}): "
+                f"{_STATUS_WORDS[item.status]}",
+                "  - ",
+                "    ",
+            )
         )
         if measure.relative_mdc is not None or measure.value_kind == "mmt_grade":
             lines.append(f"      {measure.mdc_rule}")
@@ -64,8 +69,20 @@ def render(out: ProgressOutput) -> str:
     else:
         lines.append("Alerts:")
         for alert in out.alerts:
-            lines.append(f"  [{alert.kind}] {alert.message}")
+            lines.append(_wrap(f"[{alert.kind}] {alert.message}", "  ", "    "))
     return "\n".join(lines)
+
+
+def _wrap(text: str, first: str, rest: str) -> str:
+    """Wrap for an 80-column terminal, never breaking a word or at a hyphen."""
+    return textwrap.fill(
+        text,
+        width=78,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def run(args: argparse.Namespace) -> int:

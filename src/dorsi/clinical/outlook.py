@@ -401,8 +401,12 @@ def render_text(result: OutlookOutput) -> str:
         return textwrap.fill(text, width=78, initial_indent=first, subsequent_indent=rest)
 
     lines = [
-        f"Expected recovery: about {weeks.low} to {weeks.high} weeks after the foot drop "
-        "started (counted from onset).",
+        wrap(
+            f"Expected recovery: about {weeks.low} to {weeks.high} weeks after the foot drop "
+            "started (counted from onset).",
+            "",
+            "",
+        ),
         f"Outlook: {result.prognosis}.",
         "",
         "What this is based on:",
