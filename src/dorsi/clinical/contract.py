@@ -67,6 +67,8 @@ def parse(model: type[C], raw: str | bytes | dict[str, Any]) -> C:
         raw = json.dumps(raw)
     if isinstance(raw, bytes | str):
         text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        if not text.strip():
+            raise InputError("is empty; it must be one JSON object", field="(input)")
         try:
             decoded = json.loads(text)
         except json.JSONDecodeError as exc:
