@@ -200,6 +200,18 @@ def roi_matrix(roi: Roi, side_px: int = LANDMARK_INPUT_PX) -> FloatArray:
     )
 
 
+def roi_bounds(roi: Roi, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """The image pixels ``(x0, y0, x1, y1)`` (end exclusive) that a crop of ``roi`` can read,
+    clipped to the image; None when the region lies wholly outside it."""
+    reach = roi.size_px * (abs(math.cos(roi.rotation_rad)) + abs(math.sin(roi.rotation_rad))) / 2
+    reach += 2.0  # bilinear neighbours
+    x0 = max(0, math.floor(roi.x_px - reach))
+    y0 = max(0, math.floor(roi.y_px - reach))
+    x1 = min(width, math.ceil(roi.x_px + reach) + 1)
+    y1 = min(height, math.ceil(roi.y_px + reach) + 1)
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
 def refine_with_heatmap(
     xy01: FloatArray,
     heatmap: NDArray[np.float32],
@@ -221,23 +233,23 @@ def refine_with_heatmap(
     idx, col, row = idx[inside], col[inside], row[inside]
     if idx.size == 0:
         return out
-    # a window reaching past the map's edge is cut there: pad with "certainly not here"
-    padded = np.pad(
-        heatmap[:, :, idx].astype(np.float64),
-        ((half, half), (half, half), (0, 0)),
-        constant_values=-100.0,
-    )
-    offsets = np.arange(HEATMAP_KERNEL)
-    win_rows = row[:, None] + offsets[None, :]  # in padded coordinates
+    offsets = np.arange(HEATMAP_KERNEL) - half
+    win_rows = row[:, None] + offsets[None, :]
     win_cols = col[:, None] + offsets[None, :]
-    channel = np.arange(idx.size)
-    conf = _sigmoid(padded[win_rows[:, :, None], win_cols[:, None, :], channel[:, None, None]])
+    # a window reaching past the map's edge is cut there
+    valid = ((win_rows >= 0) & (win_rows < rows))[:, :, None] & (
+        (win_cols >= 0) & (win_cols < cols)
+    )[:, None, :]
+    heat = heatmap[
+        np.clip(win_rows, 0, rows - 1)[:, :, None],
+        np.clip(win_cols, 0, cols - 1)[:, None, :],
+        idx[:, None, None],
+    ]
+    conf = np.where(valid, _sigmoid(heat.astype(np.float64)), 0.0)
     total = conf.sum(axis=(1, 2))
     best = conf.max(axis=(1, 2))
-    true_rows = (win_rows - half).astype(np.float64)
-    true_cols = (win_cols - half).astype(np.float64)
-    mean_row = (conf.sum(axis=2) * true_rows).sum(axis=1) / np.maximum(total, 1e-12)
-    mean_col = (conf.sum(axis=1) * true_cols).sum(axis=1) / np.maximum(total, 1e-12)
+    mean_row = (conf.sum(axis=2) * win_rows).sum(axis=1) / np.maximum(total, 1e-12)
+    mean_col = (conf.sum(axis=1) * win_cols).sum(axis=1) / np.maximum(total, 1e-12)
     ok = (best >= min_confidence) & (total > 0)
     out[idx[ok], 0] = mean_col[ok] / cols
     out[idx[ok], 1] = mean_row[ok] / rows

@@ -26,6 +26,7 @@ from dorsi.gait.pose.litert_geometry import (
     Roi,
     decode_detections,
     decode_landmarks,
+    roi_bounds,
     roi_matrix,
     ssd_anchors,
 )
@@ -114,15 +115,16 @@ def _interpreter(path: Path, threads: int, keep: tuple[str, ...] | None = None) 
     return interpreter
 
 
-def _to_input(
-    crop: NDArray[np.uint8], *, bgr: bool, low: float, high: float
-) -> NDArray[np.float32]:
-    """uint8 crop -> float32 ``(1, H, W, 3)`` RGB in ``low``-``high``."""
-    rgb = crop[..., ::-1] if bgr else crop
-    out = rgb.astype(np.float32)
-    out *= (high - low) / 255.0
-    out += low
-    return out[None]
+def _fill_input(
+    interpreter: Any, index: int, crop: NDArray[np.uint8], *, bgr: bool, low: float, high: float
+) -> None:
+    """Write a uint8 crop into the network's float input as RGB in ``low``-``high``, in place
+    (no intermediate arrays; the view is dropped before the network runs)."""
+    view = interpreter.tensor(index)()[0]
+    np.multiply(crop[..., ::-1] if bgr else crop, (high - low) / 255.0, out=view, casting="unsafe")
+    if low:
+        view += low
+    del view
 
 
 class BlazePoseNets:
@@ -181,7 +183,7 @@ class BlazePoseNets:
             ),
             np.uint8,
         )
-        self._detector.set_tensor(self._det_in, _to_input(crop, bgr=bgr, low=-1.0, high=1.0))
+        _fill_input(self._detector, self._det_in, crop, bgr=bgr, low=-1.0, high=1.0)
         self._detector.invoke()
         return decode_detections(
             self._detector.get_tensor(self._det_boxes),
@@ -194,17 +196,26 @@ class BlazePoseNets:
     def landmarks(self, frame: NDArray[np.uint8], roi: Roi, *, bgr: bool = True) -> Landmarks:
         """The 39 landmarks of the person in ``roi``."""
         side = LANDMARK_INPUT_PX
+        matrix = roi_matrix(roi)
+        bounds = roi_bounds(roi, frame.shape[1], frame.shape[0])
+        source = frame
+        if bounds is not None:
+            # warp from a compact copy of just the pixels the crop reads: the same result,
+            # but read from memory in order (about twice as fast on a large frame)
+            x0, y0, x1, y1 = bounds
+            source = np.ascontiguousarray(frame[y0:y1, x0:x1])
+            matrix[:, 2] += matrix[:, 0] * x0 + matrix[:, 1] * y0
         crop = np.asarray(
             self._cv2.warpAffine(
-                frame,
-                roi_matrix(roi),
+                source,
+                matrix,
                 (side, side),
                 flags=self._cv2.INTER_LINEAR,
                 borderMode=self._cv2.BORDER_REPLICATE,
             ),
             np.uint8,
         )
-        self._landmarker.set_tensor(self._lm_in, _to_input(crop, bgr=bgr, low=0.0, high=1.0))
+        _fill_input(self._landmarker, self._lm_in, crop, bgr=bgr, low=0.0, high=1.0)
         self._landmarker.invoke()
         get = self._landmarker.get_tensor
         return decode_landmarks(

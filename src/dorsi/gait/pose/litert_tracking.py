@@ -24,6 +24,7 @@ choices (``clinician_default`` in spirit: they decide only whom to follow, never
 
 from __future__ import annotations
 
+import statistics
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -81,11 +82,12 @@ class Person:
 
     def travel(self, now: int, window: int) -> float:
         """Net sideways travel in body scales between the first and last hip in the window."""
-        seen = sorted(i for i in self.hips if i > now - window)
+        seen = [i for i in self.hips if i > now - window]
         if len(seen) < 2:
             return 0.0
-        scale = float(np.median([self.hips[i][2] for i in seen]))
-        return abs(self.hips[seen[-1]][0] - self.hips[seen[0]][0]) / scale
+        first, last = self.hips[min(seen)], self.hips[max(seen)]
+        scale = statistics.median(self.hips[i][2] for i in seen)
+        return abs(last[0] - first[0]) / scale
 
     def near(self, x: float, y: float) -> bool:
         if not self.hips:
@@ -151,9 +153,8 @@ class WalkerTracker(Generic[F]):
 
         for i, frame in enumerate(frames):
             n = i + 1
-            walking = len(people) == 1 and people[0].travel(i, self.window) >= WALK_DECIDE_SCALES
             found: list[Person] = []
-            if not people or (not walking and i % self.detect_every == 0):
+            if not people or (i % self.detect_every == 0 and not self._walking(people, i)):
                 dropped = [d for d in dropped if i - d.frame < self.dropped_for]
                 self.detector_runs += 1
                 for det in self._detect(frame):
@@ -210,6 +211,10 @@ class WalkerTracker(Generic[F]):
             commit(best, chosen_over_others=True)
         for j in range(next_out, n):
             yield chosen.pop(j, None)
+
+    def _walking(self, people: list[Person], i: int) -> bool:
+        """One person is followed and has been seen walking (no need to look for others)."""
+        return len(people) == 1 and people[0].travel(i, self.window) >= WALK_DECIDE_SCALES
 
     def _follow_back(
         self, person: Person, i: int, recent: deque[tuple[int, F]], next_out: int
