@@ -180,8 +180,6 @@ def test_json_nan_and_infinity_literals_are_refused(command: str, literal: str) 
 def test_a_string_or_number_for_a_bool_is_refused(command: str, value: Any) -> None:
     field = BOOL_FIELD[command]
     payload = {**VALID[command], field: value}
-    if command == "cost" and value is None:
-        pytest.skip("in_network is optional; null reads as left out")
     assert_input_error(run_dorsi(command, "--json", stdin=json.dumps(payload)), field)
 
 

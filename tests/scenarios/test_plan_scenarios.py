@@ -173,6 +173,15 @@ def test_phase_one_has_calf_stretch_and_range_of_motion(catalog: dict[str, Any])
     assert "stretch" in words
 
 
+@pytest.mark.parametrize("equipment", [[], ["towel"]])
+def test_phase_one_without_a_strap_still_gets_calf_stretch_guidance(equipment: list[str]) -> None:
+    # Judgement call: the strap exercise cannot be chosen, so the stretch goes to the precautions.
+    out = plan(dorsiflexion_mmt="1", equipment=equipment)
+    assert out["phase"] == 1
+    assert "strap_assisted_toe_raises" not in [e["id"] for e in out["exercises"]]
+    assert "calf stretch" in text_of(out["precautions"])
+
+
 @pytest.mark.parametrize("grade", ["0", "1", "2-", "2", "2+", "3-"])
 def test_no_band_below_grade_three(grade: str) -> None:
     ids = [e["id"] for e in plan(dorsiflexion_mmt=grade)["exercises"]]

@@ -276,6 +276,40 @@ def test_swallowing_or_breathing_change_alone_is_at_least_urgent() -> None:
     assert rank(screen(swallowing_or_breathing_change=True)["level"]) >= rank("urgent")
 
 
+# Dorsi's names for the sub-cases issue 8 lists without a field name (documented in the catalog).
+DORSI_QUESTIONS = (
+    "spinal_or_epidural_anaesthesia_within_4_days",
+    "increasing_leg_pain_or_swelling",
+    "fall_with_head_strike",
+    "wound_fever_or_spreading_redness",
+    "breathless_lying_flat",
+)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {
+            "recent_hip_knee_or_spine_surgery": True,
+            "spinal_or_epidural_anaesthesia_within_4_days": True,
+        },
+        {"recent_hip_knee_or_spine_surgery": True, "increasing_leg_pain_or_swelling": True},
+        {"anticoagulated": True, "fall_with_head_strike": True},
+        {"diabetes": True, "foot_wound": True, "wound_fever_or_spreading_redness": True},
+        {"swallowing_or_breathing_change": True, "breathless_lying_flat": True},
+    ],
+    ids=[
+        "epidural_within_4_days",
+        "surgery_growing_pain",
+        "head_strike_on_thinner",
+        "wound_fever",
+        "breathless_lying_flat",
+    ],
+)
+def test_issue_8_emergency_sub_cases(answers: dict[str, Any]) -> None:
+    assert screen(**answers)["level"] == "emergency"
+
+
 # --- never under-triage: adding a flag never lowers the level -----------------------------------
 
 BOOL_FLAGS = (
@@ -290,6 +324,7 @@ BOOL_FLAGS = (
     "injury_with_severe_pain_or_swelling",
     "back_pain_with_weakness",
     *NEW_QUESTIONS,
+    *DORSI_QUESTIONS,
 )
 BASES: dict[str, dict[str, Any]] = {
     "worsening_unevaluated": {
@@ -309,6 +344,22 @@ def test_adding_any_flag_never_lowers_the_level(base: str, flag: str) -> None:
         pytest.skip("flag already set in this base")
     after = {**before, flag: True}
     assert rank(ok("screen", after)["level"]) >= rank(ok("screen", before)["level"])
+
+
+ORDERED: dict[str, tuple[Any, ...]] = {
+    "weakness_trend": ("improving", "stable", "worsening", "rapidly_worsening"),
+    "balance_affected": ("no", "somewhat", "significantly"),
+    "foot_drop_onset": ("gradual", "sudden"),
+    "evaluated_by_clinician": (True, False),
+    "falls_past_month": (0, 1, 5),
+}
+
+
+@pytest.mark.parametrize("field", list(ORDERED))
+def test_worse_answers_never_lower_the_level(field: str) -> None:
+    for base in ({}, {"evaluated_by_clinician": False, "days_since_onset": 3}):
+        levels = [rank(screen(**{**base, field: v})["level"]) for v in ORDERED[field]]
+        assert levels == sorted(levels), (field, base, levels)
 
 
 # --- bad input ----------------------------------------------------------------------------------
