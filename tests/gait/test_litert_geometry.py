@@ -239,3 +239,34 @@ def test_refine_stays_within_its_window(seed: int, which: list[int]) -> None:
     assert np.all(moved <= 4.0 + 1e-9)
     untouched = np.setdiff1d(np.arange(39), which)
     np.testing.assert_array_equal(out[untouched], xy[untouched])
+
+
+@given(
+    x=st.floats(-300, 2300),
+    y=st.floats(-300, 1400),
+    size=st.floats(20, 1500),
+    rotation=st.floats(-math.pi, math.pi),
+)
+def test_crop_bounds_hold_every_pixel_the_crop_reads(
+    x: float, y: float, size: float, rotation: float
+) -> None:
+    from dorsi.gait.pose.litert_geometry import roi_bounds
+
+    width, height = 1920, 1080
+    roi = Roi(x, y, size, rotation)
+    corners = crop_to_image(np.array([[0, 0], [1, 0], [0, 1], [1, 1]], np.float64), roi)
+    bounds = roi_bounds(roi, width, height)
+    clipped = np.clip(corners, [0, 0], [width - 1, height - 1])
+    outside = np.all(corners[:, 0] < 0) or np.all(corners[:, 0] >= width)
+    outside = outside or np.all(corners[:, 1] < 0) or np.all(corners[:, 1] >= height)
+    if bounds is None:
+        assert outside
+        return
+    x0, y0, x1, y1 = bounds
+    assert 0 <= x0 < x1 <= width
+    assert 0 <= y0 < y1 <= height
+    if not outside:
+        assert np.all(clipped[:, 0] >= x0 - 1e-9)
+        assert np.all(clipped[:, 0] <= x1 - 1 + 1e-9)
+        assert np.all(clipped[:, 1] >= y0 - 1e-9)
+        assert np.all(clipped[:, 1] <= y1 - 1 + 1e-9)

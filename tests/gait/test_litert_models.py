@@ -109,3 +109,35 @@ def test_nobody_in_a_blank_frame() -> None:
         assert list(pose.track([blank, blank], fps=30.0)) == [None, None]
     finally:
         pose.close()
+
+
+@pytest.mark.parametrize("rotation", [0.0, 0.4, -2.5])
+@pytest.mark.parametrize("centre", [(900.0, 500.0), (30.0, 1050.0), (2100.0, 200.0)])
+def test_crop_from_the_compact_copy_matches_the_whole_frame(
+    rotation: float, centre: tuple[float, float]
+) -> None:
+    """The landmark crop is warped from a copy of just the pixels it reads; the result is the
+    same as warping the whole frame (to one grey level: OpenCV's fixed-point rounding)."""
+    import cv2
+
+    from dorsi.gait.pose.litert_geometry import Roi, roi_bounds, roi_matrix
+
+    frame = np.random.default_rng(3).integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
+    roi = Roi(centre[0], centre[1], 700.0, rotation)
+    matrix = roi_matrix(roi)
+    whole = cv2.warpAffine(
+        frame, matrix, (256, 256), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    bounds = roi_bounds(roi, 1920, 1080)
+    assert bounds is not None
+    x0, y0, x1, y1 = bounds
+    shifted = matrix.copy()
+    shifted[:, 2] += matrix[:, 0] * x0 + matrix[:, 1] * y0
+    part = cv2.warpAffine(
+        np.ascontiguousarray(frame[y0:y1, x0:x1]),
+        shifted,
+        (256, 256),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    assert np.abs(whole.astype(int) - part.astype(int)).max() <= 1
