@@ -118,6 +118,16 @@ def assert_rules(out: dict[str, Any], given: dict[str, Any], catalog: dict[str, 
         # no resisted dorsiflexion work below grade 3 (full range against gravity)
         if entry["kind"]["resisted"] or ex["id"] == "band_dorsiflexion":
             assert grade_rank(grade) >= grade_rank("3"), grade
+        # the catalog's own prerequisites, as `dorsi exercises ID --json` publishes them
+        prereq = entry["prerequisites"]
+        if prereq["max_pain_nrs"] is not None:
+            assert given["pain_nrs"] <= prereq["max_pain_nrs"]["value"], ex["id"]
+        assisted_below = prereq["assisted_below_mmt"] or "0"
+        if grade_rank(grade) < grade_rank(assisted_below):
+            assert ex["support"] == "assisted", ex
+        hand_below = prereq["hand_support_below_mmt"] or "0"
+        if grade_rank(grade) < grade_rank(hand_below):
+            assert ex["support"] in ("hand_support", "assisted"), ex
         # heel walking below 3+ only with hand support
         if ex["id"] == "heel_walking" and grade_rank(grade) < grade_rank("3+"):
             assert ex["support"] in ("hand_support", "assisted")
