@@ -325,7 +325,12 @@ def test_plateau_without_grade_does_not_mention_surgery() -> None:
         (6, 3, 3, 3, 100),  # 7 days x 3/7
         (13, 3, 3, 6, 50),
         (13, 5, 7, 10, 70),
-        (0, 5, 1, 0, 100),  # nothing planned yet: nothing missed
+        # The start day counts as a practice day (was 0 planned before: "100% (1/0)").
+        (0, 5, 1, 1, 100),
+        (0, 5, 0, 1, 0),  # day one, nothing done yet: shown, but no alert (first full week)
+        (1, 3, 1, 1, 100),  # 2 days x 3/7 = 0.86 rounds to 1
+        (4, 5, 2, 4, 50),  # 5 days x 5/7 = 3.57 rounds to 4
+        (9, 3, 4, 4, 100),  # 10 days x 3/7 = 4.29 rounds to 4
         (6, 3, 5, 3, 100),  # more done than planned: capped
         (27, 2, 5, 8, 63),  # 62.5 rounds half up
         (6, 0, 2, 0, 100),
@@ -348,6 +353,34 @@ def test_adherence_counts_only_completed_and_defaults_to_first_session_and_5_day
     assert out.adherence.sessions_done == 2
     assert out.adherence.sessions_planned == 10  # 14 days x 5/7
     assert out.adherence.percent == 20
+
+
+@pytest.mark.parametrize("start_days_ago", [0, 3, 5])
+def test_no_low_adherence_alert_before_the_first_full_week(start_days_ago: int) -> None:
+    out = run([], [], program_start=day(start_days_ago), planned_days_per_week=5)
+    assert out.adherence.sessions_planned >= 1
+    assert out.adherence.percent == 0
+    assert "low_adherence" not in kinds(out)
+
+
+def test_low_adherence_alert_from_the_seventh_day() -> None:
+    out = run([], [s(6)], program_start=day(6), planned_days_per_week=5)
+    assert out.adherence.model_dump() == {
+        "sessions_done": 1,
+        "sessions_planned": 5,
+        "percent": 20,
+    }
+    assert "low_adherence" in kinds(out)
+
+
+def test_check_in_on_the_day_the_program_starts_reads_one_of_one() -> None:
+    out = run([], [s(0)], program_start=day(0), planned_days_per_week=3)
+    assert out.adherence.model_dump() == {
+        "sessions_done": 1,
+        "sessions_planned": 1,
+        "percent": 100,
+    }
+    assert "low_adherence" not in kinds(out)
 
 
 def test_future_program_start_plans_nothing() -> None:

@@ -121,3 +121,18 @@ def test_ready_to_progress_never_alongside_stop_worsening_or_regress(
     found = kinds(run(values, logged))
     if "ready_to_progress" in found:
         assert not {"stop_program", "worsening", "regress", "low_adherence"} & set(found)
+
+
+@FAST
+@given(sessions(), st.integers(1, 7), st.integers(0, 60))
+def test_a_started_program_plans_at_least_one_session_and_waits_a_week_to_alert(
+    logged: list[dict[str, Any]], per_week: int, start_days_ago: int
+) -> None:
+    # Sessions before the program start are the patient's own; keep the ones since the start.
+    since = [x for x in logged if x["date"] >= s(start_days_ago)["date"]]
+    out = run([], since, program_start=s(start_days_ago)["date"], planned_days_per_week=per_week)
+    days = start_days_ago + 1
+    assert out.adherence.sessions_planned == max(1, round(days * per_week / 7))
+    assert out.adherence.sessions_planned <= days
+    if days < 7:
+        assert "low_adherence" not in kinds(out)

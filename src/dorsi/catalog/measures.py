@@ -196,6 +196,7 @@ class ProgressRules(CatalogModel):
     reassessment_interval_days: Sourced
     plateau_window_days: Sourced
     adherence_adequate_pct: Sourced
+    adherence_first_full_week_days: Sourced
     default_days_per_week: Sourced
     pain_safe_max_nrs: Sourced
     pain_acceptable_max_nrs: Sourced
@@ -206,6 +207,7 @@ class ProgressRules(CatalogModel):
         whole = {
             "reassessment_interval_days": (1, 365),
             "plateau_window_days": (1, 365),
+            "adherence_first_full_week_days": (1, 28),
             "default_days_per_week": (1, 7),
             "hard_sessions_for_regress": (1, 30),
         }

@@ -10,12 +10,15 @@ change counts only when it reaches the measure's MDC (``dorsi/catalog/data/measu
 
 Direction matters (a lower TUG time is better). One value gives ``insufficient_data``.
 
-Adherence: ``sessions_done`` counts completed sessions. ``sessions_planned`` is
-``floor(days x planned_days_per_week / 7)``, where ``days`` runs from ``program_start`` (or the
-first session's date) to today, both included; without ``planned_days_per_week`` the catalog
-default (5, "most days" in the seed protocol) is used. ``percent`` is done / planned, rounded
-half up and capped at 100; when nothing was planned yet it is 100 (nothing was missed), and no
-adherence alert is raised.
+Adherence: ``sessions_done`` counts completed sessions. ``days`` runs from ``program_start``
+(or the first session's date) to today, both included. Once the program has started (``days``
+>= 1) ``sessions_planned`` is ``max(1, round(days x planned_days_per_week / 7))``: the start day
+counts as a practice day, so a check-in on the day the program is assigned reads 1 of 1, not
+1 of 0 (``days x per_week / 7`` never ends in exactly .5, so rounding has no tie). Without
+``planned_days_per_week`` the catalog default (5, "most days" in the seed protocol) is used; 0
+days a week, or a start after today, plans nothing. ``percent`` is done / planned, rounded half
+up and capped at 100; when nothing was planned it is 100 (nothing was missed). A
+``low_adherence`` alert waits for the first full week (``adherence_first_full_week_days``).
 
 Alerts and their thresholds are in :mod:`dorsi.clinical.progress_alerts` and
 ``data/progress_rules.yaml``.
@@ -155,6 +158,17 @@ def _review_series(measure: Measure, points: list[MeasurementLike]) -> Series:
     )
 
 
+def program_days(sessions: SessionLog, program_start: dt.date | None, today: dt.date) -> int:
+    """Days of the program up to ``today``, both ends included (0 before it starts).
+
+    The program starts at ``program_start``, or else at the first logged session.
+    """
+    start = program_start
+    if start is None and sessions:
+        start = sessions.dates[0]  # the earliest: the log is sorted by date
+    return (today - start).days + 1 if start is not None and start <= today else 0
+
+
 def adherence(data: ProgressInput, today: dt.date) -> Adherence:
     """Completed vs planned sessions from the start of the program to ``today`` (see module doc)."""
     log = SessionLog.of(data.sessions)
@@ -169,14 +183,12 @@ def _adherence(
 ) -> Adherence:
     rules = load_progress_rules()
     done = sessions.completed.count(True)
-    start = program_start
-    if start is None and sessions:
-        start = sessions.dates[0]  # the earliest: the log is sorted by date
     per_week = planned_days_per_week
     if per_week is None:
         per_week = int(rules.default_days_per_week.value)
-    days = (today - start).days + 1 if start is not None and start <= today else 0
-    planned = days * per_week // 7
+    days = program_days(sessions, program_start, today)
+    # round(days x per_week / 7) in integers; at least the start day once started.
+    planned = max(1, (2 * days * per_week + 7) // 14) if days and per_week else 0
     # done / planned in percent, rounded half up; nothing planned yet means nothing missed.
     percent = 100 if planned == 0 else min(100, (done * 200 + planned) // (2 * planned))
     return Adherence(sessions_done=done, sessions_planned=planned, percent=percent)
@@ -239,6 +251,7 @@ def _decide(
         adherence=adh,
         today=today,
         planned_days_per_week=planned_days_per_week,
+        program_days=program_days(sessions, program_start, today),
     )
     return ProgressOutput(
         measures={s.measure.id: s.review for s in series},
@@ -258,6 +271,7 @@ __all__ = [
     "Session",
     "SessionLog",
     "adherence",
+    "program_days",
     "review",
     "review_history",
 ]

@@ -11,7 +11,8 @@ Thresholds come from ``data/progress_rules.yaml`` (each with its source):
 - ``plateau``: every measure with two or more values shows no real change, one of them spans
   at least 4 weeks, and adherence was adequate. A flat muscle grade adds the question of nerve
   tests and a surgeon's opinion to the message.
-- ``low_adherence``: percent below the cut-off (70%) once sessions were planned.
+- ``low_adherence``: percent below the cut-off (70%) once sessions were planned and the
+  program has run its first full week (7 days; before that a habit cannot show yet).
 - ``reassessment_due``: no measurement yet, or the last one is 28 days old or more.
 - ``ready_to_progress``: real improvement in a measure, nothing worse, no stop or regress, last
   session pain at most 3/10 and not "hard", adherence adequate.
@@ -213,8 +214,10 @@ def build(
     adherence: Adherence,
     today: dt.date,
     planned_days_per_week: int | None,
+    program_days: int,
 ) -> list[tuple[AlertKind, str]]:
-    """All alerts, most urgent first. ``sessions`` are sorted by date."""
+    """All alerts, most urgent first. ``sessions`` are sorted by date; ``program_days`` is
+    how many days the program has run up to ``today`` (both included)."""
     rules = load_progress_rules()
     alerts: list[tuple[AlertKind, str]] = []
     cutoff = rules.adherence_adequate_pct.value
@@ -237,7 +240,8 @@ def build(
     plateau = _plateau(series, adequate, rules)
     if plateau:
         alerts.append(("plateau", plateau))
-    if adherence.sessions_planned > 0 and adherence.percent < cutoff:
+    full_week = program_days >= rules.adherence_first_full_week_days.value
+    if full_week and adherence.sessions_planned > 0 and adherence.percent < cutoff:
         alerts.append(("low_adherence", _low_adherence(adherence, per_week, assumed)))
     due = _reassessment(series, today, rules)
     if due:
