@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dorsi.clinical.contract import parse
-from dorsi.clinical.progress import ProgressInput, SessionLog, review, review_history
+from dorsi.clinical.progress import ProgressInput, SessionLog, review, review_history, set_aside
 from dorsi.errors import InputError
 
 TODAY = dt.date(2026, 3, 2)
@@ -77,12 +77,44 @@ def test_log_is_sorted_by_day_keeping_same_day_order(sessions: list[dict[str, An
     assert len(log) == len(sessions)
 
 
-def test_review_history_runs_the_same_checks() -> None:
+def test_review_history_sets_aside_what_review_refuses() -> None:
+    # A stored history is never refused (a bad stored row would break every later read of the
+    # record); the rows that fail review's checks are left out and named by set_aside.
     future = (TODAY + dt.timedelta(days=1)).isoformat()
-    bad = {"measurements": [{"measure": "nope", "value": 1, "date": future}], "sessions": []}
-    data = parse(ProgressInput, bad)
-    with pytest.raises(InputError) as one:
+    good = {"measure": "gait_speed_mps", "value": 0.8, "date": TODAY.isoformat()}
+    bad = [
+        {"measure": "nope", "value": 1, "date": TODAY.isoformat()},
+        {"measure": "single_leg_stance_s", "value": 280, "date": TODAY.isoformat()},
+        {"measure": "gait_speed_mps", "value": 0.9, "date": future},
+    ]
+    data = parse(ProgressInput, {"measurements": [bad[0], good, *bad[1:]], "sessions": []})
+    with pytest.raises(InputError) as refused:
         review(data, today=TODAY)
-    with pytest.raises(InputError) as other:
-        _history(data)
-    assert one.value.field == other.value.field == "measurements.0.measure"
+    assert refused.value.field == "measurements.0.measure"
+    aside = set_aside(data.measurements, TODAY)
+    assert [(a.index, a.measure) for a in aside] == [
+        (0, "nope"),
+        (2, "single_leg_stance_s"),
+        (3, "gait_speed_mps"),
+    ]
+    assert "from 0 to 180" in aside[1].reason
+    assert "after today" in aside[2].reason
+    only_good = parse(ProgressInput, {"measurements": [good], "sessions": []})
+    assert _history(data) == review(only_good, today=TODAY)
+
+
+@given(st.lists(SESSION, max_size=20), st.integers(1, 30))
+def test_review_history_does_not_count_sessions_after_today(
+    sessions: list[dict[str, Any]], ahead: int
+) -> None:
+    later = {
+        "date": (TODAY + dt.timedelta(days=ahead)).isoformat(),
+        "completed": True,
+        "pain_nrs": 2,
+        "difficulty": "ok",
+        "weakness_worse": True,
+        "balance_worse": False,
+    }
+    data = parse(ProgressInput, {"measurements": [], "sessions": [*sessions, later]})
+    valid = parse(ProgressInput, {"measurements": [], "sessions": sessions})
+    assert _history(data) == review(valid, today=TODAY)

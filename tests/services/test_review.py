@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from dorsi.clinical.mmt import GRADES
 from dorsi.clinical.progress import ProgressOutput
-from dorsi.errors import InputError
 from dorsi.services import progress, review
 from dorsi.services.context import Actor, Ctx, run_unit
 from dorsi.services.demo import fill_demo
@@ -298,13 +297,19 @@ def test_chunks_give_the_same_answer(db: Database, monkeypatch: pytest.MonkeyPat
     assert whole[0].badges[:2] == ("urgent", "stop_program")
 
 
-def test_a_stored_history_the_review_refuses_fails_like_the_per_patient_path(
+def test_a_stored_history_the_review_refuses_is_reviewed_without_it_on_both_paths(
     db: Database,
 ) -> None:
+    # Stored data never refuses a read (it used to answer 422 on every read of the record):
+    # both paths leave out the measurements the review's checks fail, and agree.
     spec = {
         "paused": False,
         "sessions": [],
-        "measures": [("dorsiflexion_mmt", "3", TODAY + dt.timedelta(days=2))],
+        "measures": [
+            ("dorsiflexion_mmt", "3", TODAY - dt.timedelta(days=30)),
+            ("dorsiflexion_mmt", "3", TODAY + dt.timedelta(days=2)),
+            ("single_leg_stance_s", 280.0, TODAY - dt.timedelta(days=3)),
+        ],
         "programs": [],
         "screenings": [],
     }
@@ -312,12 +317,13 @@ def test_a_stored_history_the_review_refuses_fails_like_the_per_patient_path(
         _store(session, [spec], shuffle_seed=0)
     with db.transaction() as session:
         ctx = Ctx(db=session, now=NOW, settings=None, secret=b"")  # type: ignore[arg-type]
-        with pytest.raises(InputError) as per_patient:
-            progress.load_histories(ctx, [1])[1].review(TODAY)
-        with pytest.raises(InputError) as batch:
-            list(review.review_all(session, today=TODAY))
-    assert batch.value.field == per_patient.value.field == "measurements.0.date"
-    assert batch.value.message == per_patient.value.message
+        per_patient = progress.load_histories(ctx, [1])[1].review(TODAY)
+        (batch,) = review.review_all(session, today=TODAY)
+        assert _assert_same_as_per_patient(session, TODAY) == 1
+    assert batch.progress == per_patient
+    assert set(per_patient.measures) == {"dorsiflexion_mmt"}
+    assert per_patient.measures["dorsiflexion_mmt"].status == "insufficient_data"
+    assert "reassessment_due" in batch.badges
 
 
 def test_no_patients_no_queries_needed(db: Database) -> None:
@@ -329,6 +335,8 @@ def test_no_patients_no_queries_needed(db: Database) -> None:
 def test_session_columns_out_of_order_are_sorted_by_day_then_id() -> None:
     """The SQLite query relies on index order; when it does not hold, the log is sorted."""
     log = review._log(
+        review._Parsed(dt.date.fromisoformat),
+        review._Parsed(int),
         "2026-01-03,2026-01-01,2026-01-03,2026-01-02",
         "9,4,7,5",
         "1010",

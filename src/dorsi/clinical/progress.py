@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import cast
 
@@ -212,6 +213,54 @@ def review(data: ProgressInput, *, today: dt.date) -> ProgressOutput:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A stored measurement that the review of a stored history leaves out, and why.
+
+    ``index`` is its position in the history given; ``reason`` is the check it fails, in
+    the words :func:`review` would use for the same value given as input.
+    """
+
+    index: int
+    measure: str
+    value: float | str
+    date: dt.date
+    reason: str
+
+
+def set_aside(measurements: Sequence[MeasurementLike], today: dt.date) -> list[SetAside]:
+    """The stored measurements that fail the review's checks: an unknown measure id, a wrong
+    kind of value, a value outside the catalog's valid range, or a date after ``today``."""
+    catalog = load_measures()
+    by_id = {m.id: m for m in catalog.measures}
+    out: list[SetAside] = []
+    for index, item in enumerate(measurements):
+        try:
+            _check_measurement(index, item, catalog, by_id)
+        except InputError as exc:
+            out.append(SetAside(index, item.measure, item.value, item.date, exc.detail))
+            continue
+        if item.date > today:
+            reason = f"is dated after today ({_fmt_date(today)}); got {_fmt_date(item.date)}"
+            out.append(SetAside(index, item.measure, item.value, item.date, reason))
+    return out
+
+
+def _sessions_until(sessions: SessionLog, today: dt.date) -> SessionLog:
+    """The log without sessions dated after ``today`` (the log is sorted by date)."""
+    if not sessions or sessions.dates[-1] <= today:
+        return sessions
+    keep = sum(1 for day in sessions.dates if day <= today)
+    return SessionLog(
+        dates=sessions.dates[:keep],
+        completed=sessions.completed[:keep],
+        pain_nrs=sessions.pain_nrs[:keep],
+        difficulty=sessions.difficulty[:keep],
+        weakness_worse=sessions.weakness_worse[:keep],
+        balance_worse=sessions.balance_worse[:keep],
+    )
+
+
 def review_history(
     *,
     measurements: Sequence[MeasurementLike],
@@ -220,15 +269,22 @@ def review_history(
     planned_days_per_week: int | None,
     today: dt.date,
 ) -> ProgressOutput:
-    """:func:`review` of a history whose items already have the contract's types and bounds.
+    """:func:`review` of a *stored* history: the same rules, and never refused.
 
-    The same checks (catalog, ranges, no date after today; a session's field index counts in
-    the log's order) and the same rules as :func:`review`. For callers that hold stored
-    rows, which the database's constraints keep in the contract's shape: the clinic-wide
-    review (:mod:`dorsi.services.review`) reviews thousands of year-long histories without
-    building a model per check-in.
+    For callers that hold stored rows, which the database's constraints keep in the
+    contract's shape: the per-patient progress (:mod:`dorsi.services.progress`) and the
+    clinic-wide review (:mod:`dorsi.services.review`, thousands of year-long histories
+    without building a model per check-in). Input is checked when it is written; a stored
+    row that fails the review's checks today (written before a check existed, or a measure
+    since dropped from the catalog) must not refuse every later read of the record. So the
+    measurements that :func:`set_aside` names are left out (callers show them with the
+    reason), and sessions dated after ``today`` are not counted yet.
     """
-    _check(measurements, sessions.dates, today)
+    aside = set_aside(measurements, today)
+    if aside:
+        skip = {item.index for item in aside}
+        measurements = [m for i, m in enumerate(measurements) if i not in skip]
+    sessions = _sessions_until(sessions, today)
     return _decide(measurements, sessions, program_start, planned_days_per_week, today)
 
 
@@ -270,8 +326,10 @@ __all__ = [
     "ProgressOutput",
     "Session",
     "SessionLog",
+    "SetAside",
     "adherence",
     "program_days",
     "review",
     "review_history",
+    "set_aside",
 ]

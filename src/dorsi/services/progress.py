@@ -19,13 +19,19 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dorsi.clinical.contract import parse
-from dorsi.clinical.progress import ProgressInput, ProgressOutput, review
-from dorsi.errors import InputError
+from dorsi.clinical.progress import (
+    ProgressInput,
+    ProgressOutput,
+    SessionLog,
+    review,
+    review_history,
+    set_aside,
+)
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, visible_patients
 from dorsi.services.programs import current_assigned
-from dorsi.services.records import pause
-from dorsi.services.review import BADGE_ORDER, ScreeningSummary, review_patients
+from dorsi.services.records import check_day, pause
+from dorsi.services.review import BADGE_ORDER, MeasurementRow, ScreeningSummary, review_patients
 from dorsi.services.schemas import CheckinIn, CheckinPublic
 from dorsi.store.models import Measurement, Patient, Program, SessionCheckin
 
@@ -70,8 +76,7 @@ def log_session(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) ->
     data = parse(CheckinIn, raw)
     today = ctx.now.date()
     day = data.date or today
-    if day > today:
-        raise InputError("must not be in the future", field="date")
+    check_day(day, today, "date")
     program = current_assigned(ctx, patient.id)
     checkin = SessionCheckin(
         patient_id=patient.id,
@@ -129,13 +134,22 @@ class History:
     planned_days_per_week: int | None = None
 
     def review(self, today: dt.date) -> ProgressOutput:
+        """The review of the stored history. Never refused for stored data: a measurement
+        that fails the review's checks is left out (:func:`stored_set_aside` names it)."""
         payload: dict[str, Any] = {
             "measurements": self.measurements,
             "sessions": self.sessions,
             "program_start": self.program_start.isoformat() if self.program_start else None,
             "planned_days_per_week": self.planned_days_per_week,
         }
-        return review(parse(ProgressInput, payload), today=today)
+        data = parse(ProgressInput, payload)
+        return review_history(
+            measurements=data.measurements,
+            sessions=SessionLog.of(data.sessions),
+            program_start=data.program_start,
+            planned_days_per_week=data.planned_days_per_week,
+            today=today,
+        )
 
 
 def load_histories(ctx: Ctx, patient_ids: list[int]) -> dict[int, History]:
@@ -177,6 +191,37 @@ def load_histories(ctx: Ctx, patient_ids: list[int]) -> dict[int, History]:
         days = [e.days_per_week for e in program.exercises]
         out[program.patient_id].planned_days_per_week = max(days) if days else None
     return out
+
+
+@dataclass(frozen=True)
+class StoredSetAside:
+    """A stored measurement left out of the progress review, for the clinician to correct."""
+
+    measurement_id: int
+    measure: str
+    value: float | str
+    date: dt.date
+    source: str
+    reason: str
+
+
+def stored_set_aside(measurements: list[Measurement], today: dt.date) -> list[StoredSetAside]:
+    """The stored ``measurements`` (one patient's) that the progress review leaves out."""
+    rows = [
+        MeasurementRow(m.measure_id, _measurement_json(m)["value"], m.measured_on)
+        for m in measurements
+    ]
+    return [
+        StoredSetAside(
+            measurement_id=measurements[item.index].id,
+            measure=item.measure,
+            value=item.value,
+            date=item.date,
+            source=measurements[item.index].source,
+            reason=item.reason,
+        )
+        for item in set_aside(rows, today)
+    ]
 
 
 def patient_progress(ctx: Ctx, patient_id: int) -> ProgressOutput:
@@ -221,6 +266,7 @@ __all__ = [
     "BADGE_ORDER",
     "History",
     "OverviewRow",
+    "StoredSetAside",
     "checkin_public",
     "checkins",
     "clinic_overview",
@@ -228,4 +274,5 @@ __all__ = [
     "log_session",
     "measurements",
     "patient_progress",
+    "stored_set_aside",
 ]

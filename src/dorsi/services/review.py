@@ -24,14 +24,13 @@ Nothing here audits: callers note the read (:mod:`dorsi.services.list_audit`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter, lt
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Select, String, Text, case, cast, func, literal_column, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from dorsi.clinical.progress import ProgressOutput, SessionLog, review_history
@@ -183,31 +182,34 @@ def _sep(sep: str) -> ColumnElement[str]:
 
 
 def _checkin_columns(db: Session, ids: list[int]) -> Select[Any]:
-    """One row per patient: each check-in field as one text, in (day, id) order."""
+    """One row per patient: each check-in field as one text, in (day, id) order.
+
+    Neither SQLite 3.40 (no ORDER BY inside an aggregate) nor PostgreSQL (one sort per ordered
+    aggregate: seven times slower here) is asked to order. Both read the covering index
+    ``ix_session_checkins_review`` on (patient_id, session_date, id, ...) and aggregate in its
+    order, i.e. (day, id); :func:`_log` checks the order and sorts when it does not hold, so
+    the result never depends on the query plan.
+    """
     c = SessionCheckin.__table__.c
     if db.get_bind().dialect.name == "postgresql":
-        order = (c.session_date, c.id)
 
-        def agg(value: ColumnElement[Any], sep: str) -> ColumnElement[str]:
-            return func.string_agg(value, aggregate_order_by(_sep(sep), *order))
+        def text(value: ColumnElement[Any], sep: str) -> ColumnElement[str]:
+            return func.string_agg(value, _sep(sep), type_=String)
 
         def flag(value: ColumnElement[bool]) -> ColumnElement[str]:
-            return case((value, "1"), else_="0")
+            return text(case((value, literal_column("'1'")), else_=literal_column("'0'")), "")
 
         columns = (
-            agg(func.to_char(c.session_date, "YYYY-MM-DD"), ","),
-            agg(cast(c.id, Text), ","),
-            agg(flag(c.completed), ""),
-            agg(cast(c.pain_nrs, Text), ","),
-            agg(c.difficulty, ","),
-            agg(flag(c.weakness_worse), ""),
-            agg(flag(c.balance_worse), ""),
+            text(func.to_char(c.session_date, literal_column("'YYYY-MM-DD'")), ","),
+            text(cast(c.id, Text), ","),
+            flag(c.completed),
+            text(cast(c.pain_nrs, Text), ","),
+            text(c.difficulty, ","),
+            flag(c.weakness_worse),
+            flag(c.balance_worse),
         )
     else:
-        # SQLite 3.40 has no ORDER BY inside an aggregate. group_concat follows the covering
-        # index ix_session_checkins_review on (patient_id, session_date, id, ...), i.e. (day,
-        # id) order; _log checks that order and sorts when it does not hold, so the result
-        # never depends on the query plan.
+
         def text(value: ColumnElement[Any], sep: str) -> ColumnElement[str]:
             return func.group_concat(value, _sep(sep), type_=String)
 
@@ -223,10 +225,24 @@ def _checkin_columns(db: Session, ids: list[int]) -> Select[Any]:
     return select(c.patient_id, *columns).where(c.patient_id.in_(ids)).group_by(c.patient_id)
 
 
+class _Parsed(dict[str, Any]):
+    """Texts already parsed, shared by all patients of a review (the same days recur)."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._parse = parse
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._parse(key)
+        return value
+
+
 _ONE = "1".__eq__
 
 
 def _log(
+    days: _Parsed,
+    numbers: _Parsed,
     dates_text: str,
     ids_text: str,
     completed: str,
@@ -236,11 +252,11 @@ def _log(
     balance: str,
 ) -> SessionLog:
     """The session log of one patient from its column texts (see :func:`_checkin_columns`)."""
-    dates = list(map(_FROM_ISO, dates_text.split(",")))
+    dates: list[dt.date] = list(map(days.__getitem__, dates_text.split(",")))
     columns: tuple[list[Any], ...] = (
         dates,
         list(map(_ONE, completed)),
-        list(map(int, pain_text.split(","))),
+        list(map(numbers.__getitem__, pain_text.split(","))),
         difficulty_text.split(","),
         list(map(_ONE, weakness)),
         list(map(_ONE, balance)),
@@ -252,9 +268,11 @@ def _log(
     return SessionLog(*columns)
 
 
-def _checkins(db: Session, ids: list[int]) -> dict[int, SessionLog]:
+def _checkins(
+    db: Session, ids: list[int], days: _Parsed, numbers: _Parsed
+) -> dict[int, SessionLog]:
     rows = db.connection().execute(_checkin_columns(db, ids))
-    return {pid: _log(*texts) for pid, *texts in rows}
+    return {pid: _log(days, numbers, *texts) for pid, *texts in rows}
 
 
 def review_patients(
@@ -263,17 +281,18 @@ def review_patients(
     """Review ``patients`` (``(id, program_paused)`` pairs), in the order given.
 
     The caller has checked that the actor may read these records and has audited the read.
-    Raises :class:`~dorsi.errors.InputError` like the per-patient review when a stored history
-    breaks the review's checks (e.g. a measure no longer in the catalog).
+    Like the per-patient review, a stored measurement that fails the review's checks (e.g. a
+    measure no longer in the catalog) is left out, never a refusal of the whole list.
     """
     listed = list(patients)
+    days, numbers = _Parsed(_FROM_ISO), _Parsed(int)
     for chunk in _chunks(listed, CHUNK):
         ids = sorted(pid for pid, _ in chunk)
         screened = _screenings(db, ids)
         starts = _program_starts(db, ids)
         planned = _planned_days(db, ids)
         measured = _measurements(db, ids)
-        sessions = _checkins(db, ids)
+        sessions = _checkins(db, ids, days, numbers)
         for pid, paused in chunk:
             history = sessions.pop(pid, _EMPTY)
             progress = review_history(

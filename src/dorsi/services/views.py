@@ -12,7 +12,7 @@ from dorsi.clinical.progress import ProgressOutput
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, public
 from dorsi.services.programs import current_assigned, latest_version, program_public
-from dorsi.services.progress import load_histories
+from dorsi.services.progress import StoredSetAside, load_histories, stored_set_aside
 from dorsi.services.schemas import PatientPublic, ProgramPublic
 from dorsi.store.models import Evaluation, Measurement, Program, Screening, SessionCheckin
 
@@ -33,6 +33,8 @@ class Dashboard:
     next_reassessment: dt.date | None
     weeks_since_onset: float | None
     outlook: Any
+    #: Stored measurements the review leaves out (they fail today's checks), with the reason.
+    set_aside: list[StoredSetAside]
 
 
 def _outlook(cause: str, weeks: float | None) -> Any:
@@ -110,6 +112,7 @@ def patient_dashboard(ctx: Ctx, patient_id: int, *, detail: str = "dashboard") -
         next_reassessment=next_review,
         weeks_since_onset=weeks,
         outlook=_outlook(patient.cause, weeks),
+        set_aside=stored_set_aside(measurements, today),
     )
 
 

@@ -129,9 +129,11 @@ def measure_charts(dashboard: Any) -> list[MeasureChart]:
     from dorsi.clinical.mmt import numeric
 
     catalog = load_measures()
+    left_out = {item.measurement_id for item in dashboard.set_aside}  # the review leaves them out
     by_id: dict[str, list[Any]] = {}
     for m in dashboard.measurements:
-        by_id.setdefault(m.measure_id, []).append(m)
+        if m.id not in left_out:
+            by_id.setdefault(m.measure_id, []).append(m)
     charts = []
     for measure in catalog.measures:
         items = by_id.get(measure.id)
