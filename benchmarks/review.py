@@ -327,7 +327,7 @@ def fill_postgres(database: Database, tables: Tables) -> int:
         connection.autocommit = True
         try:
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # what autovacuum does soon after a bulk load
+                cursor.execute("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load
         finally:
             connection.autocommit = False
     finally:
