@@ -19,6 +19,10 @@ from dorsi.clinical.screening import (
 from dorsi.errors import InputError
 
 OPTIONAL = load_red_flags().optional_ids
+# Follow-up questions ("did you hit your head?") are only listed once their parent is a yes.
+FIRST_LEVEL = tuple(
+    q.id for q in load_red_flags().questions if not q.required and not q.follow_up_of
+)
 
 
 def stable(**changes: Any) -> dict[str, Any]:
@@ -65,7 +69,7 @@ def test_stable_evaluated_patient_without_flags_proceeds() -> None:
     assert result.level == "proceed"
     assert result.program_paused is False
     assert result.reasons == [load_red_flags().proceed_reason]
-    assert result.unanswered == list(OPTIONAL)
+    assert result.unanswered == list(FIRST_LEVEL)
     assert "not answered" in result.advice
 
 
@@ -107,7 +111,7 @@ def test_emergency_advice_says_what_to_do_now() -> None:
 
 def test_emergency_advice_does_not_ask_for_unanswered_questions() -> None:
     result = screen(stable(face_droop=True))
-    assert result.unanswered == list(OPTIONAL)
+    assert result.unanswered == list(FIRST_LEVEL)
     assert "not answered" not in result.advice
 
 
@@ -386,3 +390,54 @@ def test_input_that_is_not_one_json_object_is_refused(raw: str) -> None:
     with pytest.raises(InputError) as info:
         parse(ScreenInput, raw)
     assert info.value.field == "(input)"
+
+
+# ---- follow-up questions -------------------------------------------------------------------
+
+ISSUE_8_FIELDS = (
+    "recent_hip_knee_or_spine_surgery",
+    "knee_dislocation_or_leg_fracture",
+    "tight_cast_or_brace",
+    "cold_pale_or_pulseless_foot",
+    "fever_or_infection_risk_with_back_pain",
+    "cancer_history_with_new_back_pain",
+    "ascending_tingling_after_infection",
+    "anticoagulated",
+    "diabetes",
+    "foot_wound",
+    "brace_pressure_sore",
+    "swallowing_or_breathing_change",
+)
+
+
+def test_every_issue_8_question_answered_no_leaves_nothing_unanswered() -> None:
+    result = screen(stable(**dict.fromkeys(ISSUE_8_FIELDS, False)))
+    assert result.unanswered == []
+    assert result.level == "proceed"
+
+
+@pytest.mark.parametrize(
+    ("parent", "follow_up"),
+    [
+        (
+            {"recent_hip_knee_or_spine_surgery": True},
+            "spinal_or_epidural_anaesthesia_within_4_days",
+        ),
+        ({"recent_hip_knee_or_spine_surgery": True}, "increasing_leg_pain_or_swelling"),
+        ({"falls_past_month": 1}, "fall_with_head_strike"),
+        ({"foot_wound": True}, "wound_fever_or_spreading_redness"),
+        ({"swallowing_or_breathing_change": True}, "breathless_lying_flat"),
+    ],
+)
+def test_a_follow_up_is_asked_once_its_parent_is_a_yes(
+    parent: dict[str, object], follow_up: str
+) -> None:
+    answers = dict.fromkeys(ISSUE_8_FIELDS, False) | parent
+    assert follow_up in screen(stable(**answers)).unanswered
+    assert follow_up not in screen(stable(**dict.fromkeys(ISSUE_8_FIELDS, False))).unanswered
+
+
+def test_a_follow_up_answered_yes_counts_even_when_its_parent_is_no() -> None:
+    answers = dict.fromkeys(ISSUE_8_FIELDS, False)
+    result = screen(stable(**answers, spinal_or_epidural_anaesthesia_within_4_days=True))
+    assert result.level == "emergency"

@@ -91,6 +91,7 @@ class Question(CatalogModel):
     concerning_answer: bool = True
     ordinal: bool = True
     maximum: int | None = Field(default=None, ge=1)
+    follow_up_of: str | None = Field(default=None, pattern=_ID)
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
@@ -103,6 +104,17 @@ class Question(CatalogModel):
         if self.kind != "count" and self.maximum is not None:
             raise ValueError(f"only count questions have a maximum ('{self.id}')")
         return self
+
+    def is_concerning(self, answer: Answer) -> bool:
+        """Whether ``answer`` is on the worrying side (a yes, a count of 1 or more, or any
+        choice but the least concerning one). ``None`` (unanswered) is not."""
+        if answer is None:
+            return False
+        if self.kind == "boolean":
+            return answer is self.concerning_answer
+        if self.kind == "count":
+            return isinstance(answer, int) and not isinstance(answer, bool) and answer >= 1
+        return answer != self.choices[0].value
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -259,6 +271,16 @@ class RedFlagCatalog(CatalogModel):
         if tuple(info.level for info in self.levels) != LEVELS:
             raise ValueError(f"levels must be exactly {', '.join(LEVELS)}, in that order")
         by_id = {q.id: q for q in self.questions}
+        for position, question in enumerate(self.questions):
+            parent = question.follow_up_of
+            if parent is None:
+                continue
+            if parent not in ids[:position]:
+                raise ValueError(
+                    f"question '{question.id}' follows up '{parent}': it must be an earlier one"
+                )
+            if question.required:
+                raise ValueError(f"follow-up question '{question.id}' must be optional")
         rules = {r.id: r for r in self.rules}
         for rule in self.rules:
             _check_condition(rule.id, rule.when, by_id)
@@ -285,6 +307,23 @@ class RedFlagCatalog(CatalogModel):
     def optional_ids(self) -> tuple[str, ...]:
         """Ids of the optional questions, in form order."""
         return tuple(q.id for q in self.questions if not q.required)
+
+    def unanswered(self, answers: Mapping[str, Answer]) -> tuple[str, ...]:
+        """Optional questions still to ask, in form order.
+
+        A follow-up question (``follow_up_of``) is only listed when its parent was answered on
+        the worrying side: "did you hit your head?" matters once a fall is reported. Forms still
+        show every question; answering one always counts, whatever its parent.
+        """
+        listed = []
+        for question in self.questions:
+            if question.required or answers.get(question.id) is not None:
+                continue
+            parent = question.follow_up_of
+            if parent is not None and not self.question(parent).is_concerning(answers.get(parent)):
+                continue
+            listed.append(question.id)
+        return tuple(listed)
 
     def matching(self, answers: Mapping[str, Answer]) -> tuple[RedFlagRule, ...]:
         """The rules whose condition holds for ``answers``, in catalog order."""

@@ -123,7 +123,7 @@ def unanswered_questions(data: ScreenInput, catalog: RedFlagCatalog | None = Non
     """Ids of the optional questions left unanswered, in form order."""
     catalog = catalog or load_red_flags()
     answers = answers_of(data)
-    return [qid for qid in catalog.optional_ids if answers.get(qid) is None]
+    return list(catalog.unanswered(answers))
 
 
 def _advice(
