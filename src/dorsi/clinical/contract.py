@@ -58,6 +58,24 @@ def input_error(exc: ValidationError) -> InputError:
     return InputError(message, field=field)
 
 
+def _refuse_nul(value: Any, path: str) -> None:
+    """No text may hold the NUL character: no database keeps it, and no person types it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InputError(
+                "must not contain the NUL character (\\u0000)", field=path or "(input)"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                raise InputError("is not a known field", field=path or "(input)")
+            _refuse_nul(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{path}.{index}" if path else str(index))
+
+
 def parse(model: type[C], raw: str | bytes | dict[str, Any]) -> C:
     """Validate ``raw`` (JSON text or an already-decoded object) against ``model``.
 
@@ -78,6 +96,7 @@ def parse(model: type[C], raw: str | bytes | dict[str, Any]) -> C:
             ) from None
         if not isinstance(decoded, dict):
             raise InputError("must be one JSON object", field="(input)")
+        _refuse_nul(decoded, "")
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:

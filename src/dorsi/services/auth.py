@@ -26,7 +26,9 @@ from dorsi.services.context import Actor, Ctx
 from dorsi.services.passwords import MAX_LENGTH, verify_password
 from dorsi.store.models import ApiToken, AuthSession, LoginAttempt, SignInLink, User
 
-USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+# Spaces, tabs and line ends around a username are dropped (the API's schema says the same).
+USERNAME_PADDING = " \t\r\n"
 WRONG_CREDENTIALS = "wrong username or password"
 # Refresh a session's last-seen time at most this often (fewer writes; idle timeout unchanged
 # in practice).
@@ -38,15 +40,19 @@ def normalize_username(raw: str) -> str:
 
 
 def check_username(raw: str) -> str:
-    """A valid, normalized username, or :class:`InputError` naming ``username``."""
-    name = normalize_username(raw)
+    """A valid, normalized username, or :class:`InputError` naming ``username``.
+
+    Only ASCII letters count (checked before lower-casing, so no other script's letter can
+    turn into one).
+    """
+    name = raw.strip(USERNAME_PADDING)
     if not USERNAME_RE.fullmatch(name):
         raise InputError(
             "must be 2-64 characters: letters, digits, dot, dash or underscore, "
             "starting with a letter or digit",
             field="username",
         )
-    return name
+    return name.lower()
 
 
 def _actor(user: User, credential_hash: str, csrf: str | None = None) -> Actor:
@@ -119,7 +125,8 @@ def _verified_user(ctx: Ctx, username: str, password: str) -> User:
     username_hash = ctx.keyed_hash("user:" + name)
     audit.note(ctx, "auth.login", None)
     check_throttle(ctx, username_hash)
-    user = ctx.db.scalar(select(User).where(User.username == name))
+    # No stored username holds NUL (check_username), and PostgreSQL cannot even compare one.
+    user = None if "\x00" in name else ctx.db.scalar(select(User).where(User.username == name))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         now, address_hash = ctx.now, ctx.address_hash

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from typing import Any
@@ -32,6 +33,18 @@ from dorsi.services.schemas import EvaluationPublic, EvaluationResult, Measureme
 from dorsi.store.models import Evaluation, Measurement, Patient, Program, ProgramExercise, Screening
 
 MAX_MEASURES = 50
+# The earliest day a stored record may carry: anything older is a typo (and no chart or
+# report can lay out centuries). The OpenAPI names it as x-dorsi-not-before.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+
+
+def check_day(day: dt.date, today: dt.date, field: str) -> dt.date:
+    """``day`` when it lies from :data:`EARLIEST_DAY` to ``today``, else an InputError."""
+    if day > today:
+        raise InputError("must not be in the future", field=field)
+    if day < EARLIEST_DAY:
+        raise InputError(f"must not be before {EARLIEST_DAY.isoformat()}", field=field)
+    return day
 
 
 def _decode_object(raw: str | bytes | dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +140,30 @@ def _plan_measures(plan: PlanInput, known: set[str]) -> list[tuple[str, float | 
     return out
 
 
+def _review_measures(items: list[dict[str, Any]], today: dt.date) -> None:
+    """The progress review's own checks (known measure, value kind, range, no future date)."""
+    review(parse(ProgressInput, {"measurements": items, "sessions": []}), today=today)
+
+
+def _check_plan_measures(
+    plan_pairs: list[tuple[str, float | str]], day: dt.date, today: dt.date
+) -> None:
+    """The plan's own measures must lie in the catalog's valid ranges, as stored values must.
+
+    (Otherwise a stored evaluation would make every later progress review refuse the record.)
+    """
+    items = [
+        {"measure": name, "value": value, "date": day.isoformat()} for name, value in plan_pairs
+    ]
+    try:
+        _review_measures(items, today)
+    except InputError as exc:
+        parts = (exc.field or "").split(".")
+        if len(parts) >= 2 and parts[0] == "measurements" and parts[1].isdigit():
+            raise InputError(exc.detail, field=plan_pairs[int(parts[1])][0]) from None
+        raise
+
+
 def _check_measures(
     extra: Any, plan_pairs: list[tuple[str, float | str]], day: dt.date, today: dt.date
 ) -> list[dict[str, Any]]:
@@ -137,7 +174,7 @@ def _check_measures(
         raise InputError("must be a list of {measure, value, date}", field="measures")
     if len(extra) > MAX_MEASURES:
         raise InputError(f"must hold at most {MAX_MEASURES} items", field="measures")
-    from_plan = {name for name, _ in plan_pairs}
+    plan_fields = set(PlanInput.model_fields)
     items: list[dict[str, Any]] = []
     for index, item in enumerate(extra):
         if not isinstance(item, dict):
@@ -145,16 +182,21 @@ def _check_measures(
         unknown = set(item) - {"measure", "value", "date"}
         if unknown:
             raise InputError("is not a known field", field=f"measures.{index}.{sorted(unknown)[0]}")
-        if item.get("measure") in from_plan:
+        measure = item.get("measure")
+        if isinstance(measure, str) and measure in plan_fields:
             raise InputError(
-                f"'{item['measure']}' is already part of the evaluation; give it there",
+                f"'{item['measure']}' has its own field in the evaluation; give it there",
                 field=f"measures.{index}.measure",
             )
+        given = item.get("date")
+        if isinstance(given, str):
+            # (not a date at all: the progress review names it below)
+            with contextlib.suppress(ValueError):
+                check_day(dt.date.fromisoformat(given), today, f"measures.{index}.date")
         items.append({"date": day.isoformat(), **item})
-    # The progress review validates measure ids, value kinds, ranges and dates.
-    payload = {"measurements": items, "sessions": []}
+    _check_plan_measures(plan_pairs, day, today)
     try:
-        review(parse(ProgressInput, payload), today=today)
+        _review_measures(items, today)
     except InputError as exc:
         field = (exc.field or "measures").replace("measurements", "measures", 1)
         raise InputError(exc.detail, field=field) from None
@@ -178,8 +220,7 @@ def record_evaluation(
             day = dt.date.fromisoformat(str(day_raw))
         except ValueError:
             raise InputError(f"must be a date YYYY-MM-DD (got {day_raw!r})", field="date") from None
-        if day > today:
-            raise InputError("must not be in the future", field="date")
+        check_day(day, today, "date")
     plan = parse(PlanInput, body)
     known = {m.id for m in load_measures().measures}
     pairs = _plan_measures(plan, known)
@@ -279,6 +320,8 @@ def evaluation_public(evaluation: Evaluation) -> EvaluationPublic:
 
 
 __all__ = [
+    "EARLIEST_DAY",
+    "check_day",
     "evaluation_public",
     "latest_screenings",
     "measurement_public",

@@ -27,23 +27,23 @@ from dorsi.services.schemas import (
     UserCreate,
     UserPublic,
 )
+from dorsi.web import api_schema
+from dorsi.web.api_schema import errors
 from dorsi.web.runtime import bearer_token, run
 
-router = APIRouter(prefix="/api/v1")
+# Every API answer may be 401 (no valid token), 413 (body cap) or 422 (bad input).
+router = APIRouter(prefix="/api/v1", responses=errors(401, 413, 422))
 PatientId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the patient's id")]
-
-JSON_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
-}
+# A patient's record: 404 when the caller may not read it, 403 when they may read but not act.
+RECORD = errors(403, 404)
+NO_NUL = r"^[^\x00]*$"  # text never holds NUL (see dorsi.clinical.contract)
 
 
-def action(name: str, body: bool = False) -> dict[str, Any]:
+def action(name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``openapi_extra``: the policy action, and the JSON body's schema (api_schema)."""
     extra: dict[str, Any] = {"x-dorsi-action": name}
-    if body:
-        extra.update(JSON_BODY)
+    if body is not None:
+        extra.update(api_schema.body(body))
     return extra
 
 
@@ -58,12 +58,12 @@ def _dump(value: Any) -> Any:
     tags=["auth"],
     summary="Sign in: OAuth2 password form -> bearer token",
     openapi_extra=action("public"),
-    responses={401: {"description": "wrong username or password"}, 429: {}},
+    responses=errors(429),
 )
 async def token(
     request: Request,
-    username: Annotated[str, Form(max_length=256)],
-    password: Annotated[str, Form(max_length=1024)],
+    username: Annotated[str, Form(min_length=1, max_length=256, pattern=NO_NUL)],
+    password: Annotated[str, Form(min_length=1, max_length=1024, pattern=NO_NUL)],
 ) -> dict[str, str]:
     value = await run(
         request,
@@ -90,7 +90,9 @@ async def logout(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/patients", tags=["patients"], openapi_extra=action("patient.list"))
+@router.get(
+    "/patients", tags=["patients"], openapi_extra=action("patient.list"), responses=errors(403)
+)
 async def list_patients(request: Request) -> list[PatientPublic]:
     return await run(request, patients.list_patients, auth_kind="api")
 
@@ -99,7 +101,8 @@ async def list_patients(request: Request) -> list[PatientPublic]:
     "/patients",
     tags=["patients"],
     status_code=201,
-    openapi_extra=action("patient.create", body=True),
+    openapi_extra=action("patient.create", api_schema.patient_create()),
+    responses=errors(403),
 )
 async def create_patient(request: Request) -> PatientPublic:
     body = await request.body()
@@ -110,7 +113,12 @@ async def create_patient(request: Request) -> PatientPublic:
     )
 
 
-@router.get("/patients/{patient_id}", tags=["patients"], openapi_extra=action("patient.read"))
+@router.get(
+    "/patients/{patient_id}",
+    tags=["patients"],
+    openapi_extra=action("patient.read"),
+    responses=RECORD,
+)
 async def get_patient(request: Request, patient_id: PatientId) -> PatientPublic:
     return await run(request, lambda ctx: patients.get_patient(ctx, patient_id), auth_kind="api")
 
@@ -120,7 +128,8 @@ async def get_patient(request: Request, patient_id: PatientId) -> PatientPublic:
     tags=["clinical"],
     status_code=201,
     summary="Red-flag screening: body and answer are the `dorsi screen` contract",
-    openapi_extra=action("patient.screen", body=True),
+    openapi_extra=action("patient.screen", api_schema.screening()),
+    responses=RECORD,
 )
 async def screen(request: Request, patient_id: PatientId) -> JSONResponse:
     body = await request.body()
@@ -135,7 +144,8 @@ async def screen(request: Request, patient_id: PatientId) -> JSONResponse:
     tags=["clinical"],
     status_code=201,
     summary="Evaluation: the `dorsi plan` input plus optional `measures` and `date`",
-    openapi_extra=action("patient.evaluate", body=True),
+    openapi_extra=action("patient.evaluate", api_schema.evaluation()),
+    responses=RECORD,
 )
 async def evaluate(request: Request, patient_id: PatientId) -> EvaluationResult:
     body = await request.body()
@@ -145,7 +155,10 @@ async def evaluate(request: Request, patient_id: PatientId) -> EvaluationResult:
 
 
 @router.get(
-    "/patients/{patient_id}/program", tags=["clinical"], openapi_extra=action("patient.read")
+    "/patients/{patient_id}/program",
+    tags=["clinical"],
+    openapi_extra=action("patient.read"),
+    responses=RECORD,
 )
 async def get_program(request: Request, patient_id: PatientId) -> ProgramPublic:
     return await run(request, lambda ctx: programs.get_program(ctx, patient_id), auth_kind="api")
@@ -155,7 +168,8 @@ async def get_program(request: Request, patient_id: PatientId) -> ProgramPublic:
     "/patients/{patient_id}/program",
     tags=["clinical"],
     summary="Save an edited program as a new version and assign it",
-    openapi_extra=action("program.write", body=True),
+    openapi_extra=action("program.write", api_schema.program_update()),
+    responses={**RECORD, **errors(409)},
 )
 async def put_program(request: Request, patient_id: PatientId) -> ProgramPublic:
     body = await request.body()
@@ -169,6 +183,7 @@ async def put_program(request: Request, patient_id: PatientId) -> ProgramPublic:
     tags=["clinical"],
     summary="Every program version, newest first (history)",
     openapi_extra=action("patient.read"),
+    responses=RECORD,
 )
 async def program_history(request: Request, patient_id: PatientId) -> list[ProgramPublic]:
     return await run(request, lambda ctx: programs.history(ctx, patient_id), auth_kind="api")
@@ -179,7 +194,8 @@ async def program_history(request: Request, patient_id: PatientId) -> list[Progr
     tags=["clinical"],
     status_code=201,
     summary="One end-of-session check-in",
-    openapi_extra=action("session.log", body=True),
+    openapi_extra=action("session.log", api_schema.checkin()),
+    responses=RECORD,
 )
 async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
     body = await request.body()
@@ -193,6 +209,7 @@ async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
     tags=["clinical"],
     summary="The `dorsi progress` output for the stored history",
     openapi_extra=action("patient.read"),
+    responses=RECORD,
 )
 async def get_progress(request: Request, patient_id: PatientId) -> JSONResponse:
     result = await run(
@@ -206,7 +223,8 @@ async def get_progress(request: Request, patient_id: PatientId) -> JSONResponse:
     tags=["patients"],
     status_code=201,
     summary="Create the patient's login (password, or a one-time sign-in link)",
-    openapi_extra=action("patient.login", body=True),
+    openapi_extra=action("patient.login", api_schema.patient_login_create()),
+    responses={**RECORD, **errors(409)},
 )
 async def create_login(request: Request, patient_id: PatientId) -> PatientLogin:
     body = await request.body()
@@ -217,13 +235,17 @@ async def create_login(request: Request, patient_id: PatientId) -> PatientLogin:
     )
 
 
-@router.get("/users", tags=["users"], openapi_extra=action("user.manage"))
+@router.get("/users", tags=["users"], openapi_extra=action("user.manage"), responses=errors(403))
 async def list_users(request: Request) -> list[UserPublic]:
     return await run(request, users.list_users, auth_kind="api")
 
 
 @router.post(
-    "/users", tags=["users"], status_code=201, openapi_extra=action("user.manage", body=True)
+    "/users",
+    tags=["users"],
+    status_code=201,
+    openapi_extra=action("user.manage", api_schema.user_create()),
+    responses=errors(403, 404, 409),
 )
 async def create_user(request: Request) -> UserPublic:
     body = await request.body()

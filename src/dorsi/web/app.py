@@ -14,7 +14,7 @@ from dorsi.services.context import system_token, utc_now
 from dorsi.settings import Settings, get_settings
 from dorsi.store.db import Database, require_durable
 from dorsi.store.migrate import upgrade
-from dorsi.web import errors
+from dorsi.web import api_schema, errors
 from dorsi.web.middleware import BodyLimit, SecurityHeaders
 from dorsi.web.runtime import AppState
 
@@ -53,6 +53,7 @@ def create_app(
         new_token=new_token,
     )
     errors.install(app)
+    api_schema.install(app)  # /openapi.json states the error answers of every API route
 
     from dorsi.web import api, pages
 
