@@ -18,6 +18,9 @@ Every variable starts with ``DORSI_``:
 ``DORSI_TRUST_PROXY``
     ``true`` when a TLS-terminating reverse proxy sets ``X-Forwarded-Proto``; only then is a
     forwarded scheme or address believed.
+``DORSI_GAIT_WORKER`` / ``DORSI_GAIT_BROKER_URL``
+    ``embedded`` (default: a thread in the app), ``off`` (another process runs the jobs), or
+    ``dramatiq`` (``dorsi worker`` processes, messages through the broker URL; docs/deploy.md).
 
 Timeouts and throttling limits have defaults chosen from OWASP guidance (see ``docs/web.md``).
 """
@@ -30,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dorsi.errors import InputError
@@ -69,13 +72,27 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # Gait videos: largest upload (bytes, 413 above); "off" when separate workers run the jobs.
     max_upload_bytes: int = Field(default=200_000_000, ge=1_000_000)
-    gait_worker: Literal["embedded", "off"] = "embedded"
+    gait_worker: Literal["embedded", "off", "dramatiq"] = "embedded"
+    # With gait_worker=dramatiq: the broker (amqp://... RabbitMQ, redis://... Redis).
+    gait_broker_url: str = Field(default="", validate_default=True)
 
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters (use: openssl rand -hex 32)")
+        return value
+
+    @field_validator("gait_broker_url")
+    @classmethod
+    def _queue_needs_a_broker(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("gait_worker") == "dramatiq" and not value.startswith(
+            ("amqp://", "amqps://", "redis://", "rediss://")
+        ):
+            raise ValueError(
+                "must be amqp://... (RabbitMQ) or redis://... (Redis) "
+                "when DORSI_GAIT_WORKER=dramatiq"
+            )
         return value
 
     @model_validator(mode="after")

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gait": ("gait", "measure walking from a side-on phone video (gait analyze VIDEO)"),
     "learn": ("learn", "read about foot drop and your program, in English or Spanish"),
     "serve": ("serve", "run the clinic web app (add --demo for a demo clinic)"),
+    "worker": ("worker", "run gait-video analyses from the job queue (DORSI_GAIT_WORKER=dramatiq)"),
     "db": ("db", "apply the database migrations (upgrade) or show the revision (current)"),
     "users": ("users", "create or list user accounts (password from stdin or a prompt)"),
     "demo": ("demo", "fill an empty database with a demo clinic and print its logins"),

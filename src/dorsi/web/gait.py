@@ -490,6 +490,10 @@ def make_runner(settings: Settings, database: Database, clock: Any) -> JobRunner
     """The embedded worker, or none when separate workers run the jobs."""
     if settings.gait_worker == "off":
         return NoWorker()
+    if settings.gait_worker == "dramatiq":  # dorsi worker processes (dorsi.jobs.queue_dramatiq)
+        from dorsi.jobs.queue_dramatiq import DramatiqRunner
+
+        return DramatiqRunner(settings.gait_broker_url)
     execute = functools.partial(gait_jobs.run_job, settings=settings)
 
     def sweep() -> None:
