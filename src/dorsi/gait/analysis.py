@@ -17,12 +17,13 @@ from numpy.typing import NDArray
 
 from dorsi.errors import InputError
 from dorsi.gait.angles import ankle_angle_deg, segment_length
-from dorsi.gait.clean import CleaningResult, body_scale_px, clean_track
+from dorsi.gait.clean import CleaningResult, body_scale_px, clean_track, fix_leg_swaps
 from dorsi.gait.events import SideEvents, pelvis_xy, walking_direction, zeni_events
 from dorsi.gait.floor import FloorLine, fit_floor_line
 from dorsi.gait.keypoints import INDEX, SIDES, FloatArray, PoseTrack, Side, idx, leg_indices
 from dorsi.gait.metrics import summarize
 from dorsi.gait.report import GaitReport, InitialContact, Quality, Stride, VideoInfo
+from dorsi.gait.steps import StepRhythm, find_rhythm, relabel
 from dorsi.gait.thresholds import (
     CONTACT_PITCH_DEG,
     DARK_MEAN_LUMA,
@@ -30,8 +31,10 @@ from dorsi.gait.thresholds import (
     MIN_PERSON_HEIGHT_FRACTION,
     MIN_STRIDE_QUALITY,
     MIN_WALK_TRAVEL_SCALES,
+    OTHER_STRIKE_FRACTION,
     STANCE_FRACTION_MAX,
     STANCE_FRACTION_MIN,
+    STRIDE_CONSISTENCY,
     STRIDE_MAX_S,
     STRIDE_MIN_S,
     SWING_MAX_S,
@@ -43,7 +46,6 @@ MID_SWING = (0.25, 0.75)  # fraction of swing searched for the minimum toe clear
 # fraction of swing searched for the peak dorsiflexion: initial swing is left out, the ankle is
 # still coming out of push-off there and a toe-off timing error would leak into the peak
 PEAK_SWING = (0.25, 1.0)
-STRIDE_CONSISTENCY = 0.3  # a stride more than 30% off the typical one is an event error
 # a toe further below its own stance height than this (in shank lengths) is a tracking error
 MIN_CLEARANCE_RATIO = -0.05
 FAR_LEG_VISIBILITY = 0.7  # below this mean visibility a leg was mostly hidden (far side)
@@ -73,6 +75,7 @@ class GaitAnalysis:
     direction: NDArray[np.int_]
     windows: list[StrideWindow] = field(default_factory=list)
     events: dict[Side, SideEvents] = field(default_factory=dict)
+    rhythm: StepRhythm | None = None
 
 
 @dataclass(frozen=True)
@@ -113,11 +116,45 @@ def _bouts(direction: NDArray[np.int_]) -> NDArray[np.int_]:
     return labels
 
 
+def _alternation_problem(
+    h0: float, h1: float, other: SideEvents | None, other_seen: NDArray[np.bool_]
+) -> str | None:
+    """Why the other foot's heel strikes do not fit inside stride ``h0 -> h1`` (None: they do).
+
+    Heel strikes alternate: exactly one of the other foot's falls inside a stride, near its
+    middle (:data:`OTHER_STRIKE_FRACTION`). Not judged where the other foot was not seen.
+    """
+    lo, hi = OTHER_STRIKE_FRACTION
+    middle = _frames(h0, h1, lo.value, hi.value)
+    if other is None or middle.size == 0 or not np.all(other_seen[middle]):
+        return None
+    inside = other.heel_strikes[(other.heel_strikes > h0) & (other.heel_strikes < h1)]
+    if inside.size == 1:
+        at = (float(inside[0]) - h0) / (h1 - h0)
+        if lo.value <= at <= hi.value:
+            return None
+        return (
+            f"the other foot strikes at {100 * at:.0f}% of the stride, not near the middle "
+            "(heel strikes must alternate; an event is wrong)"
+        )
+    found = "no" if inside.size == 0 else f"{inside.size}"
+    return (
+        f"{found} heel strikes of the other foot inside it (heel strikes must alternate; "
+        "an event was missed or doubled)"
+    )
+
+
 def _candidate_windows(
-    events: SideEvents, side: Side, direction: NDArray[np.int_], fps: float
+    events: SideEvents,
+    side: Side,
+    direction: NDArray[np.int_],
+    fps: float,
+    other: SideEvents | None = None,
+    other_seen: NDArray[np.bool_] | None = None,
 ) -> list[StrideWindow]:
     windows = []
     hs = np.sort(events.heel_strikes)
+    seen = other_seen if other_seen is not None else np.zeros(direction.size, dtype=bool)
     for h0, h1 in itertools.pairwise(hs):
         tos = events.toe_offs[(events.toe_offs > h0) & (events.toe_offs < h1)]
         at = f"{side} stride at {h0 / fps:.2f} s"
@@ -146,26 +183,41 @@ def _candidate_windows(
                 f"stance is {100 * stance_s / stride_s:.0f}% of the stride, outside "
                 f"{100 * STANCE_FRACTION_MIN.value:.0f}-{100 * STANCE_FRACTION_MAX.value:.0f}%"
             )
+        else:
+            reason = _alternation_problem(h0, h1, other, seen)
         windows.append(
             StrideWindow(side, h0, to, h1, f"{at} excluded: {reason}" if reason else None)
         )
     return windows
 
 
-def _gate_consistency(windows: list[StrideWindow], fps: float) -> list[StrideWindow]:
-    """Exclude strides whose duration is far from the walk's typical stride (a missed or an
-    extra event, usually on the far leg). Needs three or more gated strides to judge."""
+def _gate_consistency(
+    windows: list[StrideWindow], fps: float, stride_period_s: float | None = None
+) -> list[StrideWindow]:
+    """Exclude strides whose duration is far from the walk's stride period (a missed or an
+    extra event, usually on the far leg).
+
+    The period is twice the step period found by autocorrelation (:mod:`dorsi.gait.steps`),
+    which does not depend on which strides passed the other gates; without it, the median of
+    three or more gated strides.
+    """
     ok = [w.next_heel_strike - w.heel_strike for w in windows if w.excluded is None]
-    if len(ok) < 3:
+    if stride_period_s is not None:
+        typical = stride_period_s * fps
+        what = "the walk's stride period"
+    elif len(ok) >= 3:
+        typical = float(np.median(ok))
+        what = "the typical stride"
+    else:
         return windows
-    typical = float(np.median(ok))
+    limit = STRIDE_CONSISTENCY.value * typical
     out = []
     for w in windows:
         length = w.next_heel_strike - w.heel_strike
-        if w.excluded is None and abs(length - typical) > STRIDE_CONSISTENCY * typical:
+        if w.excluded is None and abs(length - typical) > limit:
             reason = (
                 f"{w.side} stride at {w.heel_strike / fps:.2f} s excluded: it lasts "
-                f"{length / fps:.2f} s, far from the typical {typical / fps:.2f} s "
+                f"{length / fps:.2f} s, far from {what} of {typical / fps:.2f} s "
                 "(an event was missed or doubled)"
             )
             w = StrideWindow(w.side, w.heel_strike, w.toe_off, w.next_heel_strike, reason)
@@ -376,6 +428,43 @@ def explain_unusable(
     return "no complete stride passed the checks" + detail + "; record a longer, steadier walk"
 
 
+def _runs(mask: NDArray[np.bool_], fps: float) -> str:
+    """``mask``'s runs of True as 'a-b s' times, comma separated."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
+    return ", ".join(
+        f"{a / fps:.1f}-{b / fps:.1f} s" for a, b in zip(edges[::2], edges[1::2], strict=True)
+    )
+
+
+def _rhythm_warnings(rhythm: StepRhythm, events: dict[Side, SideEvents], fps: float) -> list[str]:
+    """Plain sentences on what the step rhythm corrected and which events were doubled."""
+    out: list[str] = []
+    if rhythm.swapped.any():
+        out.append(
+            "the pose model mixed up the left and right leg at "
+            f"{_runs(rhythm.swapped, fps)}; the labels were corrected from the order of the "
+            "steps (heel strikes alternate)"
+        )
+    for side, mask in rhythm.unseen.items():
+        if mask.any():
+            out.append(
+                f"the {side} leg was not seen at {_runs(mask, fps)} (both leg labels were on "
+                "the other leg); strides there are left out"
+            )
+    for side, ev in events.items():
+        for kind, pairs in (
+            ("heel strike", ev.doubled_heel_strikes),
+            ("toe off", ev.doubled_toe_offs),
+        ):
+            for dropped, kept in pairs:
+                out.append(
+                    f"{side} {kind} at {dropped / fps:.2f} s ignored: only "
+                    f"{abs(dropped - kept) / fps:.2f} s from the one at {kept / fps:.2f} s, "
+                    "too close for one foot in this walk (doubled event)"
+                )
+    return out
+
+
 def analyze_track(
     raw: PoseTrack,
     *,
@@ -393,12 +482,21 @@ def analyze_track(
         (field ``VIDEO``) when no stride is usable, with the reason in plain words.
     """
     diagnostics = diagnostics or VideoDiagnostics()
-    cleaned = clean_track(raw, cutoff_hz=cutoff_hz)
-    track = cleaned.track
-    scale = body_scale_px(track)
+    first = clean_track(raw, cutoff_hz=cutoff_hz)
+    scale = body_scale_px(first.track)
     if np.isfinite(scale) and _too_small(scale, video):
         raise InputError(TOO_SMALL, field="VIDEO")
-    direction = walking_direction(pelvis_xy(track)[:, 0], fps=track.fps, scale_px=scale)
+    direction = walking_direction(pelvis_xy(first.track)[:, 0], fps=raw.fps, scale_px=scale)
+    # leg labels made consistent with the alternation of steps, then cleaned again so the
+    # low-pass filter never runs across a label change (see dorsi.gait.steps)
+    rhythm = find_rhythm(first.track, direction)
+    labelled, _ = fix_leg_swaps(raw)
+    labelled = relabel(labelled, rhythm)
+    cleaned = clean_track(labelled, cutoff_hz=cutoff_hz, fix_swaps=False)
+    cleaned = CleaningResult(
+        cleaned.track, cleaned.filled, first.swapped_frames, cleaned.outliers_removed
+    )
+    track = cleaned.track
     bouts = _bouts(direction)
     ankle = {
         side: ankle_angle_deg(
@@ -410,11 +508,18 @@ def analyze_track(
     candidates: list[StrideWindow] = []
     if np.isfinite(scale):
         for side in SIDES:
-            events[side] = zeni_events(track, side, direction, scale_px=scale)
-            candidates += _candidate_windows(events[side], side, direction, track.fps)
+            events[side] = zeni_events(
+                track, side, direction, scale_px=scale, stride_period_s=rhythm.stride_period_s
+            )
+        for side in SIDES:
+            other: Side = "right" if side == "left" else "left"
+            other_seen = np.isfinite(track.xy[:, idx(other, "heel"), 0])
+            candidates += _candidate_windows(
+                events[side], side, direction, track.fps, events[other], other_seen
+            )
     lines = _floor_lines(track, candidates, bouts)
     flat = {side: _flat_pitch(track, candidates, lines, direction, side) for side in SIDES}
-    candidates = _gate_consistency(candidates, track.fps)
+    candidates = _gate_consistency(candidates, track.fps, rhythm.stride_period_s)
     windows: list[StrideWindow] = []
     for w in candidates:
         if w.excluded is not None:
@@ -423,7 +528,7 @@ def analyze_track(
         d = int(direction[round(w.heel_strike)])
         bout = int(bouts[round(w.heel_strike)])
         line = lines.get((w.side, bout), lines.get((w.side, -2)))
-        windows.append(_measure(w, track, raw, cleaned, ankle[w.side], line, flat[w.side], d))
+        windows.append(_measure(w, track, labelled, cleaned, ankle[w.side], line, flat[w.side], d))
     strides = sorted((w.stride for w in windows if w.stride), key=lambda s: s.heel_strike_s)
     if not strides:
         raise InputError(explain_unusable(raw, video, diagnostics, windows), field="VIDEO")
@@ -444,6 +549,7 @@ def analyze_track(
             )
     if affected_side and not any(s.side == affected_side for s in strides):
         warnings.append(f"the affected ({affected_side}) side has no usable stride")
+    warnings += _rhythm_warnings(rhythm, events, track.fps)
     warnings += [w.excluded for w in sorted(windows, key=lambda w: w.heel_strike) if w.excluded]
     report = GaitReport(
         video=video,
@@ -455,4 +561,4 @@ def analyze_track(
             warnings=warnings,
         ),
     )
-    return GaitAnalysis(report, cleaned, ankle, direction, windows, events)
+    return GaitAnalysis(report, cleaned, ankle, direction, windows, events, rhythm)

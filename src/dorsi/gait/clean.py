@@ -165,14 +165,16 @@ def butter_lowpass(
 
 
 def clean_track(
-    track: PoseTrack, *, cutoff_hz: float = 6.0, max_gap_s: float = 0.25
+    track: PoseTrack, *, cutoff_hz: float = 6.0, max_gap_s: float = 0.25, fix_swaps: bool = True
 ) -> CleaningResult:
     """Swap fix, outlier rejection, gap filling and zero-phase low-pass, in that order.
 
     ``filtfilt`` runs a second-order Butterworth forwards and backwards, giving a fourth-order
-    zero-phase response (the usual practice in gait kinematics).
+    zero-phase response (the usual practice in gait kinematics). ``fix_swaps=False`` skips the
+    frame-to-frame swap fix (for a track whose labels were already made consistent, see
+    :mod:`dorsi.gait.steps`).
     """
-    swapped, swaps = fix_leg_swaps(track)
+    swapped, swaps = fix_leg_swaps(track) if fix_swaps else (track, 0)
     cleaned, outliers = reject_outliers(swapped)
     max_gap = max(1, round(max_gap_s * track.fps))
     filled_mask = np.zeros(cleaned.xy.shape[:2], dtype=bool)

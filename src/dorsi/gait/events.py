@@ -10,6 +10,11 @@ the pelvis (the foot furthest behind). Here the pelvis is the midpoint of the hi
 walking direction comes from the pelvis velocity frame by frame, so a walk from left to right,
 right to left, or past and back all work; frames with no clear direction (standing, turning)
 carry no events.
+
+The thresholds that keep noise and an unsure far leg from adding events (minimum distance
+between events from the walk's own stride period, minimum prominence from the signal's range)
+are Dorsi's additions, listed with their reasons in :mod:`dorsi.gait.thresholds`; the legs'
+labels are made consistent with the step rhythm first (:mod:`dorsi.gait.steps`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,12 @@ from numpy.typing import NDArray
 from scipy.signal import find_peaks
 
 from dorsi.gait.keypoints import INDEX, FloatArray, PoseTrack, Side, idx
+from dorsi.gait.thresholds import (
+    EVENT_PROMINENCE_FRACTION,
+    FALLBACK_EVENT_GAP_S,
+    MIN_EVENT_GAP_STRIDES,
+    MIN_PROMINENCE_SCALES,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,9 @@ class SideEvents:
 
     heel_strikes: FloatArray
     toe_offs: FloatArray
+    #: ``(dropped, kept)`` frame pairs: a second turning point too close to a kept one
+    doubled_heel_strikes: tuple[tuple[float, float], ...] = ()
+    doubled_toe_offs: tuple[tuple[float, float], ...] = ()
 
 
 def pelvis_xy(track: PoseTrack) -> FloatArray:
@@ -68,32 +82,57 @@ def walking_direction(
     return direction
 
 
-def _refine(signal: FloatArray, peaks: NDArray[np.int_]) -> FloatArray:
-    """Sub-frame peak positions from a parabola through each peak and its neighbours."""
-    out = peaks.astype(np.float64)
-    for j, p in enumerate(peaks):
-        if 0 < p < signal.size - 1:
-            y0, y1, y2 = signal[p - 1], signal[p], signal[p + 1]
-            denom = y0 - 2 * y1 + y2
-            if np.isfinite(denom) and denom != 0:
-                out[j] = p + float(np.clip(0.5 * (y0 - y2) / denom, -0.5, 0.5))
-    return out
-
-
-def _extrema(signal: FloatArray, *, distance: int, prominence: float) -> FloatArray:
-    """Maxima of ``signal`` in each finite stretch (NaN splits it)."""
-    finite = np.isfinite(signal)
+def stretches(finite: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each run of True in ``finite``."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.astype(int), [0]])))
-    found: list[FloatArray] = []
-    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _refine(signal: FloatArray, p: int) -> float:
+    """Sub-frame peak position from a parabola through the peak and its neighbours."""
+    if 0 < p < signal.size - 1:
+        y0, y1, y2 = signal[p - 1], signal[p], signal[p + 1]
+        denom = y0 - 2 * y1 + y2
+        if np.isfinite(denom) and denom != 0:
+            return p + float(np.clip(0.5 * (y0 - y2) / denom, -0.5, 0.5))
+    return float(p)
+
+
+def signal_range(signal: FloatArray) -> float:
+    """Robust peak-to-peak range: 95th minus 5th percentile of the finite values."""
+    values = signal[np.isfinite(signal)]
+    if values.size < 3:
+        return float("nan")
+    return float(np.percentile(values, 95) - np.percentile(values, 5))
+
+
+def event_peaks(
+    signal: FloatArray, *, min_gap_frames: float, prominence: float
+) -> tuple[FloatArray, list[tuple[float, float]]]:
+    """Maxima of ``signal`` in each finite stretch (NaN splits it), and those dropped as doubled.
+
+    Every turning point standing ``prominence`` above its surroundings is a candidate (an
+    extreme on a stretch's edge is not a turning point we can trust). Taking the highest first,
+    a candidate closer than ``min_gap_frames`` to one already kept is a doubled event: it is
+    dropped and returned as a ``(dropped, kept)`` pair of frame positions.
+    """
+    kept_all: list[float] = []
+    doubled: list[tuple[float, float]] = []
+    for start, stop in stretches(np.isfinite(signal)):
         piece = signal[start:stop]
         if piece.size < 3:
             continue
-        peaks, _ = find_peaks(piece, distance=distance, prominence=prominence)
-        # an extreme on the stretch's edge is not a turning point we can trust
-        peaks = peaks[(peaks > 0) & (peaks < piece.size - 1)]
-        found.append(_refine(piece, peaks) + start)
-    return np.concatenate(found) if found else np.zeros(0)
+        cand, _ = find_peaks(piece, prominence=prominence)
+        cand = cand[(cand > 0) & (cand < piece.size - 1)]
+        kept: list[int] = []
+        for p in sorted(cand.tolist(), key=lambda p: -float(piece[p])):
+            near = [k for k in kept if abs(k - p) < min_gap_frames]
+            if near:
+                doubled.append((float(p + start), float(near[0] + start)))
+            else:
+                kept.append(int(p))
+        kept_all += [_refine(piece, k) + start for k in sorted(kept)]
+    return np.asarray(kept_all, np.float64), sorted(doubled)
 
 
 def zeni_events(
@@ -102,21 +141,38 @@ def zeni_events(
     direction: NDArray[np.int_],
     *,
     scale_px: float,
-    min_event_interval_s: float = 0.5,
-    min_prominence_scales: float = 0.25,
+    stride_period_s: float | None = None,
 ) -> SideEvents:
     """Heel strikes and toe offs of one foot (Zeni et al. 2008).
 
-    ``track`` should already be cleaned and filtered. ``min_prominence_scales`` (in body
-    scales) keeps noise wiggles from counting as events.
+    ``track`` should already be cleaned and filtered. Two events of the same kind and foot
+    closer than :data:`~dorsi.gait.thresholds.MIN_EVENT_GAP_STRIDES` of the walk's stride
+    period (``stride_period_s``, from :mod:`dorsi.gait.steps`; without it
+    :data:`~dorsi.gait.thresholds.FALLBACK_EVENT_GAP_S`) are one event doubled: the higher
+    turning point is kept and the other reported. A turning point counts only when it stands
+    out by :data:`~dorsi.gait.thresholds.EVENT_PROMINENCE_FRACTION` of the signal's range (and
+    at least :data:`~dorsi.gait.thresholds.MIN_PROMINENCE_SCALES` body scales), so wiggles of
+    an unsure far leg do not count as events.
     """
     pelvis_x = pelvis_xy(track)[:, 0]
     d = np.where(direction != 0, direction, np.nan).astype(np.float64)
     heel = (track.xy[:, idx(side, "heel"), 0] - pelvis_x) * d
     toe = (track.xy[:, idx(side, "toe"), 0] - pelvis_x) * d
-    distance = max(1, round(min_event_interval_s * track.fps))
-    prominence = min_prominence_scales * scale_px
-    return SideEvents(
-        heel_strikes=_extrema(heel, distance=distance, prominence=prominence),
-        toe_offs=_extrema(-toe, distance=distance, prominence=prominence),
+    gap_s = (
+        FALLBACK_EVENT_GAP_S.value
+        if stride_period_s is None
+        else MIN_EVENT_GAP_STRIDES.value * stride_period_s
     )
+    min_gap = max(1.0, gap_s * track.fps)
+    floor = MIN_PROMINENCE_SCALES.value * scale_px
+
+    def prominence(signal: FloatArray) -> float:
+        rng = signal_range(signal)
+        relative = EVENT_PROMINENCE_FRACTION.value * rng if np.isfinite(rng) else 0.0
+        return max(floor, relative)
+
+    strikes, doubled_strikes = event_peaks(
+        heel, min_gap_frames=min_gap, prominence=prominence(heel)
+    )
+    offs, doubled_offs = event_peaks(-toe, min_gap_frames=min_gap, prominence=prominence(toe))
+    return SideEvents(strikes, offs, tuple(doubled_strikes), tuple(doubled_offs))

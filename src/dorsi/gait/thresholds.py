@@ -45,6 +45,91 @@ MIN_STRIDE_QUALITY = Sourced(
     evidence="clinician_default",
 )
 
+# --- events and the step rhythm (Dorsi's additions to Zeni et al. 2008) -----------------------
+# Zeni JA, Richards JG, Higginson JS, Gait Posture 2008;27(4):710-4 gives the events (heel most
+# ahead of the pelvis, toe most behind it). The rules below keep an unsure far leg and image
+# noise from adding or dropping events; none of them is a published figure.
+STEP_MIN_S = Sourced(
+    value=0.3,
+    source="half the shortest stride gate (0.6 s): the rhythm search looks for steps of "
+    "0.3-1.5 s, cadence 40-200 steps a minute",
+    evidence="clinician_default",
+)
+STEP_MAX_S = Sourced(
+    value=1.5,
+    source="half the longest stride gate (3.0 s)",
+    evidence="clinician_default",
+)
+MIN_STEP_GAP_STEPS = Sourced(
+    value=0.6,
+    source="two heel strikes of either foot closer than 0.6 of the walk's step period are one "
+    "strike seen twice (step times within a walk vary far less, even after a stroke)",
+    evidence="clinician_default",
+)
+MIN_EVENT_GAP_STRIDES = Sourced(
+    value=0.7,
+    source="two heel strikes (or toe offs) of the same foot closer than 0.7 of the walk's "
+    "stride period are one event doubled; matches the 30% stride consistency gate",
+    evidence="clinician_default",
+)
+FALLBACK_EVENT_GAP_S = Sourced(
+    value=0.5,
+    source="minimum gap between same-foot events when no step rhythm was found "
+    "(the previous fixed value)",
+    evidence="clinician_default",
+)
+EVENT_PROMINENCE_FRACTION = Sourced(
+    value=0.3,
+    source="a turning point counts as an event only when it stands out by 30% of the "
+    "signal's 5-95% range; the far leg's tracking wiggles stay below that",
+    evidence="clinician_default",
+)
+MIN_PROMINENCE_SCALES = Sourced(
+    value=0.25,
+    source="and by at least a quarter of a hip-to-ankle length (the previous fixed value)",
+    evidence="clinician_default",
+)
+STEP_CHAIN_GAP_STEPS = Sourced(
+    value=1.5,
+    source="heel strikes more than 1.5 step periods apart break the chain of alternating "
+    "steps (a step was not seen, or the walk paused or turned)",
+    evidence="clinician_default",
+)
+LABEL_MARGIN_FRACTION = Sourced(
+    value=0.3,
+    source="a leg label is trusted, exchanged or marked unseen at a heel strike by how far the "
+    "labelled heels are apart there, as a fraction of the walk's typical step "
+    "(below 0.3 the model put both labels on one leg)",
+    evidence="clinician_default",
+)
+PARITY_VOTE_MARGIN = Sourced(
+    value=0.1,
+    source="which of two alternating feet is the left one is decided by the labelled heel "
+    "strikes' votes (each -1 to +1); a chain is relabelled only when the votes lean at least "
+    "0.1 per strike one way (5 of 8 strikes agreeing, say); a tie leaves the model's labels",
+    evidence="clinician_default",
+)
+OTHER_STRIKE_FRACTION = (
+    Sourced(
+        value=0.25,
+        source="the other foot strikes about halfway through a stride; before 25% or after "
+        "75% of it (or not once) the strides' events cannot all be right; wide enough for "
+        "uneven steps after a stroke",
+        evidence="clinician_default",
+    ),
+    Sourced(
+        value=0.75,
+        source="see the lower bound",
+        evidence="clinician_default",
+    ),
+)
+STRIDE_CONSISTENCY = Sourced(
+    value=0.3,
+    source="a stride more than 30% off the walk's stride period (twice the step period "
+    "found by autocorrelation) has a missed or doubled event",
+    evidence="clinician_default",
+)
+
 # --- how the foot lands ----------------------------------------------------------------------
 CONTACT_PITCH_DEG = Sourced(
     value=5.0,
