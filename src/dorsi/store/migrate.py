@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -34,10 +34,22 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+# Several app processes start at once against one PostgreSQL database and each applies the
+# migrations: they take this transaction-scoped advisory lock first, so one migrates and the
+# others then find the schema at head. (SQLite: BEGIN IMMEDIATE already serialises them.)
+MIGRATION_LOCK_ID = 0x646F7273  # "dors"
+
+
+def _serialise(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` (idempotent)."""
+    """Bring the database schema up to ``revision`` (idempotent; safe to run concurrently)."""
     config = alembic_config()
     with engine.begin() as connection:
+        _serialise(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -46,6 +58,7 @@ def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema back to ``revision`` (``base`` empties it)."""
     config = alembic_config()
     with engine.begin() as connection:
+        _serialise(connection)
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 
