@@ -93,7 +93,11 @@ def record_screening(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any
         pause(
             ctx,
             patient,
+            # Complete on its own: what to do now (the triage advice) first, then why. Pages
+            # show this reason as the advice and add nothing of their own (me/_paused.html).
             f"Screening on {ctx.now.date().isoformat()}: {result.level.replace('_', ' ')}. "
+            + result.advice
+            + " Why: "
             + " ".join(result.reasons),
         )
     elif actor.role == "clinician" and patient.program_paused:

@@ -9,7 +9,7 @@
   var reps = parseInt(box.dataset.reps, 10) || 0;
   var hold = parseInt(box.dataset.hold, 10) || 0;
   var rest = parseInt(box.dataset.rest, 10) || 0;
-  var set = 1, count = 0, ticking = null;
+  var set = 1, count = 0, ticking = null, finished = false;
   var setEl = box.querySelector(".set");
   var countEl = box.querySelector(".count");
   var timerEl = box.querySelector(".timer");
@@ -57,12 +57,17 @@
       setEl.textContent = String(set);
       if (reps) { countEl.textContent = "0"; }
     } else {
+      finished = true;
       timerEl.textContent = word("all-done", "All sets done. Well done!");
+      // Nothing left to count or time here: the buttons say so (the next step is below).
+      var buttons = box.querySelectorAll("button[data-action]");
+      for (var i = 0; i < buttons.length; i += 1) { buttons[i].disabled = true; }
     }
   }
 
   box.addEventListener("click", function (event) {
     var action = event.target && event.target.getAttribute("data-action");
+    if (finished) { return; }
     if (action === "rep" && reps) {
       count = Math.min(reps, count + 1);
       countEl.textContent = String(count);
