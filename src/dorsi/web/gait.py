@@ -43,12 +43,14 @@ from dorsi.errors import (
     PermissionDeniedError,
     UnsupportedMediaError,
 )
+from dorsi.i18n import Language
 from dorsi.jobs.worker import EmbeddedWorker, JobRunner, NoWorker
 from dorsi.services import gait_jobs, patients
 from dorsi.services.context import Actor, Ctx
 from dorsi.services.gait_jobs import GaitVideoPublic, Storage
 from dorsi.settings import Settings
 from dorsi.store.db import Database
+from dorsi.web.i18n import page_language
 from dorsi.web.runtime import run, state
 from dorsi.web.templating import render
 
@@ -346,6 +348,11 @@ def _page_context(ctx: Ctx, patient_id: int) -> dict[str, Any]:
     }
 
 
+def _lang(request: Request, actor: Actor | None, data: dict[str, Any]) -> Language:
+    """The page language: the patient's saved choice wins (staff always read English)."""
+    return page_language(request, actor, saved=data["patient"].preferred_language)
+
+
 async def _list_page(
     request: Request,
     patient_id: int,
@@ -360,7 +367,8 @@ async def _list_page(
     data = await run(request, work, auth_kind="page")
     actor: Actor | None = data.pop("actor")
     data.update(errors=errors or {}, values=values or {})
-    return render(request, "gait/list.html", data, actor=actor, status=status)
+    lang = _lang(request, actor, data)
+    return render(request, "gait/list.html", data, actor=actor, status=status, lang=lang)
 
 
 @router.get(PAGE, include_in_schema=False, openapi_extra=act("patient.read"))
@@ -378,7 +386,7 @@ async def page_video(request: Request, patient_id: Id, video_id: Id) -> Response
 
     data = await run(request, work, auth_kind="page")
     actor: Actor | None = data.pop("actor")
-    return render(request, "gait/video.html", data, actor=actor)
+    return render(request, "gait/video.html", data, actor=actor, lang=_lang(request, actor, data))
 
 
 @router.get(

@@ -3,6 +3,10 @@
 // and the server checks the size), so this only makes them smoother.
 (function () {
   "use strict";
+  // Words come from the page, already in the reader's language (data-word-*); English if absent.
+  function word(element, name, english) {
+    return element.getAttribute("data-word-" + name) || english;
+  }
 
   var progress = document.getElementById("gait-progress");
   if (progress && progress.dataset.statusUrl) {
@@ -26,8 +30,9 @@
             line.className = "gait-waited";
             progress.appendChild(line);
           }
-          line.textContent = (status && status.status === "running" ? "Measuring" : "Waiting") +
-            "… " + seconds + " seconds on this page.";
+          line.textContent = (status && status.status === "running" ?
+            word(progress, "measuring", "Measuring") : word(progress, "waiting", "Waiting")) +
+            "… " + seconds + " " + word(progress, "seconds", "seconds on this page.");
           window.setTimeout(poll, 3000);
         })
         .catch(function () { window.setTimeout(poll, 5000); });
@@ -42,12 +47,15 @@
       var limit = parseInt(form.dataset.maxBytes || "0", 10);
       if (input && input.files && input.files[0] && limit && input.files[0].size > limit) {
         event.preventDefault();
-        window.alert("This video is too large. Please film a shorter walk (up to " +
-          Math.round(limit / 1000000) + " MB).");
+        window.alert(word(form, "too-large", "This video is too large. Please film a " +
+          "shorter walk (up to " + Math.round(limit / 1000000) + " MB)."));
         return;
       }
       var button = form.querySelector('button[type="submit"]');
-      if (button) { button.disabled = true; button.textContent = "Sending… please wait"; }
+      if (button) {
+        button.disabled = true;
+        button.textContent = word(form, "sending", "Sending… please wait");
+      }
     });
   }
 })();
