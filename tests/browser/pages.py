@@ -29,8 +29,6 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 AXE_REPORT = ROOT / "artifacts" / "axe-report.jsonl"
 AXE_PAGES = ROOT / "artifacts" / "axe-pages.tsv"  # viewport, page (ids as {id}), screenshot
 FAILING_IMPACTS = ("serious", "critical")
-# Pages for staff (clinicians, admins): not held to the phone-width rule (see the report).
-STAFF_PAGES = ("/clinic", "/admin")
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
@@ -135,12 +133,12 @@ class Tab:
             route = re.sub(r"/\d+", "/{id}", self.path.split("#")[0])
             pages.write(f"{self.viewport}\t{route}\t{name}\n")
         self.checked_navigation = self.navigations
-        if self.viewport == "phone" and not self.path.startswith(STAFF_PAGES):
+        if self.viewport == "phone":
             shown = self.twin or self.page  # the twin holds this page's HTML after _axe()
             width = shown.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], (
                 f"{self.path} ({name}) is {width} px wide on a {PHONE['width']} px phone: "
-                "patient and public pages must not scroll sideways"
+                "no page (patient, public, clinician or admin) may scroll sideways"
             )
         failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
         assert not failing, format_violations(f"{self.path} ({name})", failing)

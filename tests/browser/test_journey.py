@@ -23,7 +23,7 @@ from dorsi.catalog.measures import load_measures
 from dorsi.catalog.red_flags import load_red_flags
 from dorsi.clinical.program import PlanInput
 from tests.browser.conftest import OpenTab, demo_login, sign_in
-from tests.browser.pages import Tab
+from tests.browser.pages import PHONE, Tab
 from tests.browser.server import Login, Server
 
 pytestmark = pytest.mark.browser
@@ -217,6 +217,10 @@ def run_guided_session(tab: Tab, drill: set[str]) -> set[str]:
         step += 1
         tab.check(f"session-step{step}")
         expect(trainer).to_be_visible()  # session.js shows it
+        if tab.viewport == "phone":  # the counter and timer buttons are on the first screen
+            buttons = trainer.locator(".buttons").bounding_box()
+            assert buttons is not None
+            assert buttons["y"] + buttons["height"] <= PHONE["height"], buttons
         if page.get_by_role("heading", level=1).inner_text() not in drill:
             page.locator(".nav-steps a").last.click()
             page.wait_for_load_state("load")
@@ -249,6 +253,9 @@ def run_guided_session(tab: Tab, drill: set[str]) -> set[str]:
                 expect(timer).to_have_text("Rest: done")
             else:
                 expect(timer).to_have_text("All sets done. Well done!")
+        # All sets done: nothing left to count or time, so the buttons are disabled.
+        for button in trainer.locator("button[data-action]").all():
+            expect(button).to_be_disabled()
         tab.check(f"session-step{step}-done")  # the counter and timer texts, checked too
         page.locator(".nav-steps a").last.click()
         page.wait_for_load_state("load")

@@ -7,7 +7,7 @@ import re
 import secrets
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import OpenTab, demo_login, sign_in
 from tests.browser.server import Login, Server
@@ -135,6 +135,8 @@ def test_clinician_pages(open_tab: OpenTab, server: Server, viewport: str) -> No
     tab.check("dashboard-paused")
     expect(tab.page.get_by_role("alert")).to_contain_text("Home program paused")
     dashboard = tab.path
+    if viewport == "phone":
+        assert header_lines(tab.page) <= 2
     for step in CLINICIAN_TOUR[viewport]:
         tab.goto(clinician_path(step, dashboard))
         tab.check(step)
@@ -154,7 +156,31 @@ def test_patient_pages(open_tab: OpenTab, server: Server, viewport: str) -> None
     grace = open_tab(viewport, name=f"{tab.test}-grace")
     sign_in(grace, demo_login(server, "patient", "grace"), expect_path="/me")
     grace.check("today-paused")
-    expect(grace.page.get_by_role("alert")).to_contain_text("Please stop your exercises")
+    alert = grace.page.get_by_role("alert")
+    expect(alert).to_contain_text("Please stop your exercises")
+    # The stored reason carries the advice; the box does not say it twice.
+    assert alert.inner_text().count("911") == 1, alert.inner_text()
+    # The box's heading is smaller than the page title.
+    assert font_px(alert.locator("h2")) < font_px(grace.page.locator("h1"))
+    if viewport == "phone":
+        assert header_lines(tab.page) <= 2, "the menu fits in two lines on a phone"
+
+
+def font_px(locator: Locator) -> float:
+    return float(locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+
+
+def header_lines(page: Page) -> int:
+    """How many lines the header's links and buttons take (by their vertical centres)."""
+    centres: list[float] = page.locator("header.top a, header.top button").evaluate_all(
+        "els => els.filter(e => e.offsetParent !== null && !e.classList.contains('skip'))"
+        ".map(e => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; })"
+    )
+    lines: list[float] = []
+    for centre in sorted(centres):
+        if not lines or centre - lines[-1] > 16:
+            lines.append(centre)
+    return len(lines)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
