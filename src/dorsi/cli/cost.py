@@ -20,22 +20,44 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "coinsurance_pct}."
     )
     add_json_io(parser)
+    parser.add_argument(
+        "--lang", metavar="LANG", help="language: en (English, the default) or es (Español)"
+    )
 
 
-def render(out: CostOutput) -> str:
-    lines = ["Cost estimate", ""]
+# Terminal labels per language; column widths fit the longest label of each language.
+_LABELS = {
+    "en": ("Cost estimate", "visit", "you pay", "insurer pays", "Total you pay:", "Total insurer:"),
+    "es": ("Costo estimado", "visita", "usted paga", "paga el seguro", "Usted paga:", "El seguro:"),
+}
+
+
+def render(out: CostOutput, lang: str = "en") -> str:
+    title, visit, you, insurer, total_you, total_insurer = _LABELS[lang]
+    w_visit, w_amount, w_total = max(5, len(visit)), max(12, len(insurer)), 18
+    lines = [title, ""]
     if out.per_visit:
-        lines.append(f"  {'visit':>5}  {'you pay':>12}  {'insurer pays':>12}")
+        lines.append(f"  {visit:>{w_visit}}  {you:>{w_amount}}  {insurer:>{w_amount}}")
         for item in out.per_visit:
-            lines.append(f"  {item.visit:>5}  {item.patient:>12,.2f}  {item.insurer:>12,.2f}")
+            lines.append(
+                f"  {item.visit:>{w_visit}}  {item.patient:>{w_amount},.2f}"
+                f"  {item.insurer:>{w_amount},.2f}"
+            )
         lines.append("")
-    lines.append(f"Total you pay:    ${out.total_patient:,.2f}")
-    lines.append(f"Total insurer:    ${out.total_insurer:,.2f}")
+    lines.append(f"{total_you:<{w_total}}${out.total_patient:,.2f}")
+    lines.append(f"{total_insurer:<{w_total}}${out.total_insurer:,.2f}")
     lines += ["", out.explanation]
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
     from dorsi.clinical.cost import CostInput, estimate_cost
+    from dorsi.i18n import normalize_language
 
-    return run_decision(args, CostInput, estimate_cost, render)
+    lang = normalize_language(args.lang, field="--lang") if args.lang else "en"
+    return run_decision(
+        args,
+        CostInput,
+        lambda data: estimate_cost(data, lang=lang),
+        lambda out: render(out, lang),
+    )

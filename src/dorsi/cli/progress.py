@@ -7,17 +7,13 @@ import datetime as dt
 import textwrap
 from typing import TYPE_CHECKING
 
+from dorsi.catalog.words import decimal_number
 from dorsi.cli._io import add_json_io, run_decision
+from dorsi.i18n import Language, normalize_language
 
 if TYPE_CHECKING:
+    from dorsi.catalog.measures import Measure
     from dorsi.clinical.progress import ProgressOutput
-
-_STATUS_WORDS = {
-    "improved": "improved (real change)",
-    "worse": "WORSE (real change)",
-    "no_real_change": "no real change",
-    "insufficient_data": "only one value so far",
-}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "program_start, planned_days_per_week and today (default: today's date on this computer)."
     )
     add_json_io(parser)
+    parser.add_argument(
+        "--lang", metavar="LANG", help="language: en (English, the default) or es (Español)"
+    )
 
 
 def _today() -> dt.date:
@@ -33,41 +32,56 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).astimezone().date()
 
 
-def render(out: ProgressOutput) -> str:
+def render(out: ProgressOutput, lang: Language = "en") -> str:
     from dorsi.catalog.measures import load_measures
+    from dorsi.catalog.words import load_words
     from dorsi.clinical.progress_alerts import fmt_number, show
 
     catalog = load_measures()
-    lines = ["Progress review", ""]
-    if not out.measures:
-        lines.append("Measures: none recorded yet.")
-    else:
-        lines.append("Measures (a change counts only when it is at least the MDC):")
+    words = load_words("progress")
+    es = words.measures_es
+
+    def label(key: str, **values: object) -> str:
+        return words.label(key, lang, **values)
+
+    def shown(measure: Measure, value: float | str) -> str:
+        if lang == "en":
+            return show(measure, value)
+        if isinstance(value, str):
+            return words.say("grade", lang, value=value)
+        return f"{decimal_number(fmt_number(value), lang)} {es[measure.id].unit}"
+
+    lines = [label("title"), ""]
+    lines.append(label("measures_intro") if out.measures else label("no_measures"))
     for measure_id, item in out.measures.items():
         measure = catalog.get(measure_id)
+        name = measure.name if lang == "en" else es[measure_id].name
         one_value = item.status == "insufficient_data"
-        change = "" if one_value else f", change {item.change:+g}"
+        change = "" if one_value else f", {label('change')} {item.change:+g}"
+        if lang != "en":
+            change = decimal_number(change, lang)
+        mdc = decimal_number(fmt_number(item.mdc), lang)
         lines.append(
             _wrap(
-                f"{measure.name}: {show(measure, item.baseline)} -> "
-                f"{show(measure, item.latest)}{change} (MDC {fmt_number(item.mdc)}): "
-                f"{_STATUS_WORDS[item.status]}",
+                f"{name}: {shown(measure, item.baseline)} -> "
+                f"{shown(measure, item.latest)}{change} (MDC {mdc}): "
+                f"{label(item.status)}",
                 "  - ",
                 "    ",
             )
         )
         if measure.relative_mdc is not None or measure.value_kind == "mmt_grade":
-            lines.append(f"      {measure.mdc_rule}")
+            rule = measure.mdc_rule if lang == "en" else es[measure_id].mdc_rule
+            lines.append(f"      {rule or measure.mdc_rule}")
     adh = out.adherence
-    lines += [
-        "",
-        f"Sessions: {adh.sessions_done} done of {adh.sessions_planned} planned ({adh.percent}%).",
-        "",
-    ]
+    sessions = label(
+        "sessions", done=adh.sessions_done, planned=adh.sessions_planned, percent=adh.percent
+    )
+    lines += ["", sessions, ""]
     if not out.alerts:
-        lines.append("Alerts: none. Keep going with your plan.")
+        lines.append(label("no_alerts"))
     else:
-        lines.append("Alerts:")
+        lines.append(label("alerts"))
         for alert in out.alerts:
             lines.append(_wrap(f"[{alert.kind}] {alert.message}", "  ", "    "))
     return "\n".join(lines)
@@ -88,5 +102,11 @@ def _wrap(text: str, first: str, rest: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from dorsi.clinical.progress import ProgressInput, review
 
+    lang = normalize_language(args.lang, field="--lang") if args.lang else "en"
     today = _today()
-    return run_decision(args, ProgressInput, lambda data: review(data, today=today), render)
+    return run_decision(
+        args,
+        ProgressInput,
+        lambda data: review(data, today=today, lang=lang),
+        lambda out: render(out, lang),
+    )

@@ -32,8 +32,10 @@ from typing import Annotated
 from pydantic import Field, PlainSerializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from dorsi.catalog.words import load_words
 from dorsi.clinical.contract import Contract, Output
 from dorsi.errors import InputError
+from dorsi.i18n import Language, normalize_language
 
 CENT = Decimal("0.01")
 MAX_VISITS = 1000
@@ -154,8 +156,12 @@ def _dollars(amount: Decimal) -> str:
     return f"${amount:,.2f}"
 
 
-def estimate_cost(data: CostInput) -> CostOutput:
-    """Per-visit patient and insurer amounts and totals (see the module docstring)."""
+def estimate_cost(data: CostInput, *, lang: str = "en") -> CostOutput:
+    """Per-visit patient and insurer amounts and totals (see the module docstring).
+
+    ``lang`` (en | es) only chooses the language of ``explanation``: every amount is the same.
+    """
+    language = normalize_language(lang)
     oon = None if data.in_network else data.out_of_network
     allowed = data.allowed_per_visit
     billed = oon.billed_per_visit if oon is not None else allowed
@@ -192,71 +198,66 @@ def estimate_cost(data: CostInput) -> CostOutput:
         per_visit=tuple(visits),
         total_patient=total_patient,
         total_insurer=total_insurer,
-        explanation=_explain(data, balance, cap_reached_at),
+        explanation=_explain(data, balance, cap_reached_at, language),
     )
 
 
-def _explain(data: CostInput, balance: Decimal, cap_reached_at: int | None) -> str:
+def _explain(data: CostInput, balance: Decimal, cap_reached_at: int | None, lang: Language) -> str:
+    words = load_words("cost")
+
+    def say(key: str, /, **values: object) -> str:
+        return words.say(key, lang, **values)
+
     oon = None if data.in_network else data.out_of_network
-    parts = [
-        "What the words mean: the deductible is what you pay yourself before your plan starts "
-        "to share the cost. A copay is a fixed fee for each visit. Coinsurance is your "
-        "percentage of the visit's cost after the deductible.",
-    ]
+    parts = [say("terms")]
     if data.visits == 0:
-        parts.append("No visits were asked for, so there is nothing to pay.")
+        parts.append(say("no_visits"))
     elif oon is None:
         parts.append(
-            f"How we worked it out, visit by visit: each visit costs "
-            f"{_dollars(data.allowed_per_visit)} (the amount your plan allows). You first pay "
-            f"toward your deductible ({_dollars(data.deductible_remaining)} left). On what is "
-            f"left of the visit you pay the copay ({_dollars(data.copay_per_visit)}), then "
-            f"{data.coinsurance_pct:g}% coinsurance on the rest. Your plan pays the remainder."
+            say(
+                "in_network",
+                allowed=_dollars(data.allowed_per_visit),
+                deductible=_dollars(data.deductible_remaining),
+                copay=_dollars(data.copay_per_visit),
+                pct=f"{data.coinsurance_pct:g}",
+            )
         )
     else:
         parts.append(
-            f"This clinic is out of network. Each visit is billed at "
-            f"{_dollars(oon.billed_per_visit)}; your plan allows "
-            f"{_dollars(min(data.allowed_per_visit, oon.billed_per_visit))}. You first pay "
-            f"toward your out-of-network deductible ({_dollars(oon.deductible_remaining)} left), "
-            f"then {oon.coinsurance_pct:g}% coinsurance on the rest of the allowed amount. We "
-            "did not add a copay: out of network, plans usually charge coinsurance instead."
+            say(
+                "out_of_network",
+                billed=_dollars(oon.billed_per_visit),
+                allowed=_dollars(min(data.allowed_per_visit, oon.billed_per_visit)),
+                deductible=_dollars(oon.deductible_remaining),
+                pct=f"{oon.coinsurance_pct:g}",
+            )
         )
         if balance > 0:
-            parts.append(
-                f"The clinic may also bill you the {_dollars(balance)} per visit above what "
-                "your plan allows (balance billing). That part never counts toward your "
-                "out-of-pocket maximum."
-            )
+            parts.append(say("balance", balance=_dollars(balance)))
     if data.oop_max_remaining is None:
-        parts.append("No out-of-pocket maximum was given, so none was applied.")
+        parts.append(say("no_cap"))
     else:
         reached = (
-            f" You reach it at visit {cap_reached_at}; after that your plan pays the rest of "
-            "each covered visit."
+            say("cap_reached", visit=cap_reached_at)
             if cap_reached_at is not None
-            else " This course of visits does not reach it."
+            else say("cap_not_reached")
         )
-        parts.append(
-            f"Your share stops at your out-of-pocket maximum "
-            f"({_dollars(data.oop_max_remaining)} left).{reached}"
-        )
+        parts.append(say("cap", cap=_dollars(data.oop_max_remaining)) + " " + reached)
         if oon is not None:
-            parts.append(
-                "Many plans have a separate, higher out-of-network maximum, or none: check yours."
-            )
+            parts.append(say("cap_out_of_network"))
     covered = data.covered_visits_remaining
     if covered is not None and data.visits > covered:
+        after = data.visits - covered
         parts.append(
-            f"Your plan covers {covered} more visit{'s' if covered != 1 else ''}. You pay the "
-            f"full cost of the {data.visits - covered} visit"
-            f"{'s' if data.visits - covered != 1 else ''} after that, and it does not count "
-            "toward your deductible or maximum."
+            say(
+                "covered",
+                covered=covered,
+                s="s" if covered != 1 else "",
+                after=after,
+                s_after="s" if after != 1 else "",
+            )
         )
-    parts.append(
-        "This is an estimate. Ask your insurer about covered visits and out-of-network "
-        "benefits before you start."
-    )
+    parts.append(say("estimate"))
     return " ".join(parts)
 
 

@@ -51,6 +51,7 @@ from dorsi.clinical.progress_contract import (
     Status,
 )
 from dorsi.errors import InputError
+from dorsi.i18n import Language, normalize_language
 
 _EPS = 1e-6  # values and MDCs sit on a 1e-4 grid; this only absorbs float noise
 _BY_DATE = attrgetter("date")
@@ -195,8 +196,11 @@ def _adherence(
     return Adherence(sessions_done=done, sessions_planned=planned, percent=percent)
 
 
-def review(data: ProgressInput, *, today: dt.date) -> ProgressOutput:
+def review(data: ProgressInput, *, today: dt.date, lang: str = "en") -> ProgressOutput:
     """Review progress. ``data.today``, when given, wins over ``today`` (the caller's clock).
+
+    ``lang`` (en | es) only chooses the words of the alert messages: the alert kinds, the
+    statuses and every number are the same in every language.
 
     Raises :class:`InputError` for unknown measure ids (listing the valid ones), a grade string
     on a numeric measure or a number on the muscle grade, out-of-range values, and dates after
@@ -210,6 +214,7 @@ def review(data: ProgressInput, *, today: dt.date) -> ProgressOutput:
         data.program_start,
         data.planned_days_per_week,
         today,
+        normalize_language(lang),
     )
 
 
@@ -268,6 +273,7 @@ def review_history(
     program_start: dt.date | None,
     planned_days_per_week: int | None,
     today: dt.date,
+    lang: str = "en",
 ) -> ProgressOutput:
     """:func:`review` of a *stored* history: the same rules, and never refused.
 
@@ -285,7 +291,14 @@ def review_history(
         skip = {item.index for item in aside}
         measurements = [m for i, m in enumerate(measurements) if i not in skip]
     sessions = _sessions_until(sessions, today)
-    return _decide(measurements, sessions, program_start, planned_days_per_week, today)
+    return _decide(
+        measurements,
+        sessions,
+        program_start,
+        planned_days_per_week,
+        today,
+        normalize_language(lang),
+    )
 
 
 def _decide(
@@ -294,6 +307,7 @@ def _decide(
     program_start: dt.date | None,
     planned_days_per_week: int | None,
     today: dt.date,
+    lang: Language,
 ) -> ProgressOutput:
     catalog = load_measures()
     grouped: dict[str, list[MeasurementLike]] = defaultdict(list)
@@ -308,6 +322,7 @@ def _decide(
         today=today,
         planned_days_per_week=planned_days_per_week,
         program_days=program_days(sessions, program_start, today),
+        lang=lang,
     )
     return ProgressOutput(
         measures={s.measure.id: s.review for s in series},

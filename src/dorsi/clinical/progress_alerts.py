@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from itertools import compress
 
 from dorsi.catalog.measures import Measure, ProgressRules, load_progress_rules
+from dorsi.catalog.words import Words, decimal_number, load_words
 from dorsi.clinical.progress_contract import Adherence, AlertKind, MeasureReview, SessionLog
+from dorsi.i18n import Language
 
 ADVICE_EMERGENCY = (
     "If it came on suddenly, or you also have a drooping face, a weak arm, trouble speaking, "
@@ -61,59 +63,81 @@ def show(measure: Measure, value: float | str) -> str:
     return f"{fmt_number(value)} {measure.unit}"
 
 
-def _from_to(series: Series) -> str:
-    return (
-        f"from {show(series.measure, series.review.baseline)} on {series.first_date.isoformat()} "
-        f"to {show(series.measure, series.review.latest)} on {series.last_date.isoformat()}"
+@dataclass(frozen=True)
+class _Say:
+    """The alert words in one language (templates from ``data/words/progress.yaml``)."""
+
+    lang: Language
+    words: Words
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        return self.words.say(key, self.lang, **values)
+
+    def num(self, value: float) -> str:
+        return decimal_number(fmt_number(value), self.lang)
+
+    def name(self, measure: Measure) -> str:
+        return measure.name if self.lang == "en" else self.words.measures_es[measure.id].name
+
+    def unit(self, measure: Measure) -> str:
+        return measure.unit if self.lang == "en" else self.words.measures_es[measure.id].unit
+
+    def mdc_rule(self, measure: Measure) -> str:
+        if self.lang == "en":
+            return measure.mdc_rule
+        return self.words.measures_es[measure.id].mdc_rule or measure.mdc_rule
+
+    def show(self, measure: Measure, value: float | str) -> str:
+        if isinstance(value, str):
+            return self("grade", value=value)
+        return f"{self.num(value)} {self.unit(measure)}"
+
+
+def _from_to(say: _Say, series: Series) -> str:
+    return say(
+        "from_to",
+        first=say.show(series.measure, series.review.baseline),
+        first_date=series.first_date.isoformat(),
+        last=say.show(series.measure, series.review.latest),
+        last_date=series.last_date.isoformat(),
     )
 
 
-def _noise_note(series: Series) -> str:
+def _noise_note(say: _Say, series: Series) -> str:
     measure = series.measure
     if measure.relative_mdc is not None or measure.mdc_strata:
-        return measure.mdc_rule
-    return (
-        f"Changes smaller than {fmt_number(series.review.mdc)} {measure.unit} "
-        "can be measurement error."
-    )
+        return say.mdc_rule(measure)
+    return say("noise", mdc=say.num(series.review.mdc), unit=say.unit(measure))
 
 
-def _stop(sessions: SessionLog) -> str | None:
+def _stop(say: _Say, sessions: SessionLog) -> str | None:
     weak = [day.isoformat() for day in compress(sessions.dates, sessions.weakness_worse)]
     balance = [day.isoformat() for day in compress(sessions.dates, sessions.balance_worse)]
     if not weak and not balance:
         return None
     noted = []
     if weak:
-        noted.append(f"your leg or foot felt weaker ({', '.join(weak)})")
+        noted.append(say("stop_weak", dates=", ".join(weak)))
     if balance:
-        noted.append(f"your balance was worse ({', '.join(balance)})")
-    return (
-        f"Stop the home exercises for now and contact your therapist. You noted that "
-        f"{' and '.join(noted)}. {ADVICE_EMERGENCY}"
-    )
+        noted.append(say("stop_balance", dates=", ".join(balance)))
+    return say("stop", noted=f" {say('and')} ".join(noted), emergency=say("emergency"))
 
 
-def _worsening(series: Series) -> str:
+def _worsening(say: _Say, series: Series) -> str:
     measure = series.measure
     if measure.value_kind == "mmt_grade":
-        return (
-            "The strength of the muscles that lift your foot went down by a full grade, "
-            f"{_from_to(series)}. Do not move on to harder exercises. Contact your therapist "
-            f"soon for a new safety check (screening). {ADVICE_EMERGENCY}"
-        )
+        return say("worsening_grade", from_to=_from_to(say, series), emergency=say("emergency"))
     if measure.id == "falls_past_month":
-        return (
-            f"You had more falls: {_from_to(series)}. Tell your therapist soon. "
-            "If you hit your head or got hurt, get medical care now."
-        )
-    return (
-        f"{measure.name} got worse, {_from_to(series)}. This is more than measurement error. "
-        f"{_noise_note(series)} Tell your therapist; the plan may need to change."
+        return say("worsening_falls", from_to=_from_to(say, series))
+    return say(
+        "worsening",
+        name=say.name(measure),
+        from_to=_from_to(say, series),
+        noise=_noise_note(say, series),
     )
 
 
-def _regress(sessions: SessionLog, rules: ProgressRules) -> str | None:
+def _regress(say: _Say, sessions: SessionLog, rules: ProgressRules) -> str | None:
     if not sessions:
         return None
     reasons = []
@@ -121,22 +145,22 @@ def _regress(sessions: SessionLog, rules: ProgressRules) -> str | None:
     too_much = rules.pain_acceptable_max_nrs.value
     if last_pain > too_much:
         reasons.append(
-            f"Your pain in the last session ({last_date.isoformat()}) was "
-            f"{fmt_number(last_pain)}/10. More than {fmt_number(too_much)}/10 is too much."
+            say(
+                "regress_pain",
+                date=last_date.isoformat(),
+                pain=say.num(last_pain),
+                most=say.num(too_much),
+            )
         )
     streak = int(rules.hard_sessions_for_regress.value)
     if len(sessions) >= streak and all(d == "hard" for d in sessions.difficulty[-streak:]):
-        reasons.append(f"Your last {streak} sessions felt hard.")
+        reasons.append(say("regress_hard", streak=streak))
     if not reasons:
         return None
-    return (
-        " ".join(reasons) + " Make the exercises easier for now: fewer repetitions or sets, more "
-        "rest, or the easier version your therapist showed you. If pain or stiffness is worse "
-        "the next morning, make them easier again. Tell your therapist."
-    )
+    return say("regress", reasons=" ".join(reasons))
 
 
-def _plateau(series: list[Series], adequate: bool, rules: ProgressRules) -> str | None:
+def _plateau(say: _Say, series: list[Series], adequate: bool, rules: ProgressRules) -> str | None:
     reviewed = [s for s in series if s.count >= 2]
     window = int(rules.plateau_window_days.value)
     if not adequate or not reviewed:
@@ -146,65 +170,57 @@ def _plateau(series: list[Series], adequate: bool, rules: ProgressRules) -> str 
     longest = max(s.span_days for s in reviewed)
     if longest < window:
         return None
-    message = (
-        f"No real change in your measurements over {longest // 7} weeks, even though you kept "
-        "up your exercises. Your clinician (your therapist) should review your plan and change it."
-    )
+    message = say("plateau", weeks=longest // 7)
     grade = next(
         (s for s in reviewed if s.measure.value_kind == "mmt_grade" and s.span_days >= window),
         None,
     )
     if grade is not None:
-        message += (
-            f" The strength of the muscles that lift your foot has not changed in "
-            f"{grade.span_days // 7} weeks ({show(grade.measure, grade.review.latest)}). Ask your "
-            "doctor whether you need a referral for nerve tests (a nerve conduction study and "
-            "EMG) and a surgical opinion (from a surgeon). When a nerve has not recovered after "
-            "about 3 months, these help decide what to do next."
-        )
+        latest = say.show(grade.measure, grade.review.latest)
+        message += " " + say("plateau_grade", weeks=grade.span_days // 7, latest=latest)
     return message
 
 
-def _low_adherence(adherence: Adherence, per_week: int, assumed: bool) -> str:
-    assumption = f" (we assumed {per_week} days a week)" if assumed else ""
-    return (
-        f"You did {adherence.sessions_done} of about {adherence.sessions_planned} planned "
-        f"sessions ({adherence.percent}%){assumption}. Regular practice is what helps the nerve "
-        f"and muscles recover. Try to do your exercises {per_week} days a week. If pain, time or "
-        "anything else gets in the way, tell your therapist. We cannot judge whether the plan "
-        "works until the exercises are done regularly."
+def _low_adherence(say: _Say, adherence: Adherence, per_week: int, assumed: bool) -> str:
+    assumption = f" ({say('assumed', per_week=per_week)})" if assumed else ""
+    return say(
+        "low_adherence",
+        done=adherence.sessions_done,
+        planned=adherence.sessions_planned,
+        percent=adherence.percent,
+        assumption=assumption,
+        per_week=per_week,
     )
 
 
-def _reassessment(series: list[Series], today: dt.date, rules: ProgressRules) -> str | None:
+def _reassessment(
+    say: _Say, series: list[Series], today: dt.date, rules: ProgressRules
+) -> str | None:
     interval = int(rules.reassessment_interval_days.value)
     if not series:
-        return (
-            "No measurements are recorded yet. Your therapist should measure your strength, "
-            "balance and walking, so we can tell whether the exercises are working."
-        )
+        return say("no_measurements")
     last = max(s.last_date for s in series)
     days = (today - last).days
     if days < interval:
         return None
-    return (
-        f"Your last measurements were {days} days ago ({last.isoformat()}). It is time to "
-        f"measure again: we check every {interval} days to see whether the plan is working."
-    )
+    return say("reassessment_due", days=days, last=last.isoformat(), interval=interval)
 
 
-def _ready(series: list[Series], sessions: SessionLog, rules: ProgressRules) -> str | None:
+def _ready(
+    say: _Say, series: list[Series], sessions: SessionLog, rules: ProgressRules
+) -> str | None:
     improved = [s for s in series if s.review.status == "improved"]
     if not improved or not sessions:
         return None
     if sessions.pain_nrs[-1] > rules.pain_safe_max_nrs.value or sessions.difficulty[-1] == "hard":
         return None
-    gains = "; ".join(f"{s.measure.name} ({_from_to(s)})" for s in improved)
-    notes = " ".join(s.measure.mdc_rule for s in improved if s.measure.relative_mdc is not None)
-    return (
-        f"Real improvement: {gains}. {notes + ' ' if notes else ''}Your pain is low and the "
-        "exercises feel manageable. Ask your therapist about moving on to the next, harder step."
+    gains = "; ".join(
+        say("gain", name=say.name(s.measure), from_to=_from_to(say, s)) for s in improved
     )
+    notes = " ".join(
+        say.mdc_rule(s.measure) for s in improved if s.measure.relative_mdc is not None
+    )
+    return say("ready", gains=gains, notes=notes + " " if notes else "")
 
 
 def build(
@@ -215,10 +231,13 @@ def build(
     today: dt.date,
     planned_days_per_week: int | None,
     program_days: int,
+    lang: Language = "en",
 ) -> list[tuple[AlertKind, str]]:
     """All alerts, most urgent first. ``sessions`` are sorted by date; ``program_days`` is
-    how many days the program has run up to ``today`` (both included)."""
+    how many days the program has run up to ``today`` (both included). ``lang`` chooses only
+    the words of the messages: the kinds, their order and the numbers are the same."""
     rules = load_progress_rules()
+    say = _Say(lang, load_words("progress"))
     alerts: list[tuple[AlertKind, str]] = []
     cutoff = rules.adherence_adequate_pct.value
     assumed = planned_days_per_week is None
@@ -229,25 +248,25 @@ def build(
     )
     adequate = adherence.sessions_planned > 0 and adherence.percent >= cutoff
 
-    stop = _stop(sessions)
+    stop = _stop(say, sessions)
     if stop:
         alerts.append(("stop_program", stop))
     worse = [s for s in series if s.review.status == "worse"]
-    alerts.extend(("worsening", _worsening(s)) for s in worse)
-    regress = _regress(sessions, rules)
+    alerts.extend(("worsening", _worsening(say, s)) for s in worse)
+    regress = _regress(say, sessions, rules)
     if regress:
         alerts.append(("regress", regress))
-    plateau = _plateau(series, adequate, rules)
+    plateau = _plateau(say, series, adequate, rules)
     if plateau:
         alerts.append(("plateau", plateau))
     full_week = program_days >= rules.adherence_first_full_week_days.value
     if full_week and adherence.sessions_planned > 0 and adherence.percent < cutoff:
-        alerts.append(("low_adherence", _low_adherence(adherence, per_week, assumed)))
-    due = _reassessment(series, today, rules)
+        alerts.append(("low_adherence", _low_adherence(say, adherence, per_week, assumed)))
+    due = _reassessment(say, series, today, rules)
     if due:
         alerts.append(("reassessment_due", due))
     if not stop and not worse and not regress and adequate:
-        ready = _ready(series, sessions, rules)
+        ready = _ready(say, series, sessions, rules)
         if ready:
             alerts.append(("ready_to_progress", ready))
     return alerts

@@ -133,9 +133,10 @@ class History:
     program_start: dt.date | None = None
     planned_days_per_week: int | None = None
 
-    def review(self, today: dt.date) -> ProgressOutput:
+    def review(self, today: dt.date, lang: str = "en") -> ProgressOutput:
         """The review of the stored history. Never refused for stored data: a measurement
-        that fails the review's checks is left out (:func:`stored_set_aside` names it)."""
+        that fails the review's checks is left out (:func:`stored_set_aside` names it).
+        ``lang`` chooses only the words of the alert messages."""
         payload: dict[str, Any] = {
             "measurements": self.measurements,
             "sessions": self.sessions,
@@ -149,6 +150,7 @@ class History:
             program_start=data.program_start,
             planned_days_per_week=data.planned_days_per_week,
             today=today,
+            lang=lang,
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -116,4 +116,13 @@ def patient_dashboard(ctx: Ctx, patient_id: int, *, detail: str = "dashboard") -
     )
 
 
-__all__ = ["Dashboard", "patient_dashboard"]
+def in_language(ctx: Ctx, data: Dashboard, lang: str) -> Dashboard:
+    """``data`` with the progress alerts worded in ``lang`` (the patient's pages; the
+    clinic's pages stay in English). The review's kinds and numbers do not change."""
+    if lang == "en":
+        return data
+    history = load_histories(ctx, [data.patient.id])[data.patient.id]
+    return replace(data, progress=history.review(ctx.now.date(), lang=lang))
+
+
+__all__ = ["Dashboard", "in_language", "patient_dashboard"]

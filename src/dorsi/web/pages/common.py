@@ -283,7 +283,7 @@ async def cost_estimate(request: Request) -> Response:
     values.setdefault("covered_visits_remaining", None)
     actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page", csrf=csrf_of(form))
     try:
-        result = estimate_cost(parse(CostInput, values))
+        result = estimate_cost(parse(CostInput, values), lang=page_language(request, actor))
     except InputError as exc:
         return render(
             request,

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from dorsi.errors import InputError, PermissionDeniedError
 from dorsi.services import learn, progress
 from dorsi.services.context import Actor, Ctx
-from dorsi.services.views import Dashboard, patient_dashboard
+from dorsi.services.views import Dashboard, in_language, patient_dashboard
 from dorsi.web.i18n import page_language
 from dorsi.web.pages.clinic import measure_charts, pain_chart
 from dorsi.web.pages.common import act
@@ -25,12 +25,16 @@ from dorsi.web.templating import render
 router = APIRouter(prefix="/me")
 
 
-def own_record(ctx: Ctx, detail: str) -> Dashboard:
-    """The signed-in patient's own record (these pages are for patients only)."""
+def own_record(ctx: Ctx, detail: str, request: Request | None = None) -> Dashboard:
+    """The signed-in patient's own record (these pages are for patients only), with the
+    progress alerts in the page's language when ``request`` is given."""
     actor = ctx.actor
     if actor is None or actor.role != "patient" or actor.patient_id is None:
         raise PermissionDeniedError("these pages are for patients; clinicians use /clinic")
-    return patient_dashboard(ctx, actor.patient_id, detail=detail)
+    data = patient_dashboard(ctx, actor.patient_id, detail=detail)
+    if request is None:
+        return data
+    return in_language(ctx, data, page_language(request, actor, data.patient.preferred_language))
 
 
 def today_items(data: Dashboard, lang: str = "en") -> list[dict[str, Any]]:
@@ -67,7 +71,7 @@ async def _page(
     request: Request, template: str, detail: str, *, status: int = 200, **extra: Any
 ) -> Response:
     def work(ctx: Ctx) -> tuple[Actor | None, Dashboard, list[str]]:
-        data = own_record(ctx, detail)
+        data = own_record(ctx, detail, request)
         return ctx.actor, data, learn.active_marks(ctx, data.patient.id)
 
     actor, data, marks = await run(request, work, auth_kind="page")
@@ -137,7 +141,7 @@ async def checkin(request: Request) -> Response:
 @router.get("/progress", openapi_extra=act("self.patient.read"))
 async def my_progress(request: Request) -> Response:
     def work(ctx: Ctx) -> tuple[Actor | None, Dashboard]:
-        return ctx.actor, own_record(ctx, "my progress")
+        return ctx.actor, own_record(ctx, "my progress", request)
 
     actor, data = await run(request, work, auth_kind="page")
     return render(
