@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from dorsi.i18n import Language
 from dorsi.interop.record import PatientRecord
 from dorsi.reports._pdf import (
     Paper,
@@ -45,6 +47,8 @@ class HandoutExercise:
     own_stop_rules: tuple[str, ...]
     notes: str
     picture_png: bytes
+    #: The clinician's cues shown apart (Spanish handout: they are stored in English).
+    clinician_tips: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,10 @@ class HandoutView:
     soon_signs: tuple[str, ...]
     walking_tips: tuple[str, ...]
     exercises: tuple[HandoutExercise, ...]
+    lang: Language = "en"
+    #: The program's precautions beyond the common stop rules, when they cannot be shown in
+    #: ``lang`` (stored in English): listed after the stop rules, never left out.
+    more_stop_rules: tuple[str, ...] = ()
 
 
 @cache
@@ -80,38 +88,63 @@ def exercise_picture(exercise_id: str) -> bytes:
         return out.getvalue()
 
 
+def _say(lang: Language) -> Callable[..., str]:
+    """The handout's words in ``lang`` (``data/words/handout.yaml``)."""
+    from dorsi.catalog.words import load_words
+
+    words = load_words("handout")
+    return lambda key, /, **values: words.say(key, lang, **values)
+
+
 def _dose(
-    sets: int, reps: int | None, hold_s: int | None, rest_s: int, days: int, support: str
+    sets: int,
+    reps: int | None,
+    hold_s: int | None,
+    rest_s: int,
+    days: int,
+    support: str,
+    lang: Language = "en",
 ) -> tuple[str, ...]:
+    say = _say(lang)
     lines = [
-        f"Do {sets} sets of {reps}."
+        say("dose_reps", sets=sets, reps=reps)
         if reps is not None
-        else f"Do {sets} sets. Hold each one for {hold_s} seconds.",
-        f"Rest {rest_s} seconds between sets.",
-        f"Do this on {days} days each week.",
+        else say("dose_hold", sets=sets, hold_s=hold_s),
+        say("rest", rest_s=rest_s),
+        say("days_per_week", days=days),
     ]
-    if support == "hand_support":
-        lines.append("Hold on to a steady kitchen counter.")
-    elif support == "assisted":
-        lines.append("Use help: your hands, a strap, or a helper, as shown.")
+    if support in ("hand_support", "assisted"):
+        lines.append(say(support))
     return tuple(lines)
 
 
-def handout_view(record: PatientRecord, *, created: dt.datetime) -> HandoutView:
-    """The handout of the patient's current program (``ConflictError`` without one)."""
+def handout_view(record: PatientRecord, *, created: dt.datetime, lang: str = "en") -> HandoutView:
+    """The handout of the patient's current program (``ConflictError`` without one).
+
+    ``lang`` (en | es): the exercises' text, the warning signs, the headings and the dose
+    words. The program's own stored advice (extra precautions, walking tips, the clinician's
+    cues, notes and pause reason) is in English; a Spanish handout shows it under headings
+    that say so.
+    """
     from dorsi.catalog.exercises import load_exercises
     from dorsi.education import load_topics, render_topic
     from dorsi.errors import ConflictError
+    from dorsi.i18n import normalize_language
+
+    language = normalize_language(lang)
+    say = _say(language)
 
     program = record.current_program
     if program is None:
         raise ConflictError(
             f"patient {record.patient.id} has no assigned program yet; assign one first"
         )
-    catalog = load_exercises()
-    help_page = render_topic(load_topics().get("when_to_get_help"), "en")
+    catalog = load_exercises(language)
+    help_page = render_topic(load_topics().get("when_to_get_help"), language)
     emergency, soon = help_page.sections[0], help_page.sections[2]
     common = set(catalog.common_stop_rules)
+    english = language == "en"
+    english_common = set(load_exercises("en").common_stop_rules)
     exercises = []
     for item in program.exercises:
         exercise = catalog.get(item.exercise_id)
@@ -122,13 +155,20 @@ def handout_view(record: PatientRecord, *, created: dt.datetime) -> HandoutView:
                 purpose=exercise.purpose,
                 starting_position=exercise.starting_position,
                 steps=exercise.steps,
-                tips=(*item.cues, *exercise.form_cues),
+                tips=(*item.cues, *exercise.form_cues) if english else exercise.form_cues,
                 dose=_dose(
-                    item.sets, item.reps, item.hold_s, item.rest_s, item.days_per_week, item.support
+                    item.sets,
+                    item.reps,
+                    item.hold_s,
+                    item.rest_s,
+                    item.days_per_week,
+                    item.support,
+                    language,
                 ),
                 own_stop_rules=tuple(r for r in exercise.stop_rules if r not in common),
                 notes=item.notes,
                 picture_png=exercise_picture(exercise.id),
+                clinician_tips=() if english else item.cues,
             )
         )
     return HandoutView(
@@ -136,16 +176,24 @@ def handout_view(record: PatientRecord, *, created: dt.datetime) -> HandoutView:
         patient_name=record.patient.display_name,
         clinicians=tuple(c.display_name for c in record.clinicians if c.assigned),
         program_version=program.version,
-        phase=f"Phase {program.phase}: {program.phase_name}",
+        phase=say("phase", number=program.phase, name=program.phase_name),
         assigned_on=program.assigned_at.date() if program.assigned_at else None,
-        paused_reason=record.patient.paused_reason if record.patient.program_paused else None,
-        stop_rules=program.precautions or catalog.common_stop_rules,
+        paused_reason=say("on_hold_reason", reason=record.patient.paused_reason)
+        if record.patient.program_paused and record.patient.paused_reason
+        else None,
+        stop_rules=program.precautions or catalog.common_stop_rules
+        if english
+        else catalog.common_stop_rules,
         emergency_heading=emergency.heading,
         emergency_signs=tuple(emergency.bullets),
         soon_heading=soon.heading,
         soon_signs=tuple(soon.bullets),
         walking_tips=program.gait_training,
         exercises=tuple(exercises),
+        lang=language,
+        more_stop_rules=()
+        if english
+        else tuple(r for r in program.precautions if r not in english_common),
     )
 
 
@@ -155,6 +203,7 @@ def render_handout(view: HandoutView, *, paper: Paper = "letter") -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Spacer
 
+    say = _say(view.lang)
     s = styles(BASE_PT)
     page_w = (210 if paper == "a4" else 215.9) * mm
     width = page_w - 28 * mm
@@ -162,38 +211,43 @@ def render_handout(view: HandoutView, *, paper: Paper = "letter") -> bytes:
     def p(text: str, style: str = "body") -> Any:
         return Paragraph(clean(text), s[style])
 
-    story: list[Any] = [p(f"Your home exercises, {view.patient_name}", "h1")]
-    who = ", ".join(view.clinicians) or "your clinician"
-    assigned = f", given on {view.assigned_on.isoformat()}" if view.assigned_on else ""
-    story.append(p(f"From {who}. Program version {view.program_version}{assigned}. {view.phase}."))
+    story: list[Any] = [p(say("title", name=view.patient_name), "h1")]
+    who = ", ".join(view.clinicians) or say("your_clinician")
+    assigned = say("given_on", date=view.assigned_on.isoformat()) if view.assigned_on else ""
+    story.append(
+        p(
+            say(
+                "from",
+                who=who,
+                version=view.program_version,
+                assigned=assigned,
+                phase=view.phase,
+            )
+        )
+    )
     if view.paused_reason:
         story.append(
             grid_table(
-                [
-                    [
-                        p(
-                            "Your program is on hold. Do not do these exercises until your "
-                            "clinician says it is safe. " + view.paused_reason,
-                            "h3",
-                        )
-                    ]
-                ],
+                [[p(say("on_hold") + " " + view.paused_reason, "h3")]],
                 [width],
                 header=False,
             )
         )
-    story.append(p("Stop and tell your clinician", "h2"))
+    story.append(p(say("stop"), "h2"))
     story += bullets(view.stop_rules, s["bullet"])
+    if view.more_stop_rules:
+        story.append(p(say("more_stop"), "h3"))
+        story += bullets(view.more_stop_rules, s["bullet"])
     story.append(p(view.emergency_heading, "h2"))
     story += bullets(view.emergency_signs, s["bullet"])
     story.append(p(view.soon_heading, "h2"))
     story += bullets(view.soon_signs, s["bullet"])
-    story.append(p("Your exercises", "h2"))
-    rows = [[p("Exercise", "cell_bold"), p("How much", "cell_bold")]]
+    story.append(p(say("your_exercises"), "h2"))
+    rows = [[p(say("exercise"), "cell_bold"), p(say("how_much"), "cell_bold")]]
     rows += [[p(e.name, "cell"), p(" ".join(e.dose), "cell")] for e in view.exercises]
     story.append(grid_table(rows, [width * 0.4, width * 0.6]))
     if view.walking_tips:
-        story.append(p("When you walk", "h2"))
+        story.append(p(say("when_you_walk"), "h2"))
         story += bullets(view.walking_tips, s["bullet"])
 
     for number, exercise in enumerate(view.exercises, start=1):
@@ -206,57 +260,63 @@ def render_handout(view: HandoutView, *, paper: Paper = "letter") -> bytes:
         )
         block: list[Any] = [p(f"{number}. {exercise.name}", "h1"), picture, p(exercise.purpose)]
         story.append(KeepTogether(block))
-        story.append(p("How to start", "h3"))
+        story.append(p(say("how_to_start"), "h3"))
         story.append(p(exercise.starting_position))
-        story.append(p("Steps", "h3"))
+        story.append(p(say("steps"), "h3"))
         story += [
             Paragraph(clean(step), s["bullet"], bulletText=f"{i}.")
             for i, step in enumerate(exercise.steps, 1)
         ]
-        story.append(p("How much", "h3"))
+        story.append(p(say("how_much"), "h3"))
         story += bullets(exercise.dose, s["bullet"])
-        story.append(p("Tips", "h3"))
+        story.append(p(say("tips"), "h3"))
         story += bullets(exercise.tips, s["bullet"])
+        if exercise.clinician_tips:
+            story.append(p(say("clinician_tips"), "h3"))
+            story += bullets(exercise.clinician_tips, s["bullet"])
         if exercise.own_stop_rules:
-            story.append(p("Also stop if", "h3"))
+            story.append(p(say("also_stop"), "h3"))
             story += bullets(exercise.own_stop_rules, s["bullet"])
         if exercise.notes:
-            story.append(p(f"Note from your clinician: {exercise.notes}"))
+            story.append(p(say("note", note=exercise.notes)))
         story.append(Spacer(1, 4))
-        story.append(KeepTogether([p("Tick a box each day you do it", "h3"), _log(p, width)]))
+        days = tuple(say("days").split())
+        story.append(KeepTogether([p(say("tick"), "h3"), _log(p, width, say("week_of"), days)]))
 
     name = view.patient_name
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 10)
-        canvas.drawString(doc.leftMargin, 10 * mm, clean_meta(f"Dorsi home exercises - {name}"))
-        canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 10 * mm, f"Page {doc.page}")
+        canvas.drawString(doc.leftMargin, 10 * mm, clean_meta(say("footer", name=name)))
+        canvas.drawRightString(
+            doc.pagesize[0] - doc.rightMargin, 10 * mm, clean_meta(say("page", number=doc.page))
+        )
         canvas.restoreState()
 
     return build_pdf(
         story,
         paper=paper,
         created=view.created,
-        title=f"Home exercises: {name}",
-        subject="Home exercise program for foot drop",
+        title=say("pdf_title", name=name),
+        subject=say("pdf_subject"),
         author=who,
         footer=footer,
         margin_mm=14,
     )
 
 
-def _log(p: Any, width: float) -> Any:
+def _log(p: Any, width: float, week_of: str = "Week of", days: tuple[str, ...] = DAYS) -> Any:
     """One row per week ("Week of ____") and a big empty box per day."""
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
     first = width * 0.3
-    day_w = (width - first) / len(DAYS)
-    rows: list[list[Any]] = [[p("Week of", "cell_bold"), *[p(d, "cell_bold") for d in DAYS]]]
-    rows += [["", *["" for _ in DAYS]] for _ in range(LOG_WEEKS)]
+    day_w = (width - first) / len(days)
+    rows: list[list[Any]] = [[p(week_of, "cell_bold"), *[p(d, "cell_bold") for d in days]]]
+    rows += [["", *["" for _ in days]] for _ in range(LOG_WEEKS)]
     table = Table(
-        rows, colWidths=[first, *[day_w] * len(DAYS)], rowHeights=[None, *[30] * LOG_WEEKS]
+        rows, colWidths=[first, *[day_w] * len(days)], rowHeights=[None, *[30] * LOG_WEEKS]
     )
     table.setStyle(
         TableStyle(

@@ -276,15 +276,25 @@ def progress_note(
 
 
 def handout(
-    ctx: Ctx, patient_id: int, *, paper: str = "letter", operator: bool = False
+    ctx: Ctx,
+    patient_id: int,
+    *,
+    paper: str = "letter",
+    operator: bool = False,
+    lang: str | None = None,
 ) -> Document:
-    """The home-exercise handout PDF of the current program."""
+    """The home-exercise handout PDF of the current program, in ``lang`` (en | es; default:
+    the patient's saved language, English when it is unset or unsupported)."""
+    from dorsi.i18n import negotiate_language, normalize_language
     from dorsi.reports import handout_view, render_handout, require_reports_extra
 
     require_reports_extra()
     paper_size = _paper(paper)
+    chosen = normalize_language(lang) if lang is not None else None
     record = load_record(ctx, patient_id, detail="document: handout", operator=operator)
-    data = render_handout(handout_view(record, created=ctx.now), paper=paper_size)
+    language = chosen or negotiate_language(None, chosen=record.patient.preferred_language)
+    view = handout_view(record, created=ctx.now, lang=language)
+    data = render_handout(view, paper=paper_size)
     return Document(f"{_slug(record)}-home-exercises-{paper_size}.pdf", "application/pdf", data)
 
 
