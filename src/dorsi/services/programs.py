@@ -17,7 +17,7 @@ from dorsi.errors import ConflictError, InputError, NotFoundError
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient
 from dorsi.services.schemas import ProgramExercisePublic, ProgramPublic, ProgramUpdate
-from dorsi.store.models import Program, ProgramExercise
+from dorsi.store.models import Patient, Program, ProgramExercise
 
 
 def program_public(program: Program) -> ProgramPublic:
@@ -72,6 +72,24 @@ def latest_version(ctx: Ctx, patient_id: int) -> Program | None:
         .order_by(Program.version.desc())
         .limit(1)
     )
+
+
+def next_version(ctx: Ctx, patient_id: int) -> int:
+    """The patient's next program version number; writers of one patient take turns.
+
+    The patient's row is locked first (PostgreSQL ``SELECT ... FOR NO KEY UPDATE``; SQLite
+    already has one writer at a time), so two evaluations or edits at the same moment never
+    take the same number, which the unique (patient, version) constraint would refuse with a
+    500. ``NO KEY``: an evaluation has already inserted rows that reference the patient (they
+    hold a key-share lock on it); a plain ``FOR UPDATE`` would deadlock two such writers.
+    """
+    ctx.db.execute(
+        select(Patient.id).where(Patient.id == patient_id).with_for_update(key_share=True)
+    )
+    latest = ctx.db.scalar(
+        select(func.max(Program.version)).where(Program.patient_id == patient_id)
+    )
+    return (latest or 0) + 1
 
 
 def get_program(ctx: Ctx, patient_id: int) -> ProgramPublic:
@@ -129,13 +147,9 @@ def assign_program(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any])
         raise ConflictError(
             "record an evaluation first: the program's phase and advice come from it"
         )
-    version = (
-        ctx.db.scalar(select(func.max(Program.version)).where(Program.patient_id == patient.id))
-        or 0
-    ) + 1
     program = Program(
         patient_id=patient.id,
-        version=version,
+        version=next_version(ctx, patient.id),
         origin="edited",
         evaluation_id=base.evaluation_id,
         created_by_id=ctx.actor.id if ctx.actor else None,
@@ -174,5 +188,6 @@ __all__ = [
     "get_program",
     "history",
     "latest_version",
+    "next_version",
     "program_public",
 ]

@@ -28,7 +28,7 @@ from dorsi.clinical.screening import ScreenInput, ScreenOutput, triage
 from dorsi.errors import InputError
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, require_actor
-from dorsi.services.programs import program_public
+from dorsi.services.programs import next_version, program_public
 from dorsi.services.schemas import EvaluationPublic, EvaluationResult, MeasurementPublic
 from dorsi.store.models import Evaluation, Measurement, Patient, Program, ProgramExercise, Screening
 
@@ -263,10 +263,7 @@ def store_suggestion(
     ctx: Ctx, patient: Patient, evaluation: Evaluation, plan: dict[str, Any]
 ) -> Any:
     """Store a ``dorsi plan`` output as the newest (unassigned) program version."""
-    version = (
-        ctx.db.scalar(select(func.max(Program.version)).where(Program.patient_id == patient.id))
-        or 0
-    ) + 1
+    version = next_version(ctx, patient.id)
     rest = {k: v for k, v in plan.items() if k not in ("phase", "phase_name", "exercises")}
     program = Program(
         patient_id=patient.id,
