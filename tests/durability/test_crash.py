@@ -19,7 +19,7 @@ KILLS = int(os.environ.get("DORSI_DURABILITY_KILLS", "8"))
 def test_acknowledged_writes_survive_sigkill(name: str, tmp_path: Path) -> None:
     try:
         with backend(name, tmp_path) as db:
-            report = harness.run(db, kills=KILLS, clients=3, seed=7, max_gap_s=0.8)
+            report = harness.run(db, kills=KILLS, clients=4, seed=7, max_gap_s=0.8)
     except ServiceMissing as exc:
         if os.environ.get("DORSI_SKIP_POSTGRES") == "1":
             pytest.skip(f"{exc}; skipped because DORSI_SKIP_POSTGRES=1")
