@@ -9,25 +9,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_dorsi
+from tests.screen_answers import STABLE_ANSWERS
 
-STABLE: dict[str, Any] = {
-    "foot_drop_onset": "gradual",
-    "days_since_onset": 60,
-    "evaluated_by_clinician": True,
-    "weakness_trend": "stable",
-    "face_droop": False,
-    "arm_weakness": False,
-    "speech_difficulty": False,
-    "vision_loss": False,
-    "saddle_numbness": False,
-    "bladder_or_bowel_change": False,
-    "both_legs_weak": False,
-    "severe_numbness": False,
-    "injury_with_severe_pain_or_swelling": False,
-    "back_pain_with_weakness": False,
-    "balance_affected": "no",
-    "falls_past_month": 0,
-}
+STABLE: dict[str, Any] = dict(STABLE_ANSWERS)
 
 
 def test_json_from_stdin_is_exactly_the_output_object() -> None:

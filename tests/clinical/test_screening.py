@@ -17,6 +17,7 @@ from dorsi.clinical.screening import (
     triage,
 )
 from dorsi.errors import InputError
+from tests.screen_answers import STABLE_ANSWERS
 
 OPTIONAL = load_red_flags().optional_ids
 # Follow-up questions ("did you hit your head?") are only listed once their parent is a yes.
@@ -27,24 +28,7 @@ FIRST_LEVEL = tuple(
 
 def stable(**changes: Any) -> dict[str, Any]:
     """A stable, already-evaluated patient with no flags (issue 2: must get proceed)."""
-    answers: dict[str, Any] = {
-        "foot_drop_onset": "gradual",
-        "days_since_onset": 60,
-        "evaluated_by_clinician": True,
-        "weakness_trend": "stable",
-        "face_droop": False,
-        "arm_weakness": False,
-        "speech_difficulty": False,
-        "vision_loss": False,
-        "saddle_numbness": False,
-        "bladder_or_bowel_change": False,
-        "both_legs_weak": False,
-        "severe_numbness": False,
-        "injury_with_severe_pain_or_swelling": False,
-        "back_pain_with_weakness": False,
-        "balance_affected": "no",
-        "falls_past_month": 0,
-    }
+    answers: dict[str, Any] = dict(STABLE_ANSWERS)
     answers.update(changes)
     return answers
 
