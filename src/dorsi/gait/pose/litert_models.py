@@ -119,11 +119,15 @@ def _fill_input(
     interpreter: Any, index: int, crop: NDArray[np.uint8], *, bgr: bool, low: float, high: float
 ) -> None:
     """Write a uint8 crop into the network's float input as RGB in ``low``-``high``, in place
-    (no intermediate arrays; the view is dropped before the network runs)."""
+    (the channel swap is one OpenCV pass over the small crop; the view is dropped before the
+    network runs)."""
+    import cv2
+
+    rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB) if bgr else crop
     view = interpreter.tensor(index)()[0]
-    np.multiply(crop[..., ::-1] if bgr else crop, (high - low) / 255.0, out=view, casting="unsafe")
+    np.multiply(rgb, np.float32((high - low) / 255.0), out=view, casting="unsafe")
     if low:
-        view += low
+        view += np.float32(low)
     del view
 
 
@@ -200,10 +204,10 @@ class BlazePoseNets:
         bounds = roi_bounds(roi, frame.shape[1], frame.shape[0])
         source = frame
         if bounds is not None:
-            # warp from a compact copy of just the pixels the crop reads: the same result,
-            # but read from memory in order (about twice as fast on a large frame)
+            # warp from just the pixels the crop reads (a view, no copy): the same result,
+            # about twice as fast on a large frame as warping from the whole of it
             x0, y0, x1, y1 = bounds
-            source = np.ascontiguousarray(frame[y0:y1, x0:x1])
+            source = frame[y0:y1, x0:x1]
             matrix[:, 2] += matrix[:, 0] * x0 + matrix[:, 1] * y0
         crop = np.asarray(
             self._cv2.warpAffine(
