@@ -8,7 +8,9 @@ SQLite (the default) is opened for durability and predictable locking:
 - every transaction starts with ``BEGIN IMMEDIATE``: a request takes the write lock up front
   instead of upgrading a read lock later, which is what produces "database is locked";
 - inside one process, writers queue on a lock rather than in SQLite's sleeping busy handler
-  (one writer path: waiting is a cheap hand-off, not a poll).
+  (one writer path: waiting is a cheap hand-off, not a poll), and the units that queued share
+  one durable commit (group commit, :mod:`dorsi.store.group_commit`): each still runs in a
+  savepoint of its own and returns only once the commit holding it is on disk.
 
 PostgreSQL (``postgresql+psycopg://``) uses its own MVCC; no process lock is taken. Every
 connection sets ``synchronous_commit = on`` (a commit is acknowledged only once it is on disk),
@@ -18,7 +20,6 @@ and :func:`require_durable` refuses a server that runs with ``fsync = off``.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dorsi.errors import DorsiError, InputError
+from dorsi.store.group_commit import GroupCommitter
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Page cache per connection (SQLite's default is 2 MiB). The clinic-wide review reads a year of
@@ -151,7 +153,7 @@ class Database:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
-        self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
+        self.group: GroupCommitter | None = GroupCommitter(engine) if self.is_sqlite else None
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -160,15 +162,12 @@ class Database:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit when the block ends normally, roll back otherwise."""
-        lock = self._write_lock
-        if lock is not None:
-            lock.acquire()
-        try:
-            with self._sessions() as session, session.begin():
+        if self.group is not None:
+            with self.group.unit() as session:
                 yield session
-        finally:
-            if lock is not None:
-                lock.release()
+            return
+        with self._sessions() as session, session.begin():
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
