@@ -65,6 +65,16 @@ def current_assigned(ctx: Ctx, patient_id: int) -> Program | None:
     )
 
 
+def current_assigned_id(ctx: Ctx, patient_id: int) -> int | None:
+    """The id of :func:`current_assigned` (one column: no program or exercise rows loaded)."""
+    return ctx.db.scalar(
+        select(Program.id)
+        .where(Program.patient_id == patient_id, Program.assigned.is_(True))
+        .order_by(Program.version.desc())
+        .limit(1)
+    )
+
+
 def latest_version(ctx: Ctx, patient_id: int) -> Program | None:
     return ctx.db.scalar(
         select(Program)

@@ -29,7 +29,7 @@ from dorsi.clinical.progress import (
 )
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, visible_patients
-from dorsi.services.programs import current_assigned
+from dorsi.services.programs import current_assigned_id
 from dorsi.services.records import check_day, pause
 from dorsi.services.review import BADGE_ORDER, MeasurementRow, ScreeningSummary, review_patients
 from dorsi.services.schemas import CheckinIn, CheckinPublic
@@ -77,10 +77,9 @@ def log_session(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) ->
     today = ctx.now.date()
     day = data.date or today
     check_day(day, today, "date")
-    program = current_assigned(ctx, patient.id)
     checkin = SessionCheckin(
         patient_id=patient.id,
-        program_id=program.id if program else None,
+        program_id=current_assigned_id(ctx, patient.id),
         session_date=day,
         created_at=ctx.now,
         created_by_id=ctx.actor.id if ctx.actor else None,
