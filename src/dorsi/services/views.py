@@ -37,6 +37,23 @@ class Dashboard:
     set_aside: list[StoredSetAside]
 
 
+@dataclass(frozen=True)
+class TodayView:
+    """What the patient's Today and guided-session pages show: the record and the assigned
+    program (loaded in a few small queries, whatever the length of the history)."""
+
+    patient: PatientPublic
+    program: ProgramPublic | None
+
+
+def patient_today(ctx: Ctx, patient_id: int, *, detail: str = "today") -> TodayView:
+    patient = load_patient(ctx, patient_id, "patient.read", detail)
+    current = current_assigned(ctx, patient.id)
+    return TodayView(
+        patient=public(ctx, patient), program=program_public(current) if current else None
+    )
+
+
 def _outlook(cause: str, weeks: float | None) -> Any:
     """The recovery outlook from the clinical core (severity unknown unless a clinician
     recorded it; the estimate says what it rests on)."""
@@ -125,4 +142,4 @@ def in_language(ctx: Ctx, data: Dashboard, lang: str) -> Dashboard:
     return replace(data, progress=history.review(ctx.now.date(), lang=lang))
 
 
-__all__ = ["Dashboard", "in_language", "patient_dashboard"]
+__all__ = ["Dashboard", "TodayView", "in_language", "patient_dashboard", "patient_today"]

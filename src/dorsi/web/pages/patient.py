@@ -14,7 +14,13 @@ from fastapi.responses import Response
 from dorsi.errors import InputError, PermissionDeniedError
 from dorsi.services import learn, progress
 from dorsi.services.context import Actor, Ctx
-from dorsi.services.views import Dashboard, in_language, patient_dashboard
+from dorsi.services.views import (
+    Dashboard,
+    TodayView,
+    in_language,
+    patient_dashboard,
+    patient_today,
+)
 from dorsi.web.i18n import page_language
 from dorsi.web.pages.clinic import measure_charts, pain_chart
 from dorsi.web.pages.common import act
@@ -25,19 +31,25 @@ from dorsi.web.templating import render
 router = APIRouter(prefix="/me")
 
 
-def own_record(ctx: Ctx, detail: str, request: Request | None = None) -> Dashboard:
-    """The signed-in patient's own record (these pages are for patients only), with the
-    progress alerts in the page's language when ``request`` is given."""
+def own_patient_id(ctx: Ctx) -> int:
+    """The signed-in patient's record id (these pages are for patients only)."""
     actor = ctx.actor
     if actor is None or actor.role != "patient" or actor.patient_id is None:
         raise PermissionDeniedError("these pages are for patients; clinicians use /clinic")
-    data = patient_dashboard(ctx, actor.patient_id, detail=detail)
+    return actor.patient_id
+
+
+def own_record(ctx: Ctx, detail: str, request: Request | None = None) -> Dashboard:
+    """The signed-in patient's own record (these pages are for patients only), with the
+    progress alerts in the page's language when ``request`` is given."""
+    data = patient_dashboard(ctx, own_patient_id(ctx), detail=detail)
     if request is None:
         return data
-    return in_language(ctx, data, page_language(request, actor, data.patient.preferred_language))
+    lang = page_language(request, ctx.actor, data.patient.preferred_language)
+    return in_language(ctx, data, lang)
 
 
-def today_items(data: Dashboard, lang: str = "en") -> list[dict[str, Any]]:
+def today_items(data: Dashboard | TodayView, lang: str = "en") -> list[dict[str, Any]]:
     """The assigned exercises with their catalog text (steps, cues, stop rules) in ``lang``."""
     from dorsi.catalog.exercises import load_exercises
 
@@ -70,8 +82,8 @@ def learn_titles(marks: list[str], lang: str) -> list[tuple[str, str]]:
 async def _page(
     request: Request, template: str, detail: str, *, status: int = 200, **extra: Any
 ) -> Response:
-    def work(ctx: Ctx) -> tuple[Actor | None, Dashboard, list[str]]:
-        data = own_record(ctx, detail, request)
+    def work(ctx: Ctx) -> tuple[Actor | None, TodayView, list[str]]:
+        data = patient_today(ctx, own_patient_id(ctx), detail=detail)
         return ctx.actor, data, learn.active_marks(ctx, data.patient.id)
 
     actor, data, marks = await run(request, work, auth_kind="page")
