@@ -22,7 +22,7 @@ from dorsi.gait.pose import PoseBackend, make_backend
 from dorsi.gait.readahead import read_ahead
 from dorsi.gait.report import GaitReport, VideoInfo
 from dorsi.gait.thresholds import MIN_WALK_TRAVEL_SCALES
-from dorsi.gait.video import VideoMeta, iter_frames, probe
+from dorsi.gait.video import VideoMeta, iter_frames, open_frames
 
 LUMA_EVERY = 10  # sample the brightness every this many frames
 
@@ -82,10 +82,12 @@ def _run_pose(
     fps: float = 30.0,
     only: NDArray[np.bool_] | None = None,
     masks: dict[int, tuple[int, int, int, int]] | None = None,
+    source: Iterator[NDArray[np.uint8]] | None = None,
 ) -> PoseRun:
-    """One pass: pose on every frame (or only where ``only`` is True, masking ``masks``).
-    Frames decode in a background thread (:func:`~dorsi.gait.readahead.read_ahead`)."""
-    frames = read_ahead(iter_frames(path))
+    """One pass: pose on every frame (or only where ``only`` is True, masking ``masks``) of
+    ``source`` (default: the video read again). Frames decode in a background thread
+    (:func:`~dorsi.gait.readahead.read_ahead`)."""
+    frames = read_ahead(source if source is not None else iter_frames(path))
     if hasattr(backend, "track") and only is None and not masks:
         return _run_stream(path, frames, backend, fps)
     xy_rows: list[NDArray[np.float64]] = []
@@ -155,10 +157,10 @@ def analyze_video(
     if cutoff_hz <= 0:
         raise InputError(f"must be a positive number of Hz (got {cutoff_hz:g})", field="cutoff_hz")
     video_path = Path(path)
-    meta = probe(video_path)
+    meta, source = open_frames(video_path)
     pose = make_backend(backend)
     try:
-        first = _run_pose(video_path, pose, fps=meta.fps)
+        first = _run_pose(video_path, pose, fps=meta.fps, source=source)
         frames = first.present.size
         runs = {1: first}
         identities = split_identities(first.xy, first.present, pass_no=1)

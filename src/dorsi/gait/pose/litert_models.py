@@ -125,9 +125,9 @@ def _fill_input(
 
     rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB) if bgr else crop
     view = interpreter.tensor(index)()[0]
-    np.multiply(rgb, np.float32((high - low) / 255.0), out=view, casting="unsafe")
+    np.multiply(rgb, (high - low) / 255.0, out=view, casting="unsafe")
     if low:
-        view += np.float32(low)
+        view += low
     del view
 
 
