@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
@@ -62,6 +63,23 @@ def _actor(user: User, credential_hash: str, csrf: str | None = None) -> Actor:
         role=user.role,
         display_name=user.display_name,
         patient_id=user.patient_id,
+        credential_hash=credential_hash,
+        csrf_token=csrf,
+    )
+
+
+# The user's columns an actor is made of: a credential lookup loads these, not whole rows.
+_ACTOR_COLUMNS = (User.id, User.username, User.role, User.display_name, User.patient_id)
+
+
+def _actor_of(row: Any, credential_hash: str, csrf: str | None = None) -> Actor:
+    """An actor from a row holding :data:`_ACTOR_COLUMNS`."""
+    return Actor(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        display_name=row.display_name,
+        patient_id=row.patient_id,
         credential_hash=credential_hash,
         csrf_token=csrf,
     )
@@ -203,7 +221,7 @@ def session_actor(ctx: Ctx, cookie_value: str) -> Actor | None:
     id_hash = ctx.keyed_hash("session:" + cookie_value)
     idle = timedelta(minutes=ctx.settings.session_idle_minutes)
     row = ctx.db.execute(
-        select(AuthSession, User)
+        select(AuthSession.last_seen_at, AuthSession.csrf_token, *_ACTOR_COLUMNS)
         .join(User, User.id == AuthSession.user_id)
         .where(
             AuthSession.id_hash == id_hash,
@@ -215,10 +233,11 @@ def session_actor(ctx: Ctx, cookie_value: str) -> Actor | None:
     ).first()
     if row is None:
         return None
-    session, user = row
-    if ctx.now - session.last_seen_at >= TOUCH_EVERY:
-        session.last_seen_at = ctx.now
-    return _actor(user, id_hash, session.csrf_token)
+    if ctx.now - row.last_seen_at >= TOUCH_EVERY:
+        ctx.db.execute(
+            update(AuthSession).where(AuthSession.id_hash == id_hash).values(last_seen_at=ctx.now)
+        )
+    return _actor_of(row, id_hash, row.csrf_token)
 
 
 def revoke_session(ctx: Ctx, cookie_value: str) -> None:
@@ -258,7 +277,7 @@ def token_actor(ctx: Ctx, token: str) -> Actor | None:
     id_hash = ctx.keyed_hash("token:" + token)
     idle = timedelta(hours=ctx.settings.token_idle_hours)
     row = ctx.db.execute(
-        select(ApiToken, User)
+        select(ApiToken.last_used_at, *_ACTOR_COLUMNS)
         .join(User, User.id == ApiToken.user_id)
         .where(
             ApiToken.id_hash == id_hash,
@@ -270,10 +289,11 @@ def token_actor(ctx: Ctx, token: str) -> Actor | None:
     ).first()
     if row is None:
         return None
-    api_token, user = row
-    if ctx.now - api_token.last_used_at >= TOUCH_EVERY:
-        api_token.last_used_at = ctx.now
-    return _actor(user, id_hash)
+    if ctx.now - row.last_used_at >= TOUCH_EVERY:
+        ctx.db.execute(
+            update(ApiToken).where(ApiToken.id_hash == id_hash).values(last_used_at=ctx.now)
+        )
+    return _actor_of(row, id_hash)
 
 
 def revoke_token(ctx: Ctx, token: str) -> None:
