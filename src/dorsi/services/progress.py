@@ -31,7 +31,13 @@ from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, visible_patients
 from dorsi.services.programs import current_assigned_id
 from dorsi.services.records import check_day, pause
-from dorsi.services.review import BADGE_ORDER, MeasurementRow, ScreeningSummary, review_patients
+from dorsi.services.review import (
+    BADGE_ORDER,
+    MeasurementRow,
+    ScreeningSummary,
+    gc_paused,
+    review_patients,
+)
 from dorsi.services.schemas import CheckinIn, CheckinPublic
 from dorsi.store.models import Measurement, Patient, Program, SessionCheckin
 
@@ -246,21 +252,24 @@ def clinic_overview(ctx: Ctx) -> list[OverviewRow]:
     The review is the clinic-wide one (:func:`dorsi.services.review.review_patients`): a few
     set-based queries per thousand patients, whatever the length of their histories. The read
     is audited as one list entry naming the patients (:mod:`dorsi.services.list_audit`).
+    The list is built without cyclic garbage collection
+    (:func:`~dorsi.services.review.gc_paused`): it keeps every object it makes.
     """
-    patients = visible_patients(ctx)
-    reviews = review_patients(
-        ctx.db, [(p.id, p.program_paused) for p in patients], today=ctx.now.date()
-    )
-    return [
-        OverviewRow(
-            patient=patient,
-            badges=item.badges,
-            latest_screening=item.latest_screening,
-            progress=item.progress,
-            last_session=item.last_session,
+    with gc_paused():
+        patients = visible_patients(ctx)
+        reviews = review_patients(
+            ctx.db, [(p.id, p.program_paused) for p in patients], today=ctx.now.date()
         )
-        for patient, item in zip(patients, reviews, strict=True)
-    ]
+        return [
+            OverviewRow(
+                patient=patient,
+                badges=item.badges,
+                latest_screening=item.latest_screening,
+                progress=item.progress,
+                last_session=item.last_session,
+            )
+            for patient, item in zip(patients, reviews, strict=True)
+        ]
 
 
 __all__ = [
