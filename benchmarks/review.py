@@ -11,6 +11,9 @@ then times:
   patient: the patient list's service with its policy check and audit (no HTML rendering).
 
 Each review is run twice and the faster run is reported (the first one warms the caches).
+Each row also shows the load average just after its runs and, on Linux, how much the peak
+resident memory of the process rose above its size before the runs (``+MiB``; the batch holds
+one chunk of patients at a time, the page returns every row, by design).
 Targets: ``batch`` and ``page`` under 10 s at 10,000 patients, and linear growth: between two
 scales, time grows at most 1.1 x the number of patients (100,000 patients in at most 11 x the
 time of 10,000). Exits 1 when a target is missed.
@@ -35,7 +38,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 
@@ -347,6 +350,9 @@ class Result:
     batch: Timing
     page: Timing
     badges: dict[str, int]
+    load_1m: float  # load average just after the timed runs
+    batch_mib: int | None  # rise of the peak resident memory during the batch runs
+    page_mib: int | None  # the same, page runs
 
 
 @dataclass(frozen=True)
@@ -366,6 +372,31 @@ def _backend_cpu_s(pid: int | None) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+R = TypeVar("R")
+
+
+def _status_kib(field: str) -> int | None:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    return None
+
+
+def _peak_rise_mib(run: Callable[[], R]) -> tuple[R, int | None]:
+    """``run()``, and how far the peak resident memory rose above the size before (Linux:
+    writing 5 to /proc/self/clear_refs resets the peak to the current size); None elsewhere."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        before = _status_kib("VmRSS")
+    except OSError:
+        return run(), None
+    result = run()
+    peak = _status_kib("VmHWM")
+    if before is None or peak is None:
+        return result, None
+    return result, (peak - before) // 1024
 
 
 def _best_of_two(run: Callable[[], object], backend_pid: int | None) -> Timing:
@@ -405,9 +436,12 @@ def measure(database: Database, backend: str, patients: int, rows: int, gen_s: f
     if not database.is_sqlite:  # one thread: the pool hands out the same connection each time
         with database.engine.connect() as connection:
             backend_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    batch_t = _best_of_two(batch, backend_pid)
-    page_t = _best_of_two(page, backend_pid)
-    return Result(backend, patients, rows, gen_s, batch_t, page_t, dict(counted))
+    batch_t, batch_mib = _peak_rise_mib(lambda: _best_of_two(batch, backend_pid))
+    page_t, page_mib = _peak_rise_mib(lambda: _best_of_two(page, backend_pid))
+    load = os.getloadavg()[0]
+    return Result(
+        backend, patients, rows, gen_s, batch_t, page_t, dict(counted), load, batch_mib, page_mib
+    )
 
 
 def run_sqlite(patients: int) -> Result:
@@ -455,7 +489,7 @@ def report(results: list[Result], judge: str) -> list[str]:
     head = (
         f"{'backend':<11} {'patients':>8} {'rows':>10} {'gen s':>6} {'batch s':>8} "
         f"{'cpu s':>6} {'ms/pt':>6} {'page s':>7} {'cpu s':>6} {'batch x':>8} {'page x':>7} "
-        f"{'n x':>4}"
+        f"{'n x':>4} {'load':>5} {'+MiB':>5} {'+MiB':>5}"
     )
     print(head)
     print("-" * len(head))
@@ -481,7 +515,8 @@ def report(results: list[Result], judge: str) -> list[str]:
             f"{r.backend:<11} {r.patients:>8} {r.rows:>10} {r.generate_s:>6.1f} "
             f"{r.batch.wall_s:>8.2f} {r.batch.cpu_s:>6.2f} "
             f"{1000 * r.batch.wall_s / r.patients:>6.3f} {r.page.wall_s:>7.2f} "
-            f"{r.page.cpu_s:>6.2f} {ratios[0]:>8} {ratios[1]:>7} {ratios[2]:>4}"
+            f"{r.page.cpu_s:>6.2f} {ratios[0]:>8} {ratios[1]:>7} {ratios[2]:>4} "
+            f"{r.load_1m:>5.1f} {_mib(r.batch_mib):>5} {_mib(r.page_mib):>5}"
         )
         if r.patients == TARGET_AT:
             for name, timing in timings.items():
@@ -490,12 +525,20 @@ def report(results: list[Result], judge: str) -> list[str]:
                     missed.append(
                         f"{r.backend} {name}: {seconds:.2f} s {judge} >= {TARGET_S:.0f} s"
                     )
-    print(f"(ratios and targets judged on {judge} time; cpu = this process + its PG backend)")
+    print(
+        f"(ratios and targets judged on {judge} time; cpu = this process + its PG backend; "
+        "load = 1-minute load average after the runs; +MiB = rise of the peak resident "
+        "memory during the batch, then the page runs)"
+    )
     print()
     for r in results:
         shown = ", ".join(f"{k} {v}" for k, v in sorted(r.badges.items()))
         print(f"badges ({r.backend}, {r.patients}): {shown}")
     return missed
+
+
+def _mib(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def _pick(timing: Timing, judge: str) -> float:
