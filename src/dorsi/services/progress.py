@@ -252,10 +252,10 @@ def clinic_overview(ctx: Ctx) -> list[OverviewRow]:
     The review is the clinic-wide one (:func:`dorsi.services.review.review_patients`): a few
     set-based queries per thousand patients, whatever the length of their histories. The read
     is audited as one list entry naming the patients (:mod:`dorsi.services.list_audit`).
-    The list is built without cyclic garbage collection
-    (:func:`~dorsi.services.review.gc_paused`): it keeps every object it makes.
+    The list is built without cyclic garbage collection, and one full collection follows
+    (:func:`~dorsi.services.review.gc_paused`): it keeps most objects it makes.
     """
-    with gc_paused():
+    with gc_paused(collect_after=True):
         patients = visible_patients(ctx)
         reviews = review_patients(
             ctx.db, [(p.id, p.program_paused) for p in patients], today=ctx.now.date()
