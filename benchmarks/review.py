@@ -13,7 +13,8 @@ then times:
 Each review is run twice and the faster run is reported (the first one warms the caches).
 Each row also shows the load average just after its runs and, on Linux, how much the peak
 resident memory of the process rose above its size before the runs (``+MiB``; the batch holds
-one chunk of patients at a time, the page returns every row, by design).
+one chunk of patients at a time, the page returns every row, by design). That size can include
+memory freed by earlier rows and kept by the allocator, so later rows may show less.
 Targets: ``batch`` and ``page`` under 10 s at 10,000 patients, and linear growth: between two
 scales, time grows at most 1.1 x the number of patients (100,000 patients in at most 11 x the
 time of 10,000). Exits 1 when a target is missed.
