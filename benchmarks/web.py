@@ -35,7 +35,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import sqlite3
 import statistics
 import sys
@@ -49,7 +48,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.web_latency import fresh_postgres  # noqa: E402 - the repo root is on the path
+from benchmarks.web_latency import (  # noqa: E402 - the repo root is on the path only now
+    CHECKIN,
+    CSRF,
+    fresh_postgres,
+)
 from tests.browser.server import (  # noqa: E402
     Login,
     fill_demo,
@@ -57,16 +60,6 @@ from tests.browser.server import (  # noqa: E402
     server_env,
 )
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-CHECKIN = {
-    "completed": True,
-    "sets_done": 3,
-    "pain_nrs": 1,
-    "difficulty": "ok",
-    "trips_since_last": 0,
-    "weakness_worse": False,
-    "balance_worse": False,
-}
 SHARE_TARGET = 0.25
 P95_TARGET_MS = 50.0
 LOCKED = "database is locked"
