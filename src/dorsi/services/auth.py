@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from dorsi.errors import AuthenticationError, InputError, RateLimitedError
 from dorsi.services import audit
 from dorsi.services.context import Actor, Ctx
 from dorsi.services.passwords import MAX_LENGTH, verify_password
-from dorsi.store.models import ApiToken, AuthSession, LoginAttempt, SignInLink, User
+from dorsi.store.models import ApiToken, AuthSession, LoginAttempt, SignInLink, User, UTCDateTime
+from dorsi.store.prepared import Prepared
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 # Spaces, tabs and line ends around a username are dropped (the API's schema says the same).
@@ -72,14 +74,15 @@ def _actor(user: User, credential_hash: str, csrf: str | None = None) -> Actor:
 _ACTOR_COLUMNS = (User.id, User.username, User.role, User.display_name, User.patient_id)
 
 
-def _actor_of(row: Any, credential_hash: str, csrf: str | None = None) -> Actor:
-    """An actor from a row holding :data:`_ACTOR_COLUMNS`."""
+def _actor_of(row: Sequence[Any], credential_hash: str, csrf: str | None = None) -> Actor:
+    """An actor from the values of :data:`_ACTOR_COLUMNS`, in that order."""
+    user_id, username, role, display_name, patient_id = row
     return Actor(
-        id=row.id,
-        username=row.username,
-        role=row.role,
-        display_name=row.display_name,
-        patient_id=row.patient_id,
+        id=user_id,
+        username=username,
+        role=role,
+        display_name=display_name,
+        patient_id=patient_id,
         credential_hash=credential_hash,
         csrf_token=csrf,
     )
@@ -214,30 +217,42 @@ def login_session(
     return _start_session(ctx, user, previous_cookie)
 
 
+_SESSION_ACTOR = Prepared(
+    lambda: (
+        select(AuthSession.last_seen_at, AuthSession.csrf_token, *_ACTOR_COLUMNS)
+        .join(User, User.id == AuthSession.user_id)
+        .where(
+            AuthSession.id_hash == bindparam("id_hash"),
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > bindparam("now", type_=UTCDateTime()),
+            AuthSession.last_seen_at > bindparam("idle_since", type_=UTCDateTime()),
+            User.is_active.is_(True),
+        )
+    )
+)
+_TOUCH_SESSION = Prepared(
+    lambda: (
+        update(AuthSession)
+        .where(AuthSession.id_hash == bindparam("id_hash"))
+        .values(last_seen_at=bindparam("now", type_=UTCDateTime()))
+    )
+)
+
+
 def session_actor(ctx: Ctx, cookie_value: str) -> Actor | None:
     """The actor of a live browser session (refreshing its idle timer), else None."""
     if not cookie_value or len(cookie_value) > 128:
         return None
     id_hash = ctx.keyed_hash("session:" + cookie_value)
     idle = timedelta(minutes=ctx.settings.session_idle_minutes)
-    row = ctx.db.execute(
-        select(AuthSession.last_seen_at, AuthSession.csrf_token, *_ACTOR_COLUMNS)
-        .join(User, User.id == AuthSession.user_id)
-        .where(
-            AuthSession.id_hash == id_hash,
-            AuthSession.revoked_at.is_(None),
-            AuthSession.expires_at > ctx.now,
-            AuthSession.last_seen_at > ctx.now - idle,
-            User.is_active.is_(True),
-        )
-    ).first()
+    now = ctx.now
+    row = _SESSION_ACTOR.first(ctx.db, id_hash=id_hash, now=now, idle_since=now - idle)
     if row is None:
         return None
-    if ctx.now - row.last_seen_at >= TOUCH_EVERY:
-        ctx.db.execute(
-            update(AuthSession).where(AuthSession.id_hash == id_hash).values(last_seen_at=ctx.now)
-        )
-    return _actor_of(row, id_hash, row.csrf_token)
+    last_seen_at, csrf_token, *actor = row
+    if now - last_seen_at >= TOUCH_EVERY:
+        ctx.write(lambda db: _TOUCH_SESSION.rows(db, id_hash=id_hash, now=now))
+    return _actor_of(actor, id_hash, csrf_token)
 
 
 def revoke_session(ctx: Ctx, cookie_value: str) -> None:
@@ -270,30 +285,42 @@ def login_token(ctx: Ctx, *, username: str, password: str) -> str:
     return value
 
 
+_TOKEN_ACTOR = Prepared(
+    lambda: (
+        select(ApiToken.last_used_at, *_ACTOR_COLUMNS)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.id_hash == bindparam("id_hash"),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > bindparam("now", type_=UTCDateTime()),
+            ApiToken.last_used_at > bindparam("idle_since", type_=UTCDateTime()),
+            User.is_active.is_(True),
+        )
+    )
+)
+_TOUCH_TOKEN = Prepared(
+    lambda: (
+        update(ApiToken)
+        .where(ApiToken.id_hash == bindparam("id_hash"))
+        .values(last_used_at=bindparam("now", type_=UTCDateTime()))
+    )
+)
+
+
 def token_actor(ctx: Ctx, token: str) -> Actor | None:
     """The actor of a live API token (refreshing its idle timer), else None."""
     if not token or len(token) > 128:
         return None
     id_hash = ctx.keyed_hash("token:" + token)
     idle = timedelta(hours=ctx.settings.token_idle_hours)
-    row = ctx.db.execute(
-        select(ApiToken.last_used_at, *_ACTOR_COLUMNS)
-        .join(User, User.id == ApiToken.user_id)
-        .where(
-            ApiToken.id_hash == id_hash,
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > ctx.now,
-            ApiToken.last_used_at > ctx.now - idle,
-            User.is_active.is_(True),
-        )
-    ).first()
+    now = ctx.now
+    row = _TOKEN_ACTOR.first(ctx.db, id_hash=id_hash, now=now, idle_since=now - idle)
     if row is None:
         return None
-    if ctx.now - row.last_used_at >= TOUCH_EVERY:
-        ctx.db.execute(
-            update(ApiToken).where(ApiToken.id_hash == id_hash).values(last_used_at=ctx.now)
-        )
-    return _actor_of(row, id_hash)
+    last_used_at, *actor = row
+    if now - last_used_at >= TOUCH_EVERY:
+        ctx.write(lambda db: _TOUCH_TOKEN.rows(db, id_hash=id_hash, now=now))
+    return _actor_of(actor, id_hash)
 
 
 def revoke_token(ctx: Ctx, token: str) -> None:

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -60,6 +60,16 @@ class Ctx:
     audit: list[PendingAudit] = field(default_factory=list)
     # Rows to write even when the unit of work fails (e.g. a failed sign-in attempt).
     keep_on_failure: list[Callable[[], Base]] = field(default_factory=list)
+    # A read-first unit (run_read, run_staged) reads in a snapshot; its writes wait here.
+    reading: bool = False
+    staged: list[Callable[[Session], object]] = field(default_factory=list)
+
+    def write(self, change: Callable[[Session], object]) -> None:
+        """Make ``change`` now, or in the writer's turn when this unit is only reading yet."""
+        if self.reading:
+            self.staged.append(change)
+        else:
+            change(self.db)
 
     def keyed_hash(self, value: str) -> str:
         """HMAC-SHA256 of ``value`` under the deployment secret (hex)."""
@@ -68,6 +78,18 @@ class Ctx:
     @property
     def address_hash(self) -> str:
         return self.keyed_hash("addr:" + self.address)
+
+
+@dataclass(frozen=True)
+class Staged(Generic[T]):
+    """What a read-first unit leaves to do in the writer's turn (:func:`run_staged`).
+
+    ``write`` runs in the write transaction, after the snapshot closed; ``answer`` then gives
+    the result (it may use what ``write`` stored, e.g. a new row's id).
+    """
+
+    write: Callable[[Session], object]
+    answer: Callable[[], T]
 
 
 def utc_now() -> datetime:
@@ -98,12 +120,85 @@ def run_unit(
     except BaseException as exc:
         if ctx is not None and (ctx.audit or ctx.keep_on_failure):
             failed = ctx
-            with database.transaction() as session:
-                failed.db = session
-                for make_row in failed.keep_on_failure:
-                    session.add(make_row())
-                audit.flush(failed, outcome=audit.outcome_for(exc))
+            _audit_failure(database, failed, exc)
         raise
 
 
-__all__ = ["Actor", "Ctx", "PendingAudit", "run_unit", "system_token", "utc_now"]
+def _audit_failure(database: Database, failed: Ctx, exc: BaseException) -> None:
+    from dorsi.services import audit
+
+    failed.reading = False
+    with database.transaction() as session:
+        failed.db = session
+        for make_row in failed.keep_on_failure:
+            session.add(make_row())
+        audit.flush(failed, outcome=audit.outcome_for(exc))
+
+
+def run_staged(
+    database: Database,
+    make_ctx: Callable[[Session], Ctx],
+    work: Callable[[Ctx], Staged[T]],
+) -> T:
+    """Read first, then write briefly: the same guarantees as :func:`run_unit`, more at once.
+
+    ``work`` runs in a read-only snapshot (:meth:`Database.snapshot`), outside the writer's
+    turn, so requests on other threads and processes read side by side. What it decided to
+    write (the :class:`Staged` it returns, and anything passed to :meth:`Ctx.write`) then runs
+    in one write transaction with the unit's audit entries; only that short part queues for
+    the writer. Use it where a decision read a moment before the write stays valid (a
+    check-in, a page view); anything that must re-check the data it writes uses
+    :func:`run_unit`.
+    """
+    from dorsi.services import audit
+
+    ctx: Ctx | None = None
+    try:
+        with database.snapshot() as session:
+            ctx = make_ctx(session)
+            ctx.reading = True
+            staged = work(ctx)
+        ctx.reading = False
+        with database.transaction() as session:
+            ctx.db = session
+            for change in ctx.staged:
+                change(session)
+            staged.write(session)
+            audit.flush(ctx, outcome="ok")
+        return staged.answer()
+    except BaseException as exc:
+        if ctx is not None and (ctx.audit or ctx.keep_on_failure):
+            _audit_failure(database, ctx, exc)
+        raise
+
+
+def run_read(
+    database: Database,
+    make_ctx: Callable[[Session], Ctx],
+    work: Callable[[Ctx], T],
+) -> T:
+    """:func:`run_staged` for a unit that only reads: its audit entries are its only write."""
+    result: list[T] = []
+
+    def staged(ctx: Ctx) -> Staged[T]:
+        result.append(work(ctx))
+        return Staged(write=_nothing, answer=result.pop)
+
+    return run_staged(database, make_ctx, staged)
+
+
+def _nothing(_session: Session) -> None:
+    return None
+
+
+__all__ = [
+    "Actor",
+    "Ctx",
+    "PendingAudit",
+    "Staged",
+    "run_read",
+    "run_staged",
+    "run_unit",
+    "system_token",
+    "utc_now",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from dorsi.clinical.contract import parse
 from dorsi.errors import ConflictError, InputError, NotFoundError
@@ -18,6 +18,7 @@ from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient
 from dorsi.services.schemas import ProgramExercisePublic, ProgramPublic, ProgramUpdate
 from dorsi.store.models import Patient, Program, ProgramExercise
+from dorsi.store.prepared import Prepared
 
 
 def program_public(program: Program) -> ProgramPublic:
@@ -65,14 +66,20 @@ def current_assigned(ctx: Ctx, patient_id: int) -> Program | None:
     )
 
 
-def current_assigned_id(ctx: Ctx, patient_id: int) -> int | None:
-    """The id of :func:`current_assigned` (one column: no program or exercise rows loaded)."""
-    return ctx.db.scalar(
+_CURRENT_ID = Prepared(
+    lambda: (
         select(Program.id)
-        .where(Program.patient_id == patient_id, Program.assigned.is_(True))
+        .where(Program.patient_id == bindparam("patient_id"), Program.assigned.is_(True))
         .order_by(Program.version.desc())
         .limit(1)
     )
+)
+
+
+def current_assigned_id(ctx: Ctx, patient_id: int) -> int | None:
+    """The id of :func:`current_assigned` (one column: no program or exercise rows loaded)."""
+    row = _CURRENT_ID.first(ctx.db, patient_id=patient_id)
+    return int(row[0]) if row is not None else None
 
 
 def latest_version(ctx: Ctx, patient_id: int) -> Program | None:

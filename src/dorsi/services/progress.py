@@ -16,7 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import Session
 
 from dorsi.clinical.contract import parse
 from dorsi.clinical.progress import (
@@ -27,8 +28,8 @@ from dorsi.clinical.progress import (
     review_history,
     set_aside,
 )
-from dorsi.services.context import Ctx
-from dorsi.services.patients import load_patient, visible_patients
+from dorsi.services.context import Ctx, Staged
+from dorsi.services.patients import authorize, load_patient, visible_patients
 from dorsi.services.programs import current_assigned_id
 from dorsi.services.records import check_day, pause
 from dorsi.services.review import (
@@ -40,6 +41,7 @@ from dorsi.services.review import (
 )
 from dorsi.services.schemas import CheckinIn, CheckinPublic
 from dorsi.store.models import Measurement, Patient, Program, SessionCheckin
+from dorsi.store.prepared import Prepared
 
 
 def _session_json(s: SessionCheckin) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def _measurement_json(m: Measurement) -> dict[str, Any]:
     return {"measure": m.measure_id, "value": value, "date": m.measured_on.isoformat()}
 
 
-def checkin_public(s: SessionCheckin, patient: Patient, advice: list[str]) -> CheckinPublic:
+def checkin_public(s: SessionCheckin, program_paused: bool, advice: list[str]) -> CheckinPublic:
     return CheckinPublic(
         id=s.id,
         patient_id=s.patient_id,
@@ -71,21 +73,51 @@ def checkin_public(s: SessionCheckin, patient: Patient, advice: list[str]) -> Ch
         weakness_worse=s.weakness_worse,
         balance_worse=s.balance_worse,
         notes=s.notes,
-        program_paused=patient.program_paused,
+        program_paused=program_paused,
         advice=advice,
     )
 
 
 def log_session(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) -> CheckinPublic:
     """Store one end-of-session check-in; a worse weakness or balance pauses the program."""
-    patient = load_patient(ctx, patient_id, "session.log")
+    staged = stage_session(ctx, patient_id, raw)
+    staged.write(ctx.db)
+    return staged.answer()
+
+
+_INSERT_CHECKIN = Prepared(
+    lambda: (
+        insert(SessionCheckin)
+        .values(
+            {
+                c.name: bindparam(c.name, type_=c.type)
+                for c in SessionCheckin.__table__.columns
+                if c.name != "id"
+            }
+        )
+        .returning(SessionCheckin.id)
+    )
+)
+_CHECKIN_COLUMNS = tuple(c.name for c in SessionCheckin.__table__.columns if c.name != "id")
+
+
+def stage_session(
+    ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]
+) -> Staged[CheckinPublic]:
+    """:func:`log_session` as a read, then a short write (``context.run_staged``).
+
+    Everything is decided from what was read (the caller, the record, the current program,
+    the clinical stop rules); the write adds the check-in and, when a stop rule fired, pauses
+    the program. The hot path of the app: it reads and writes with prepared statements.
+    """
+    record = authorize(ctx, patient_id, "session.log")
     data = parse(CheckinIn, raw)
     today = ctx.now.date()
     day = data.date or today
     check_day(day, today, "date")
     checkin = SessionCheckin(
-        patient_id=patient.id,
-        program_id=current_assigned_id(ctx, patient.id),
+        patient_id=patient_id,
+        program_id=current_assigned_id(ctx, patient_id),
         session_date=day,
         created_at=ctx.now,
         created_by_id=ctx.actor.id if ctx.actor else None,
@@ -98,13 +130,23 @@ def log_session(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) ->
         balance_worse=data.balance_worse,
         notes=data.notes,
     )
-    ctx.db.add(checkin)
-    ctx.db.flush()
     alone = parse(ProgressInput, {"measurements": [], "sessions": [_session_json(checkin)]})
     stops = [a.message for a in review(alone, today=today).alerts if a.kind == "stop_program"]
-    if stops:
-        pause(ctx, patient, f"Check-in on {day.isoformat()}: " + " ".join(stops))
-    return checkin_public(checkin, patient, stops)
+
+    def write(db: Session) -> None:
+        (new_id,) = _INSERT_CHECKIN.rows(
+            db, **{name: getattr(checkin, name) for name in _CHECKIN_COLUMNS}
+        )[0]
+        checkin.id = int(new_id)
+        if stops:
+            held = db.get(Patient, patient_id)
+            if held is not None:
+                pause(ctx, held, f"Check-in on {day.isoformat()}: " + " ".join(stops))
+
+    def answer() -> CheckinPublic:
+        return checkin_public(checkin, record.program_paused or bool(stops), stops)
+
+    return Staged(write=write, answer=answer)
 
 
 def checkins(ctx: Ctx, patient_id: int) -> list[SessionCheckin]:

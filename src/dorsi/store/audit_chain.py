@@ -28,10 +28,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from dorsi.store.models import AuditEntry
+from dorsi.store.prepared import Prepared
 
 GENESIS = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises chain appends ("dorsiaud" in ASCII).
@@ -65,30 +66,42 @@ def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical(entry)).hexdigest()
 
 
+_LOCK = Prepared(lambda: select(func.pg_advisory_xact_lock(bindparam("key"))))
+_HEAD = Prepared(
+    lambda: select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+)
+_INSERT = Prepared(
+    lambda: insert(AuditEntry).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in AuditEntry.__table__.columns}
+    )
+)
+
+
 def lock_chain(session: Session) -> None:
     """Serialise appends to the chain until this transaction ends (see the module docstring)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        _LOCK.rows(session, key=ADVISORY_LOCK_KEY)
 
 
 def head(session: Session) -> tuple[int, str]:
     """The id and hash of the newest entry, or ``(0, GENESIS)`` for an empty log."""
-    row = session.execute(
-        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
+    row = _HEAD.first(session)
     if row is None:
         return 0, GENESIS
     return int(row[0]), str(row[1] or GENESIS)
 
 
 def append(session: Session, entries: Iterable[AuditEntry]) -> list[AuditEntry]:
-    """Chain and add ``entries`` (their ids and hashes are set here) in this transaction.
+    """Chain and insert ``entries`` (their ids and hashes are set here) in this transaction.
 
-    The only way rows enter ``audit_log``. Nothing ever updates or deletes them.
+    The only way rows enter ``audit_log``. Nothing ever updates or deletes them. The rows are
+    written with prepared statements (:mod:`dorsi.store.prepared`), after whatever the session
+    still has to flush; the entries stay outside the session.
     """
     pending = list(entries)
     if not pending:
         return pending
+    session.flush()
     lock_chain(session)
     last_id, last_hash = head(session)
     for entry in pending:
@@ -97,9 +110,11 @@ def append(session: Session, entries: Iterable[AuditEntry]) -> list[AuditEntry]:
         entry.prev_hash = last_hash
         entry.entry_hash = entry_hash(last_hash, entry)
         last_hash = entry.entry_hash
-        session.add(entry)
-    session.flush()
+        _INSERT.rows(session, **{name: getattr(entry, name) for name in _COLUMNS})
     return pending
+
+
+_COLUMNS = tuple(c.name for c in AuditEntry.__table__.columns)
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,10 @@ from dorsi.errors import DorsiError, InputError
 from dorsi.store.group_commit import GroupCommitter
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-POSTGRES_POOL_SIZE = 10
-POSTGRES_POOL_OVERFLOW = 30
+#: the execution option that marks a connection as reading only (:meth:`Database.snapshot`)
+READ_ONLY_OPTION = "dorsi_read_only"
+POOL_SIZE = 10
+POOL_OVERFLOW = 30
 # Page cache per connection (SQLite's default is 2 MiB). The clinic-wide review reads a year of
 # check-ins of 1,000 patients per query; stored day by day, those rows sit on ~30 MiB of pages,
 # and a 2 MiB cache read them again and again (2 GB of reads per 1,000 patients at 10,000).
@@ -75,7 +77,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        connection.exec_driver_sql("BEGIN")  # a snapshot: runs beside the writer
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _postgres_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -143,6 +148,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # readers run side by side (Database.snapshot), about one per request thread
+            # (connections opened beyond pool_size are closed again after each use, and an
+            # SQLite connection is cheap to keep but not to open: keep one per request thread)
+            kwargs.setdefault("pool_size", POOL_SIZE + POOL_OVERFLOW)
+            kwargs.setdefault("max_overflow", POOL_OVERFLOW)
         engine = create_engine(
             parsed,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -161,8 +171,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # A connection for every request thread the web app runs at once (AnyIO's default
         # limit is 40): requests never queue for the pool, PostgreSQL's MVCC runs them side by
         # side (measured in benchmarks/web.py: 127 -> 193 check-ins/s at 50 clients).
-        kwargs.setdefault("pool_size", POSTGRES_POOL_SIZE)
-        kwargs.setdefault("max_overflow", POSTGRES_POOL_OVERFLOW)
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
         engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _postgres_on_connect)
         return engine
@@ -172,6 +182,33 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     )
 
 
+def writer_lock_path(engine: Engine) -> Path | None:
+    """The file whose ``flock`` orders writers across processes (none for ``:memory:`` or
+    where ``fcntl`` is missing, e.g. Windows: one process only there)."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return None
+    return Path(f"{Path(database).expanduser()}-writer.lock")
+
+
+class ReadOnlyError(RuntimeError):
+    """A write was attempted through :meth:`Database.snapshot` (a programming error)."""
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyError("a read-only unit of work tried to write; stage the write instead")
+
+
+def _refuse_dml(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyError("a read-only unit of work tried to write; stage the write instead")
+
+
 class Database:
     """An engine plus the transaction discipline every service call runs in."""
 
@@ -179,7 +216,16 @@ class Database:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
-        self.group: GroupCommitter | None = GroupCommitter(engine) if self.is_sqlite else None
+        self._readers = sessionmaker(
+            engine.execution_options(**{READ_ONLY_OPTION: True}),
+            expire_on_commit=False,
+            autoflush=False,
+        )
+        event.listen(self._readers, "before_flush", _refuse_flush)
+        event.listen(self._readers, "do_orm_execute", _refuse_dml)
+        self.group: GroupCommitter | None = (
+            GroupCommitter(engine, lock_path=writer_lock_path(engine)) if self.is_sqlite else None
+        )
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -195,8 +241,27 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only session on one consistent snapshot, outside the writer's turn.
+
+        On SQLite it runs beside the writer (WAL readers never wait) and on other threads and
+        processes at once; any attempt to write through it raises :class:`ReadOnlyError`.
+        """
+        with self._readers() as session, session.begin():
+            yield session
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-__all__ = ["Database", "NotDurableError", "durability_settings", "make_engine", "require_durable"]
+__all__ = [
+    "READ_ONLY_OPTION",
+    "Database",
+    "NotDurableError",
+    "ReadOnlyError",
+    "durability_settings",
+    "make_engine",
+    "require_durable",
+    "writer_lock_path",
+]

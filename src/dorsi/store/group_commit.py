@@ -23,8 +23,10 @@ waits for at most that many others.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
@@ -47,8 +49,11 @@ class _Batch:
 class GroupCommitter:
     """The writer's turn, and the batch transaction it hands over (see the module docs)."""
 
-    def __init__(self, engine: Engine, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, engine: Engine, *, max_batch: int = MAX_BATCH, lock_path: Path | None = None
+    ) -> None:
         self._engine = engine
+        self._lock = _ProcessLock(lock_path) if lock_path is not None else None
         self._max_batch = max_batch
         self._turn = threading.Lock()
         self._count_lock = threading.Lock()
@@ -69,7 +74,14 @@ class GroupCommitter:
         try:
             batch = self._batch
             if batch is None:
-                batch = self._batch = _Batch(self._engine.connect())
+                if self._lock is not None:
+                    self._lock.acquire()
+                try:
+                    batch = self._batch = _Batch(self._engine.connect())
+                except BaseException:
+                    if self._lock is not None:
+                        self._lock.release()
+                    raise
         except BaseException:
             self._turn.release()
             raise
@@ -115,8 +127,32 @@ class GroupCommitter:
             try:
                 batch.connection.close()
             finally:
+                if self._lock is not None:
+                    self._lock.release()
                 batch.committed.set()
                 self._turn.release()
+
+
+class _ProcessLock:
+    """The writer's turn across processes: ``flock`` on a file beside the database.
+
+    App processes that share one SQLite file (``dorsi serve --workers``) take turns here, in
+    the kernel, instead of in SQLite's busy handler (which sleeps and polls); each process's
+    batch holds the lock from ``BEGIN IMMEDIATE`` to its ``COMMIT``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def acquire(self) -> None:
+        import fcntl
+
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        import fcntl
+
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 __all__ = ["MAX_BATCH", "GroupCommitter"]

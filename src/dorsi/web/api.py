@@ -29,7 +29,7 @@ from dorsi.services.schemas import (
 )
 from dorsi.web import api_schema
 from dorsi.web.api_schema import errors
-from dorsi.web.runtime import bearer_token, run
+from dorsi.web.runtime import bearer_token, run, run_staged_work
 
 # Every API answer may be 401 (no valid token), 413 (body cap) or 422 (bad input).
 router = APIRouter(prefix="/api/v1", responses=errors(401, 413, 422))
@@ -199,8 +199,8 @@ async def program_history(request: Request, patient_id: PatientId) -> list[Progr
 )
 async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
     body = await request.body()
-    return await run(
-        request, lambda ctx: progress.log_session(ctx, patient_id, body), auth_kind="api"
+    return await run_staged_work(
+        request, lambda ctx: progress.stage_session(ctx, patient_id, body), auth_kind="api"
     )
 
 

@@ -1,8 +1,10 @@
 """Per-request plumbing: who is calling, and running a use case in one transaction.
 
-Each request that touches data runs :func:`dorsi.services.context.run_unit` once, in a worker
-thread: the credential lookup, the authorization, the work and the audit entries share one
-transaction (few round trips; nothing half-written).
+Each request that touches data runs one unit of work, in a worker thread: the credential
+lookup, the authorization, the work and the audit entries share one transaction (few round
+trips; nothing half-written) in :func:`dorsi.services.context.run_unit`; pages that only read,
+and check-ins, read in a snapshot first and then write briefly (``run_read``, ``run_staged``), so
+only the short write queues for SQLite's single writer.
 
 Credentials: the JSON API takes only ``Authorization: Bearer`` tokens; the HTML pages take
 only the session cookie (so a cookie can never drive the API cross-site, and a page form
@@ -11,24 +13,29 @@ always carries a CSRF token).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from dorsi.errors import AuthenticationError, PermissionDeniedError
 from dorsi.services import auth
-from dorsi.services.context import Ctx, run_unit
+from dorsi.services.context import Ctx, Staged, run_read, run_staged, run_unit
 from dorsi.settings import Settings
 from dorsi.store.db import Database
 
 T = TypeVar("T")
+UNIT_THREADS = int(os.environ.get("DORSI_UNIT_THREADS", "4"))
 Auth = Literal["api", "page", "optional_page", "none"]
 
 SECURE_COOKIE = "__Host-dorsi_session"
@@ -105,19 +112,65 @@ async def run(
     *,
     auth_kind: Auth,
     csrf: str | Literal[False] | None = False,
+    read_only: bool = False,
 ) -> T:
     """Authenticate (``auth_kind``), check the CSRF token (when ``csrf`` is not False), work.
 
     ``csrf`` is the token a page form sent; pass it for every state-changing page request.
+    ``read_only`` runs ``work`` in a snapshot beside other requests (:func:`run_read`); its
+    audit entries are then its only write.
     """
+    make_ctx, signed_in = _plumbing(request, auth_kind, csrf)
+    database = state(request).database
+
+    def unit(ctx: Ctx) -> T:
+        signed_in(ctx)
+        return work(ctx)
+
+    runner = run_read if read_only else run_unit
+    return await _in_thread(runner, database, make_ctx, unit)
+
+
+async def run_staged_work(
+    request: Request,
+    work: Callable[[Ctx], Staged[T]],
+    *,
+    auth_kind: Auth,
+    csrf: str | Literal[False] | None = False,
+) -> T:
+    """:func:`run` for a use case that reads first and then writes briefly (:func:`run_staged`)."""
+    make_ctx, signed_in = _plumbing(request, auth_kind, csrf)
+
+    def unit(ctx: Ctx) -> Staged[T]:
+        signed_in(ctx)
+        return work(ctx)
+
+    return await _in_thread(run_staged, state(request).database, make_ctx, unit)
+
+
+_LIMITER: anyio.CapacityLimiter | None = None
+
+
+async def _in_thread(func: Callable[..., T], *args: object) -> T:
+    """Run a unit of work on one of a few threads (:data:`UNIT_THREADS`)."""
+    global _LIMITER
+    if _LIMITER is None:
+        _LIMITER = anyio.CapacityLimiter(UNIT_THREADS)
+    return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=_LIMITER)
+
+
+def _plumbing(
+    request: Request, auth_kind: Auth, csrf: str | Literal[False] | None
+) -> tuple[Callable[[Session], Ctx], Callable[[Ctx], None]]:
+    """The context factory of this request, and the check of who is calling."""
     app = state(request)
     request_id: str = getattr(request.state, "request_id", "-")
     cookie = request.cookies.get(session_cookie_name(request)) if auth_kind != "api" else None
     token = bearer_token(request) if auth_kind == "api" else None
 
-    def make_ctx(session: object) -> Ctx:
+    def make_ctx(session: Session) -> Ctx:
         return Ctx(
-            db=session,  # type: ignore[arg-type]
+            db=session,
             now=app.clock(),
             settings=app.settings,
             secret=app.secret,
@@ -126,7 +179,7 @@ async def run(
             new_token=app.new_token,
         )
 
-    def unit(ctx: Ctx) -> T:
+    def signed_in(ctx: Ctx) -> None:
         if auth_kind == "api":
             ctx.actor = auth.token_actor(ctx, token) if token else None
             if ctx.actor is None:
@@ -141,9 +194,8 @@ async def run(
             else:
                 pre = request.cookies.get(pre_cookie_name(request), "")
                 check_form_token(anonymous_csrf(request, pre) if pre else None, csrf)
-        return work(ctx)
 
-    return await run_in_threadpool(run_unit, app.database, make_ctx, unit)
+    return make_ctx, signed_in
 
 
 def new_pre_value() -> str:
@@ -160,6 +212,7 @@ __all__ = [
     "new_pre_value",
     "pre_cookie_name",
     "run",
+    "run_staged_work",
     "session_cookie_name",
     "state",
 ]

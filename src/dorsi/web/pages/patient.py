@@ -86,7 +86,7 @@ async def _page(
         data = patient_today(ctx, own_patient_id(ctx), detail=detail)
         return ctx.actor, data, learn.active_marks(ctx, data.patient.id)
 
-    actor, data, marks = await run(request, work, auth_kind="page")
+    actor, data, marks = await run(request, work, auth_kind="page", read_only=True)
     lang = page_language(request, actor, saved=data.patient.preferred_language)
     values = {
         "d": data,
@@ -155,7 +155,7 @@ async def my_progress(request: Request) -> Response:
     def work(ctx: Ctx) -> tuple[Actor | None, Dashboard]:
         return ctx.actor, own_record(ctx, "my progress", request)
 
-    actor, data = await run(request, work, auth_kind="page")
+    actor, data = await run(request, work, auth_kind="page", read_only=True)
     return render(
         request,
         "me/progress.html",
