@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     # Gait videos: largest upload (bytes, 413 above); "off" when separate workers run the jobs.
     max_upload_bytes: int = Field(default=200_000_000, ge=1_000_000)
     gait_worker: Literal["embedded", "off", "dramatiq"] = "embedded"
+    # App processes of `dorsi serve` (0: one per CPU core, at most 4; see docs/web.md).
+    workers: int = Field(default=0, ge=0, le=64)
     # With gait_worker=dramatiq: the broker (amqp://... RabbitMQ, redis://... Redis).
     gait_broker_url: str = Field(default="", validate_default=True)
 

@@ -138,11 +138,6 @@ def test_run_read_refuses_a_change_to_a_loaded_row(db: Database, tmp_path: Path)
     assert _names(db) == ["Unchanged"]
 
 
-@pytest.mark.xfail(
-    reason="the snapshot only refuses ORM flushes and ORM DML; a Prepared statement or text() "
-    "write through it is committed (reported, not fixed here)",
-    raises=AssertionError,
-)
 @pytest.mark.parametrize("how", ["prepared", "text"])
 def test_run_read_refuses_a_write_outside_the_orm(db: Database, tmp_path: Path, how: str) -> None:
     patient_id = _add_patient(db, "Unchanged")
@@ -168,17 +163,7 @@ def test_run_read_refuses_a_write_outside_the_orm(db: Database, tmp_path: Path, 
     assert _names(db) == ["Unchanged"]
 
 
-def test_a_snapshot_reads_one_state_while_a_writer_commits(
-    db: Database, request: pytest.FixtureRequest
-) -> None:
-    if not db.is_sqlite:
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="on PostgreSQL the snapshot runs at READ COMMITTED: each statement sees "
-                "the newest commit, not one snapshot (reported, not fixed here)",
-                raises=AssertionError,
-            )
-        )
+def test_a_snapshot_reads_one_state_while_a_writer_commits(db: Database) -> None:
     patient_id = _add_patient(db, "before")
     with db.snapshot() as reader:
         first = reader.scalar(select(Patient.display_name).where(Patient.id == patient_id))

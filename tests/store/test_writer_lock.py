@@ -180,6 +180,8 @@ def test_a_write_transaction_holds_the_lock_and_a_snapshot_does_not(tmp_path: Pa
     upgrade(database.engine)
     lock = writer_lock_path(database.engine)
     assert lock is not None
+    with database.transaction() as session:  # the lock file is opened at the first write
+        session.scalar(select(Patient.id))
     assert lock.exists()
     with _other_open(lock) as fd:
         assert not _is_held(fd)

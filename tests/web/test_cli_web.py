@@ -134,3 +134,102 @@ def test_serve_rejects_a_bad_port(env: Path) -> None:
     result = run_dorsi("serve", "--port", "70000")
     assert result.code == 2
     assert "--port" in result.stderr
+
+
+def test_serve_rejects_a_bad_worker_count(env: Path) -> None:
+    result = run_dorsi("serve", "--workers", "0")
+    assert result.code == 2
+    assert "--workers" in result.stderr
+    assert "1 to 64" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("requested", "configured", "url", "cores", "expected"),
+    [
+        (3, 0, "sqlite:////tmp/x.sqlite3", 2, 3),  # asked for
+        (None, 5, "sqlite:////tmp/x.sqlite3", 2, 5),  # DORSI_WORKERS
+        (None, 0, "sqlite:////tmp/x.sqlite3", 2, 2),  # one per core
+        (None, 0, "postgresql+psycopg://u@h/db", 16, 4),  # at most 4 by default
+        (8, 0, "sqlite:///:memory:", 2, 1),  # one in-memory database: one process
+    ],
+)
+def test_worker_count(
+    requested: int | None,
+    configured: int,
+    url: str,
+    cores: int,
+    expected: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dorsi.cli.serve import worker_count
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert worker_count(requested, configured, url) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="checks Linux process trees")
+def test_serve_workers_share_the_database_and_die_with_the_parent(env: Path) -> None:
+    """Two app processes answer on one port and write one audit chain; a SIGKILLed
+    ``dorsi serve`` leaves none of them behind (so a restart can bind the port again)."""
+    import signal
+
+    port = _free_port()
+    exe = Path(sys.executable).with_name("dorsi")
+    log = env / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(exe), "serve", "--demo", "--workers", "2", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "dorsi serve did not start"
+            time.sleep(0.2)
+        assert "2 app processes" in log.read_text()
+        children = _children(proc.pid)
+        assert len(children) >= 2, children
+        logins = (env / "demo-logins.txt").read_text("utf-8").split()
+        password = logins[logins.index("demo-clinician") + 2]
+        with httpx.Client(base_url=base, timeout=30) as client:
+            token = client.post(
+                "/api/v1/auth/token", data={"username": "demo-clinician", "password": password}
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            for _ in range(40):  # new connections: the kernel spreads them over the processes
+                with httpx.Client(base_url=base, timeout=30) as one:
+                    assert one.get("/api/v1/patients", headers=headers).status_code == 200
+        verified = run_dorsi("audit", "verify")
+        assert verified.code == 0, verified.stderr
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in children):
+            assert time.monotonic() < deadline, f"app processes outlived dorsi serve: {children}"
+            time.sleep(0.1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found

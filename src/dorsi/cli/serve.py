@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import sys
 
 
@@ -13,10 +14,41 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="app processes (default: DORSI_WORKERS, else one per CPU core, at most "
+        f"{MAX_AUTO_WORKERS})",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="fill an empty database with the demo clinic first and print its logins",
     )
+
+
+MAX_AUTO_WORKERS = 4
+
+
+def worker_count(requested: int | None, configured: int, database_url: str) -> int:
+    """How many app processes to run: asked for, else configured, else one per core (<= 4).
+
+    Several processes share one SQLite file only where writers can take turns on a file lock
+    (``fcntl``: Linux, macOS); elsewhere, and for an in-memory database, one process.
+    """
+    from dorsi.errors import InputError
+
+    if requested is not None and not 1 <= requested <= 64:
+        raise InputError("must be from 1 to 64", field="--workers")
+    count = requested or configured or min(os.cpu_count() or 1, MAX_AUTO_WORKERS)
+    if database_url.startswith("sqlite"):
+        try:
+            import fcntl  # noqa: F401
+        except ImportError:  # pragma: no cover - Windows
+            return 1
+        if ":memory:" in database_url or database_url.rstrip("/") == "sqlite:":
+            return 1
+    return count
 
 
 def _loopback(host: str) -> bool:
@@ -38,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from dorsi.settings import get_settings
-    from dorsi.web.app import create_app
+    from dorsi.web.app import create_app, prepare_database
 
     settings = get_settings()
     if args.demo:
@@ -51,17 +83,32 @@ def run(args: argparse.Namespace) -> int:
             "reverse proxy in front and set DORSI_TRUST_PROXY=true (see docs/web.md)",
             file=sys.stderr,
         )
-    app = create_app(settings)
-    print(f"Dorsi is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        proxy_headers=settings.trust_proxy,
-        forwarded_allow_ips="*" if settings.trust_proxy else None,
+    workers = worker_count(args.workers, settings.workers, settings.resolved_database_url)
+    common: dict[str, object] = {
+        "host": args.host,
+        "port": args.port,
+        "proxy_headers": settings.trust_proxy,
+        "forwarded_allow_ips": "*" if settings.trust_proxy else None,
         # Access logs would record paths with patient ids and one-time sign-in links.
-        access_log=False,
-        log_level="warning",
-        server_header=False,
+        "access_log": False,
+        "log_level": "warning",
+        "server_header": False,
+    }
+    if workers == 1:
+        app = create_app(settings)
+        print(f"Dorsi is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
+        uvicorn.run(app, **common)  # type: ignore[arg-type]
+        return 0
+    prepare_database(settings)  # migrations once, here, before the app processes start
+    print(
+        f"Dorsi is running at http://{args.host}:{args.port}/  ({workers} app processes; "
+        "Ctrl+C stops it)",
+        flush=True,
+    )
+    uvicorn.run(
+        "dorsi.web.app:worker_app",
+        factory=True,
+        workers=workers,
+        **common,  # type: ignore[arg-type]
     )
     return 0

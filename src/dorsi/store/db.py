@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,8 +36,6 @@ from dorsi.errors import DorsiError, InputError
 from dorsi.store.group_commit import GroupCommitter
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-#: the execution option that marks a connection as reading only (:meth:`Database.snapshot`)
-READ_ONLY_OPTION = "dorsi_read_only"
 POOL_SIZE = 10
 POOL_OVERFLOW = 30
 # Page cache per connection (SQLite's default is 2 MiB). The clinic-wide review reads a year of
@@ -77,10 +76,23 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    if connection.get_execution_options().get(READ_ONLY_OPTION):
-        connection.exec_driver_sql("BEGIN")  # a snapshot: runs beside the writer
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_on_begin_read(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")  # a snapshot: runs beside the writer
+
+
+def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA query_only=1")
+    finally:
+        cursor.close()
+
+
+def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.read_only = True  # psycopg begins its transactions READ ONLY
 
 
 def _postgres_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -135,8 +147,14 @@ def require_durable(engine: Engine) -> None:
         raise NotDurableError("PostgreSQL runs with synchronous_commit=off; refusing to start")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with Dorsi's connection settings (see the module docstring)."""
+def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with Dorsi's connection settings (see the module docstring).
+
+    ``read_only``: the engine of :meth:`Database.snapshot`: on SQLite its connections refuse
+    every write (``PRAGMA query_only``) and begin with a plain ``BEGIN`` (a snapshot that runs
+    beside the writer); on PostgreSQL its transactions are ``REPEATABLE READ, READ ONLY``
+    (one snapshot for the whole transaction).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -160,7 +178,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
+        if read_only:
+            event.listen(engine, "connect", _sqlite_read_only)
+            event.listen(engine, "begin", _sqlite_on_begin_read)
+        else:
+            event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
@@ -173,8 +195,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # side (measured in benchmarks/web.py: 127 -> 193 check-ins/s at 50 clients).
         kwargs.setdefault("pool_size", POOL_SIZE)
         kwargs.setdefault("max_overflow", POOL_OVERFLOW)
+        if read_only:
+            kwargs.setdefault("isolation_level", "REPEATABLE READ")
         engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _postgres_on_connect)
+        if read_only:
+            event.listen(engine, "connect", _postgres_read_only)
         return engine
     raise InputError(
         f"database '{backend}' is not supported; use SQLite or PostgreSQL",
@@ -186,6 +212,8 @@ def writer_lock_path(engine: Engine) -> Path | None:
     """The file whose ``flock`` orders writers across processes (none for ``:memory:`` or
     where ``fcntl`` is missing, e.g. Windows: one process only there)."""
     database = engine.url.database
+    if engine.dialect.name != "sqlite":
+        return None
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     try:
@@ -216,16 +244,29 @@ class Database:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
-        self._readers = sessionmaker(
-            engine.execution_options(**{READ_ONLY_OPTION: True}),
-            expire_on_commit=False,
-            autoflush=False,
-        )
-        event.listen(self._readers, "before_flush", _refuse_flush)
-        event.listen(self._readers, "do_orm_execute", _refuse_dml)
         self.group: GroupCommitter | None = (
             GroupCommitter(engine, lock_path=writer_lock_path(engine)) if self.is_sqlite else None
         )
+        self._reader: Engine | None = None
+        self._readers: sessionmaker[Session] | None = None
+        self._reader_lock = threading.Lock()
+
+    def _reader_sessions(self) -> sessionmaker[Session]:
+        """Sessions of the read-only engine (made at first use: same URL, own pool)."""
+        if self._readers is None:
+            with self._reader_lock:
+                if self._readers is None:
+                    name = self.engine.url.database
+                    if self.is_sqlite and (not name or name == ":memory:"):
+                        reader = self.engine  # one private database: no second connection
+                    else:
+                        url = self.engine.url.render_as_string(hide_password=False)
+                        reader = self._reader = make_engine(url, read_only=True)
+                    readers = sessionmaker(reader, expire_on_commit=False, autoflush=False)
+                    event.listen(readers, "before_flush", _refuse_flush)
+                    event.listen(readers, "do_orm_execute", _refuse_dml)
+                    self._readers = readers
+        return self._readers
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -248,15 +289,18 @@ class Database:
         On SQLite it runs beside the writer (WAL readers never wait) and on other threads and
         processes at once; any attempt to write through it raises :class:`ReadOnlyError`.
         """
-        with self._readers() as session, session.begin():
+        with self._reader_sessions()() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._reader is not None:
+            self._reader.dispose()
+        if self.group is not None:
+            self.group.close()
 
 
 __all__ = [
-    "READ_ONLY_OPTION",
     "Database",
     "NotDurableError",
     "ReadOnlyError",

@@ -63,6 +63,11 @@ class GroupCommitter:
         self.commits = 0
         self.units = 0
 
+    def close(self) -> None:
+        """Close the lock file (the database is being disposed of)."""
+        if self._lock is not None:
+            self._lock.close()
+
     @contextlib.contextmanager
     def unit(self) -> Iterator[Session]:
         """A session whose writes are durable once the block has ended without error."""
@@ -138,21 +143,32 @@ class _ProcessLock:
 
     App processes that share one SQLite file (``dorsi serve --workers``) take turns here, in
     the kernel, instead of in SQLite's busy handler (which sleeps and polls); each process's
-    batch holds the lock from ``BEGIN IMMEDIATE`` to its ``COMMIT``.
+    batch holds the lock from ``BEGIN IMMEDIATE`` to its ``COMMIT``. The file is opened once
+    per process (a forked child opens its own: a shared open file would share the lock).
     """
 
     def __init__(self, path: Path) -> None:
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._path = path
+        self._fd = -1
+        self._pid = -1
+
+    def _descriptor(self) -> int:
+        if self._pid != os.getpid():
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
 
     def acquire(self) -> None:
         import fcntl
 
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
 
     def release(self) -> None:
         import fcntl
 
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
 
-
-__all__ = ["MAX_BATCH", "GroupCommitter"]
+    def close(self) -> None:
+        if self._pid == os.getpid() and self._fd >= 0:
+            os.close(self._fd)
+        self._fd = self._pid = -1

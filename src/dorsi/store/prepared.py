@@ -49,7 +49,7 @@ class Prepared:
         self._lock = threading.Lock()
 
     def _plan(self, dialect: Dialect) -> _Plan:
-        plan = self._plans.get(dialect.name)
+        plan = self._plans.get(_key(dialect))
         if plan is not None:
             return plan
         with self._lock:
@@ -82,11 +82,13 @@ class Prepared:
                 defaults=defaults,
                 results=results,
             )
-            self._plans[dialect.name] = plan
+            self._plans[_key(dialect)] = plan
             return plan
 
     def rows(self, session: Session, **params: Any) -> list[tuple[Any, ...]]:
-        """Run in ``session``'s transaction; the rows (none for a write without RETURNING).
+        """Run in ``session``'s transaction (after flushing what it has pending, as the ORM
+        would); the rows the statement returns (PostgreSQL may return an insert's new id
+        unasked). Pass every value: Python-side column defaults are not applied.
 
         Driver errors are raised as SQLAlchemy's (``IntegrityError``, ``OperationalError``...),
         as the ORM would raise them.
@@ -100,7 +102,12 @@ class Prepared:
         args: Sequence[Any] | dict[str, Any] = (
             tuple(values[name] for name in plan.order) if plan.positional else values
         )
-        if connection.dispatch.before_cursor_execute or connection.engine.echo:
+        dispatch = connection.dispatch
+        if (
+            dispatch.before_cursor_execute
+            or dispatch.after_cursor_execute
+            or connection.engine.echo
+        ):
             # someone watches the SQL (a test, a debugging session): the full Core pipeline
             result = connection.exec_driver_sql(plan.sql, args)
             found = list(result.fetchall()) if result.returns_rows else []
@@ -129,8 +136,14 @@ def _processed(results: tuple[Processor, ...], row: Sequence[Any]) -> tuple[Any,
     return tuple(p(v) if p is not None else v for p, v in zip(results, row, strict=False))
 
 
+def _key(dialect: Dialect) -> str:
+    return f"{dialect.name}+{dialect.driver}"
+
+
 def _connection(session: Session) -> Connection:
     """The session's connection in its current transaction (kept in ``session.info``)."""
+    if session.autoflush:
+        session.flush()
     found = session.info.get(_CONNECTION)
     if found is None or found[0] is not session.get_transaction():
         found = (session.get_transaction(), session.connection())

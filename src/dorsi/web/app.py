@@ -21,6 +21,54 @@ from dorsi.web.runtime import AppState
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+def prepare_database(settings: Settings, database: Database | None = None) -> None:
+    """Refuse a database that may lose writes, then bring its schema up to date."""
+    own = database is None
+    database = database or Database.from_url(settings.resolved_database_url)
+    try:
+        require_durable(database.engine)  # fsync on (PostgreSQL); WAL + synchronous=FULL (SQLite)
+        upgrade(database.engine)
+    finally:
+        if own:
+            database.dispose()
+
+
+def worker_app() -> FastAPI:
+    """The app of one of ``dorsi serve --workers N``'s processes (the parent migrated)."""
+    _die_with_parent()
+    return create_app(migrate=False)
+
+
+def _die_with_parent() -> None:
+    """End this app process when ``dorsi serve`` (its parent) ends, even by SIGKILL.
+
+    Otherwise a crashed parent would leave its app processes serving on the port, and a
+    restarted ``dorsi serve`` could not bind it. Linux: the kernel sends SIGKILL
+    (``PR_SET_PDEATHSIG``); elsewhere a daemon thread checks the parent once a second.
+    """
+    import os
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        threading.Thread(target=watch, name="dorsi-parent-watch", daemon=True).start()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -33,9 +81,10 @@ def create_app(
     ``migrate`` the schema is brought up to date first (as ``dorsi db upgrade`` does)."""
     settings = settings or get_settings()
     database = database or Database.from_url(settings.resolved_database_url)
-    require_durable(database.engine)  # fsync on (PostgreSQL); WAL + synchronous=FULL (SQLite)
     if migrate:
-        upgrade(database.engine)
+        prepare_database(settings, database)
+    else:
+        require_durable(database.engine)
 
     app = FastAPI(
         title="Dorsi",
@@ -78,4 +127,4 @@ def create_app(
     return app
 
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "prepare_database", "worker_app"]

@@ -13,18 +13,17 @@ always carries a CSRF token).
 
 from __future__ import annotations
 
-import functools
+import asyncio
+import concurrent.futures
 import hashlib
 import hmac
-import os
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeVar
 
-import anyio
-import anyio.to_thread
 from fastapi import Request
 from sqlalchemy.orm import Session
 
@@ -35,7 +34,10 @@ from dorsi.settings import Settings
 from dorsi.store.db import Database
 
 T = TypeVar("T")
-UNIT_THREADS = int(os.environ.get("DORSI_UNIT_THREADS", "4"))
+#: threads running units of work, per process. SQLite: more only queue for Python's interpreter
+#: lock and stretch the writer's turn while they do (measured: benchmarks/web.py); PostgreSQL
+#: waits on the network, so more of its units overlap.
+UNIT_THREADS = {"sqlite": 4, "postgresql": 16}
 Auth = Literal["api", "page", "optional_page", "none"]
 
 SECURE_COOKIE = "__Host-dorsi_session"
@@ -128,7 +130,7 @@ async def run(
         return work(ctx)
 
     runner = run_read if read_only else run_unit
-    return await _in_thread(runner, database, make_ctx, unit)
+    return await _in_thread(database, runner, make_ctx, unit)
 
 
 async def run_staged_work(
@@ -145,18 +147,23 @@ async def run_staged_work(
         signed_in(ctx)
         return work(ctx)
 
-    return await _in_thread(run_staged, state(request).database, make_ctx, unit)
+    return await _in_thread(state(request).database, run_staged, make_ctx, unit)
 
 
-_LIMITER: anyio.CapacityLimiter | None = None
+_POOLS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
 
 
-async def _in_thread(func: Callable[..., T], *args: object) -> T:
-    """Run a unit of work on one of a few threads (:data:`UNIT_THREADS`)."""
-    global _LIMITER
-    if _LIMITER is None:
-        _LIMITER = anyio.CapacityLimiter(UNIT_THREADS)
-    return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=_LIMITER)
+async def _in_thread(database: Database, func: Callable[..., T], *args: object) -> T:
+    """Run a unit of work on one of this process's few unit threads (:data:`UNIT_THREADS`)."""
+    size = UNIT_THREADS.get(database.engine.dialect.name, 4)
+    pool = _POOLS.get(size)
+    if pool is None:
+        with _POOLS_LOCK:
+            pool = _POOLS.setdefault(
+                size, concurrent.futures.ThreadPoolExecutor(size, thread_name_prefix="dorsi-unit")
+            )
+    return await asyncio.get_running_loop().run_in_executor(pool, func, database, *args)
 
 
 def _plumbing(
