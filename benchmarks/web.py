@@ -5,7 +5,8 @@ For each database (a fresh SQLite file, then a fresh PostgreSQL database):
 1. **Reference** (SQLite only): the raw durable commit rate of the file system the server's
    SQLite file lives on, measured first: one small row per transaction, WAL,
    ``synchronous=FULL``, one connection, for ``--reference-s`` seconds.
-2. Starts the real ``dorsi serve`` (as a clinic runs it) on that database, fills it with
+2. Starts the real ``dorsi serve`` (as a clinic runs it: one app process per core, at most 4,
+   unless ``--workers`` says otherwise) on that database, fills it with
    ``dorsi demo`` and signs the demo patients in (a bearer token per API client, a browser
    session per page client).
 3. Drives it with ``--clients`` concurrent clients (default 50), each a keep-alive connection
@@ -25,7 +26,7 @@ under 50 ms, 0 errors and 0 "database is locked"; Today's p95 at or under 50 ms.
 no reference of its own: its check-in rate is shown against the SQLite reference too.
 Exits 1 when a target is missed.
 
-Usage: ``.venv/bin/python benchmarks/web.py [--duration 10] [--clients 50]
+Usage: ``.venv/bin/python benchmarks/web.py [--duration 10] [--clients 50] [--workers N]
 [--backends sqlite,postgres] [--postgres-url postgresql://postgres@127.0.0.1:5432/test]``.
 """
 
@@ -223,6 +224,8 @@ def bearer(base_url: str, login: Login) -> tuple[str, int]:
 def bench(backend: str, database_url: str | None, args: argparse.Namespace) -> list[Cell]:
     with tempfile.TemporaryDirectory(prefix=f"dorsi-web-{backend}-") as tmp:
         env = server_env(Path(tmp), database_url)
+        if args.workers:
+            env["DORSI_WORKERS"] = str(args.workers)
         logins = fill_demo(env)
         patients = [x for x in logins.values() if x.username in {"rosa", "omar"}]
         log = Path(tmp) / "serve.log"
@@ -290,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per cell")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="app processes (default: dorsi serve's own)"
+    )
     parser.add_argument("--reference-s", type=float, default=3.0, help="seconds of reference")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
@@ -302,7 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {os.cpu_count()} cores, load average {load:.1f}; raw durable SQLite commit "
         f"rate (WAL, synchronous=FULL, one row per transaction): {reference:.0f}/s"
     )
-    print(f"dorsi serve; {args.clients} closed-loop clients, {args.duration:g} s per cell\n")
+    workers = args.workers or "one per core, at most 4"
+    print(
+        f"dorsi serve ({workers} app processes); {args.clients} closed-loop clients, "
+        f"{args.duration:g} s per cell\n"
+    )
     for backend in args.backends.split(","):
         if backend == "sqlite":
             cells += bench("sqlite", None, args)

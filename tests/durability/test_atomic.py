@@ -113,6 +113,25 @@ def fault_at_insert(k: int) -> Iterator[None]:
 
 
 @contextmanager
+def fault_after_statement(db: Database, prefix: str) -> Iterator[None]:
+    """Raise :class:`InjectedFault` right after a statement starting with ``prefix`` ran.
+
+    At the cursor, so it also cuts writes made with prepared statements
+    (:mod:`dorsi.store.prepared`), which no ORM mapper event sees.
+    """
+
+    def fail(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith(prefix):
+            raise InjectedFault(f"fault after {prefix}")
+
+    event.listen(db.engine, "after_cursor_execute", fail)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "after_cursor_execute", fail)
+
+
+@contextmanager
 def fault_on_pause() -> Iterator[None]:
     """Raise when the patient's row is about to be updated (the pause), after the check-in."""
 
@@ -203,7 +222,12 @@ def test_a_checkin_that_pauses_is_whole_or_absent(
     headers = token_for(client, "ann")
     path = f"/api/v1/patients/{clinic.patient_a}/sessions"
     worse = {**CHECKIN, "weakness_worse": True}
-    assert_atomic(db, lambda: client.post(path, headers=headers, json=worse), 1, fault_at_insert)
+    assert_atomic(
+        db,
+        lambda: client.post(path, headers=headers, json=worse),
+        1,
+        lambda _k: fault_after_statement(db, "INSERT INTO SESSION_CHECKINS"),
+    )
     before = snapshot(db)
     with fault_on_pause():
         answer = client.post(path, headers=headers, json=worse)
