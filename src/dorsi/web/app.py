@@ -59,7 +59,7 @@ def _die_with_parent() -> None:
         pr_set_pdeathsig = 1
         if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl")
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no prctl (macOS), no libc handle (Windows)
 
         def watch() -> None:
             while os.getppid() == parent:
