@@ -128,7 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--affected-side", default="")
     parser.add_argument("--answer", required=True)
+    parser.add_argument("--parent-pid", type=int, default=None)
     args = parser.parse_args(argv)
+    if args.parent_pid is not None:
+        from dorsi.jobs.lifeline import die_with_parent
+
+        die_with_parent(args.parent_pid)  # a killed worker leaves no analysis running
     answer = analyse(Path(args.video), Path(args.out), args.affected_side)
     target = Path(args.answer)
     partial = target.with_suffix(".partial")

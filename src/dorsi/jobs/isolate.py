@@ -9,6 +9,7 @@ The child is ``python -m dorsi.jobs.gait_task`` and answers with one JSON object
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -42,7 +43,16 @@ def run_child(
     Every ``heartbeat_s`` seconds ``heartbeat()`` is called; when it answers False, or when
     ``stopping`` is set, the child is killed and :class:`Abandoned` raised.
     """
-    command = [sys.executable, "-m", "dorsi.jobs.gait_task", *args, "--answer", str(out_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "dorsi.jobs.gait_task",
+        *args,
+        "--answer",
+        str(out_file),
+        "--parent-pid",
+        str(os.getpid()),
+    ]
     started = time.monotonic()
     with subprocess.Popen(  # noqa: S603 - our own module, arguments we built
         command,

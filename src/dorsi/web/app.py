@@ -35,38 +35,10 @@ def prepare_database(settings: Settings, database: Database | None = None) -> No
 
 def worker_app() -> FastAPI:
     """The app of one of ``dorsi serve --workers N``'s processes (the parent migrated)."""
-    _die_with_parent()
+    from dorsi.jobs.lifeline import die_with_parent
+
+    die_with_parent()
     return create_app(migrate=False)
-
-
-def _die_with_parent() -> None:
-    """End this app process when ``dorsi serve`` (its parent) ends, even by SIGKILL.
-
-    Otherwise a crashed parent would leave its app processes serving on the port, and a
-    restarted ``dorsi serve`` could not bind it. Linux: the kernel sends SIGKILL
-    (``PR_SET_PDEATHSIG``); elsewhere a daemon thread checks the parent once a second.
-    """
-    import os
-    import signal
-    import threading
-    import time
-
-    parent = os.getppid()
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl")
-    except (OSError, AttributeError, TypeError):  # no prctl (macOS), no libc handle (Windows)
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(1.0)
-            os.kill(os.getpid(), signal.SIGKILL)
-
-        threading.Thread(target=watch, name="dorsi-parent-watch", daemon=True).start()
 
 
 def create_app(
