@@ -233,3 +233,52 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Pids whose environment holds ``marker`` (e.g. a test's own data folder)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return [pid for pid in found if pid != os.getpid()]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="checks Linux process trees")
+@pytest.mark.parametrize("after_s", [0.0, 0.4])
+def test_serve_killed_while_its_app_processes_start_leaves_none(env: Path, after_s: float) -> None:
+    """SIGKILL just after ``dorsi serve`` started its app processes, before they could ask the
+    kernel to end them with it: they notice on their own and end."""
+    import signal
+
+    port = _free_port()
+    exe = Path(sys.executable).with_name("dorsi")
+    log = env / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(exe), "serve", "--workers", "2", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "app processes" not in log.read_text():
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "dorsi serve did not start"
+            time.sleep(0.01)
+        time.sleep(after_s)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while left := _processes_with(str(env)):
+            assert time.monotonic() < deadline, f"app processes outlived dorsi serve: {left}"
+            time.sleep(0.1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)

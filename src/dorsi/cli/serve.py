@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from dorsi.settings import get_settings
-    from dorsi.web.app import create_app, prepare_database
+    from dorsi.web.app import SERVE_PID_VARIABLE, create_app, prepare_database
 
     settings = get_settings()
     if args.demo:
@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         uvicorn.run(app, **common)  # type: ignore[arg-type]
         return 0
     prepare_database(settings)  # migrations once, here, before the app processes start
+    os.environ[SERVE_PID_VARIABLE] = str(os.getpid())  # the app processes end with this one
     print(
         f"Dorsi is running at http://{args.host}:{args.port}/  ({workers} app processes; "
         "Ctrl+C stops it)",

@@ -33,11 +33,19 @@ def prepare_database(settings: Settings, database: Database | None = None) -> No
             database.dispose()
 
 
+#: set by ``dorsi serve`` for its app processes: the pid they must end with (a parent killed
+#: while they were still starting is noticed too)
+SERVE_PID_VARIABLE = "DORSI_SERVE_PID"
+
+
 def worker_app() -> FastAPI:
     """The app of one of ``dorsi serve --workers N``'s processes (the parent migrated)."""
+    import os
+
     from dorsi.jobs.lifeline import die_with_parent
 
-    die_with_parent()
+    parent = os.environ.get(SERVE_PID_VARIABLE, "")
+    die_with_parent(int(parent) if parent.isdigit() else None)
     return create_app(migrate=False)
 
 
@@ -99,4 +107,4 @@ def create_app(
     return app
 
 
-__all__ = ["create_app", "prepare_database", "worker_app"]
+__all__ = ["SERVE_PID_VARIABLE", "create_app", "prepare_database", "worker_app"]
