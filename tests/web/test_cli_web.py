@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -172,8 +174,6 @@ def test_worker_count(
 def test_serve_workers_share_the_database_and_die_with_the_parent(env: Path) -> None:
     """Two app processes answer on one port and write one audit chain; a SIGKILLed
     ``dorsi serve`` leaves none of them behind (so a restart can bind the port again)."""
-    import signal
-
     port = _free_port()
     exe = Path(sys.executable).with_name("dorsi")
     log = env / "serve.log"
@@ -211,16 +211,25 @@ def test_serve_workers_share_the_database_and_die_with_the_parent(env: Path) -> 
                     assert one.get("/api/v1/patients", headers=headers).status_code == 200
         verified = run_dorsi("audit", "verify")
         assert verified.code == 0, verified.stderr
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while any(Path(f"/proc/{pid}").exists() for pid in children):
-            assert time.monotonic() < deadline, f"app processes outlived dorsi serve: {children}"
-            time.sleep(0.1)
+        _kill_and_expect_gone(
+            proc, lambda: [pid for pid in children if Path(f"/proc/{pid}").exists()], 10
+        )
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def _kill_and_expect_gone(
+    proc: subprocess.Popen[bytes], left: Callable[[], list[int]], timeout_s: float
+) -> None:
+    """SIGKILL ``dorsi serve``; then ``left()`` (its app processes) must empty in time."""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + timeout_s
+    while alive := left():
+        assert time.monotonic() < deadline, f"app processes outlived dorsi serve: {alive}"
+        time.sleep(0.1)
 
 
 def _children(pid: int) -> list[int]:
@@ -253,8 +262,6 @@ def _processes_with(marker: str) -> list[int]:
 def test_serve_killed_while_its_app_processes_start_leaves_none(env: Path, after_s: float) -> None:
     """SIGKILL just after ``dorsi serve`` started its app processes, before they could ask the
     kernel to end them with it: they notice on their own and end."""
-    import signal
-
     port = _free_port()
     exe = Path(sys.executable).with_name("dorsi")
     log = env / "serve.log"
@@ -272,12 +279,7 @@ def test_serve_killed_while_its_app_processes_start_leaves_none(env: Path, after
             assert time.monotonic() < deadline, "dorsi serve did not start"
             time.sleep(0.01)
         time.sleep(after_s)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-        deadline = time.monotonic() + 20
-        while left := _processes_with(str(env)):
-            assert time.monotonic() < deadline, f"app processes outlived dorsi serve: {left}"
-            time.sleep(0.1)
+        _kill_and_expect_gone(proc, lambda: _processes_with(str(env)), 20)
     finally:
         if proc.poll() is None:
             proc.kill()
