@@ -136,6 +136,27 @@ def test_a_doubled_peak_is_dropped_and_reported() -> None:
     assert doubled == []
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_a_bump_at_the_end_of_the_track_does_not_displace_the_real_event(seed: int) -> None:
+    """The demo's last left toe off: 0.7 s later the foot leaves the picture and its landmark
+    jumps onto the other foot, a bump that ends with the track. With a few pixels of noise
+    the bump tops the real turning point; it is still the one dropped as doubled, because the
+    end of the track cuts its prominence short."""
+    period = 36  # frames per stride: toe offs at 31, 67, 103, 139, 175
+    x = np.arange(200, dtype=np.float64)
+    signal = 100.0 * np.cos(2 * np.pi * (x - 175) / period)
+    signal[188:200] = [-100, -90, -60, -20, 20, 60, 90, 100, 90, 80, 65, 50]
+    rng = np.random.default_rng(seed)
+    noisy = signal + rng.normal(0.0, 2.0, size=signal.size)
+    noisy[195] = max(noisy[170:181]) + 5.0  # the bump tops the real toe off by 5 px
+    kept, doubled = event_peaks(noisy, min_gap_frames=0.7 * period, prominence=40.0)
+    assert np.allclose(kept, np.arange(31, 200, period), atol=1.5)
+    assert len(doubled) == 1
+    dropped, kept_instead = doubled[0]
+    assert dropped == 195
+    assert kept_instead == pytest.approx(175, abs=1.5)
+
+
 def test_the_synthetic_walk_keeps_its_labels(walk: SyntheticWalk) -> None:
     analysis = _analyse(walk)
     rhythm = analysis.rhythm

@@ -112,9 +112,14 @@ def event_peaks(
     """Maxima of ``signal`` in each finite stretch (NaN splits it), and those dropped as doubled.
 
     Every turning point standing ``prominence`` above its surroundings is a candidate (an
-    extreme on a stretch's edge is not a turning point we can trust). Taking the highest first,
-    a candidate closer than ``min_gap_frames`` to one already kept is a doubled event: it is
-    dropped and returned as a ``(dropped, kept)`` pair of frame positions.
+    extreme on a stretch's edge is not a turning point we can trust). Taking the most prominent
+    first, a candidate closer than ``min_gap_frames`` to one already kept is a doubled event: it
+    is dropped and returned as a ``(dropped, kept)`` pair of frame positions.
+
+    Which of two close candidates is the event is decided by prominence, not by height: height
+    is one frame's value, and a bump where the landmark goes astray just before the track ends
+    (the foot leaving the picture) can top the real turning point by a few pixels of noise,
+    while its prominence is cut short by the end of the stretch.
     """
     kept_all: list[float] = []
     doubled: list[tuple[float, float]] = []
@@ -122,10 +127,12 @@ def event_peaks(
         piece = signal[start:stop]
         if piece.size < 3:
             continue
-        cand, _ = find_peaks(piece, prominence=prominence)
-        cand = cand[(cand > 0) & (cand < piece.size - 1)]
+        cand, props = find_peaks(piece, prominence=prominence)
+        inner = (cand > 0) & (cand < piece.size - 1)
+        cand, prom = cand[inner], props["prominences"][inner]
         kept: list[int] = []
-        for p in sorted(cand.tolist(), key=lambda p: -float(piece[p])):
+        for i in np.argsort(-prom, kind="stable").tolist():
+            p = int(cand[i])
             near = [k for k in kept if abs(k - p) < min_gap_frames]
             if near:
                 doubled.append((float(p + start), float(near[0] + start)))
@@ -148,11 +155,11 @@ def zeni_events(
     ``track`` should already be cleaned and filtered. Two events of the same kind and foot
     closer than :data:`~dorsi.gait.thresholds.MIN_EVENT_GAP_STRIDES` of the walk's stride
     period (``stride_period_s``, from :mod:`dorsi.gait.steps`; without it
-    :data:`~dorsi.gait.thresholds.FALLBACK_EVENT_GAP_S`) are one event doubled: the higher
-    turning point is kept and the other reported. A turning point counts only when it stands
-    out by :data:`~dorsi.gait.thresholds.EVENT_PROMINENCE_FRACTION` of the signal's range (and
-    at least :data:`~dorsi.gait.thresholds.MIN_PROMINENCE_SCALES` body scales), so wiggles of
-    an unsure far leg do not count as events.
+    :data:`~dorsi.gait.thresholds.FALLBACK_EVENT_GAP_S`) are one event doubled: the more
+    prominent turning point is kept and the other reported. A turning point counts only when it
+    stands out by :data:`~dorsi.gait.thresholds.EVENT_PROMINENCE_FRACTION` of the signal's range
+    (and at least :data:`~dorsi.gait.thresholds.MIN_PROMINENCE_SCALES` body scales), so
+    wiggles of an unsure far leg do not count as events.
     """
     pelvis_x = pelvis_xy(track)[:, 0]
     d = np.where(direction != 0, direction, np.nan).astype(np.float64)
