@@ -13,6 +13,10 @@ Decisions a clinician should know (the rules, their reasons and sources live in 
 - The optional questions of issue 8 may be left out (or sent as ``null``). An unanswered
   question never raises the level (it is treated as "no" for the level), it is listed in
   ``unanswered``, and the advice asks for it to be answered because the level may change.
+- Time and cause count (issue 17): the few answers that soften a rule ("a doctor ruled out a
+  stroke in person", "these signs are left from a treated stroke", "the numbness is old",
+  weeks since an injury or operation) soften only the rules they name in the catalog, and
+  unanswered they count as the concerning answer, so leaving them out never lowers the level.
 - The rules are monotone by construction (checked when the catalog loads): adding a red flag
   or worsening an ordered answer never lowers the level.
 """
@@ -34,9 +38,10 @@ from dorsi.catalog.red_flags import (
     severity,
 )
 from dorsi.clinical.contract import Contract, Output
+from dorsi.clinical.mmt import MmtGrade
 
 Onset = Literal["sudden", "gradual"]
-Trend = Literal["improving", "stable", "worsening", "rapidly_worsening"]
+Trend = Literal["improving", "stable", "slowly_worsening", "worsening", "rapidly_worsening"]
 Balance = Literal["no", "somewhat", "significantly"]
 
 
@@ -46,8 +51,11 @@ class ScreenInput(Contract):
     The first sixteen fields are required (issue 2). The rest are optional (issue 8 and Dorsi's
     additions ``spinal_or_epidural_anaesthesia_within_4_days``,
     ``increasing_leg_pain_or_swelling``, ``fall_with_head_strike``,
-    ``wound_fever_or_spreading_redness``, ``breathless_lying_flat``): absent or ``null`` means
-    not answered.
+    ``wound_fever_or_spreading_redness``, ``breathless_lying_flat``) and issue 17 (time and
+    cause: who ruled out a stroke, which signs are long-standing, weeks since an injury or
+    operation, pain down both legs, leg pain without injury, the ankle muscle grade): absent or
+    ``null`` means not answered. An unanswered "long-standing" or "ruled out" answer counts as
+    "no", and unanswered weeks as 0: the safer level wins until someone answers.
     """
 
     foot_drop_onset: Onset
@@ -84,6 +92,14 @@ class ScreenInput(Contract):
     brace_pressure_sore: bool | None = None
     swallowing_or_breathing_change: bool | None = None
     breathless_lying_flat: bool | None = None
+
+    stroke_ruled_out_by_physician: bool | None = None
+    stroke_signs_long_standing: bool | None = None
+    pain_both_legs: bool | None = None
+    severe_leg_pain_without_injury: bool | None = None
+    weeks_since_injury_or_surgery: float | None = Field(default=None, ge=0, le=5200)
+    dorsiflexion_mmt: MmtGrade | None = None
+    numbness_long_standing: bool | None = None
 
 
 class ScreenOutput(Output):
