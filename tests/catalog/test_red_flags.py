@@ -10,6 +10,7 @@ import pytest
 from dorsi.catalog.load import read_yaml
 from dorsi.catalog.red_flags import (
     LEVELS,
+    AllOf,
     FieldTest,
     build_catalog,
     load_red_flags,
@@ -349,7 +350,7 @@ def test_every_time_window_names_its_source_and_evidence() -> None:
     def tests(cond: Any) -> list[FieldTest]:
         if isinstance(cond, FieldTest):
             return [cond]
-        parts: tuple[Any, ...] = getattr(cond, "all", None) or getattr(cond, "any", ())
+        parts = cond.all if isinstance(cond, AllOf) else cond.any
         return [t for part in parts for t in tests(part)]
 
     windows = [
