@@ -109,15 +109,20 @@ def test_sudden_onset_not_evaluated_is_an_emergency(days: int) -> None:
 
 
 @pytest.mark.parametrize("days", [4, 30, 400])
-def test_sudden_onset_after_72_hours_is_see_clinician_not_911(days: int) -> None:
-    for evaluated in (True, False):
-        answers = stable(
-            foot_drop_onset="sudden", evaluated_by_clinician=evaluated, days_since_onset=days
-        )
-        result = screen(answers)
-        assert result.level == "see_clinician"
-        assert "suddenly" in result.reasons[0]
-        assert "911" not in result.reasons[0]
+def test_sudden_onset_seen_only_by_a_therapist_after_72_hours_is_see_clinician(days: int) -> None:
+    result = screen(stable(foot_drop_onset="sudden", days_since_onset=days))
+    assert result.level == "see_clinician"
+    assert "suddenly" in result.reasons[0]
+
+
+@pytest.mark.parametrize(("days", "level"), [(4, "urgent"), (84, "urgent"), (85, "see_clinician")])
+def test_sudden_onset_never_evaluated_is_urgent_for_weeks_then_see_clinician(
+    days: int, level: str
+) -> None:
+    answers = stable(foot_drop_onset="sudden", evaluated_by_clinician=False, days_since_onset=days)
+    result = screen(answers)
+    assert result.level == level
+    assert "suddenly" in result.reasons[0]
 
 
 def test_emergency_advice_says_what_to_do_now() -> None:
@@ -252,8 +257,16 @@ def test_falls_while_anticoagulated_are_urgent() -> None:
     ("changes", "level"),
     [
         ({"recent_hip_knee_or_spine_surgery": True}, "urgent"),
-        # Issue 17: routine anticoagulation after surgery is not an emergency by itself.
-        ({"recent_hip_knee_or_spine_surgery": True, "anticoagulated": True}, "urgent"),
+        ({"recent_hip_knee_or_spine_surgery": True, "anticoagulated": True}, "emergency"),
+        # Issue 17: routine anticoagulation after surgery, improving, is not an emergency.
+        (
+            {
+                "recent_hip_knee_or_spine_surgery": True,
+                "anticoagulated": True,
+                "weakness_trend": "improving",
+            },
+            "urgent",
+        ),
         (
             {
                 "recent_hip_knee_or_spine_surgery": True,
