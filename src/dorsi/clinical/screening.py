@@ -39,6 +39,7 @@ from dorsi.catalog.red_flags import (
 )
 from dorsi.clinical.contract import Contract, Output
 from dorsi.clinical.mmt import MmtGrade
+from dorsi.i18n import normalize_language as catalog_language
 
 Onset = Literal["sudden", "gradual"]
 Trend = Literal["improving", "stable", "slowly_worsening", "worsening", "rapidly_worsening"]
@@ -175,21 +176,39 @@ def triage(data: ScreenInput, *, lang: str = "en") -> ScreenOutput:
     )
 
 
-def render_text(result: ScreenOutput) -> str:
-    """The decision as a patient reads it in a terminal."""
-    catalog = load_red_flags()
+#: Terminal headings per language (the rest of the text comes from the catalog).
+_HEADINGS = {
+    "en": (
+        "What to do now:",
+        "Why:",
+        "Your home exercise program is paused until a clinician says it is safe.",
+        "Your home exercise program can go on.",
+        "Questions not answered yet:",
+    ),
+    "es": (
+        "Qué hacer ahora:",
+        "Por qué:",
+        "Su programa de ejercicios en casa queda en pausa hasta que un profesional diga que es "
+        "seguro.",
+        "Puede seguir con su programa de ejercicios en casa.",
+        "Preguntas sin contestar todavía:",
+    ),
+}
+
+
+def render_text(result: ScreenOutput, lang: str = "en") -> str:
+    """The decision as a patient reads it in a terminal (``result`` decided in ``lang``)."""
+    catalog = load_red_flags(lang)
+    todo, why, paused, goes_on, unanswered = _HEADINGS[catalog_language(lang)]
     info = catalog.level_info(result.level)
     lines = [info.title.upper() if result.level == "emergency" else info.title, ""]
-    lines += ["What to do now:", _wrap(result.advice, "  "), ""]
-    lines.append("Why:")
+    lines += [todo, _wrap(result.advice, "  "), ""]
+    lines.append(why)
     lines += [_wrap(reason, "  - ", "    ") for reason in result.reasons]
     lines.append("")
-    if result.program_paused:
-        lines.append("Your home exercise program is paused until a clinician says it is safe.")
-    else:
-        lines.append("Your home exercise program can go on.")
+    lines.append(paused if result.program_paused else goes_on)
     if result.unanswered and result.level != "emergency":
-        lines += ["", "Questions not answered yet:"]
+        lines += ["", unanswered]
         lines += [
             _wrap(catalog.question(qid).question, "  - ", "    ") for qid in result.unanswered
         ]
