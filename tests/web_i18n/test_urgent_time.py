@@ -46,7 +46,7 @@ def _post(client: TestClient, headers: dict[str, str], answers: dict[str, Any]) 
     csrf = csrf_from(client.get("/urgent", headers=headers).text)
     response = client.post("/urgent", data={**_form(answers), "csrf_token": csrf}, headers=headers)
     assert response.status_code == 200, response.text
-    return response.text
+    return str(response.text)
 
 
 @pytest.mark.parametrize(("lang", "headers"), [("en", EN), ("es", ES)])
