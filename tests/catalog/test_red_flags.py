@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, get_args
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 
 from dorsi.catalog.load import read_yaml
 from dorsi.catalog.red_flags import (
     LEVELS,
+    AllOf,
     FieldTest,
     build_catalog,
     load_red_flags,
@@ -50,20 +51,27 @@ def test_required_questions_match_the_contract() -> None:
         assert question.required == field.is_required(), question.id
 
 
+def _literal_values(annotation: Any) -> set[str]:
+    """The values of a ``Literal`` annotation, also inside ``Literal[...] | None``."""
+    if get_origin(annotation) is Literal:
+        return set(get_args(annotation))
+    return {v for arg in get_args(annotation) for v in _literal_values(arg)}
+
+
 def test_choice_questions_offer_exactly_the_contract_values() -> None:
     catalog = load_red_flags()
     for question in catalog.questions:
         if question.kind != "choice":
             continue
         annotation = ScreenInput.model_fields[question.id].annotation
-        assert set(question.values) == set(get_args(annotation)), question.id
+        assert set(question.values) == _literal_values(annotation), question.id
         assert all(choice.label for choice in question.choices)
 
 
 def test_count_maximums_match_the_contract() -> None:
     catalog = load_red_flags()
     for question in catalog.questions:
-        if question.kind != "count":
+        if question.kind not in ("count", "number"):
             continue
         metadata = ScreenInput.model_fields[question.id].metadata
         le = [m.le for m in metadata if hasattr(m, "le")]
@@ -92,7 +100,18 @@ def test_issue_8_optional_questions_are_all_present() -> None:
         "wound_fever_or_spreading_redness",
         "breathless_lying_flat",
     }
-    assert set(load_red_flags().optional_ids) == named_in_issue_8 | added_by_dorsi
+    named_in_issue_17 = {
+        "stroke_ruled_out_by_physician",
+        "stroke_signs_long_standing",
+        "weeks_since_injury_or_surgery",
+        "pain_both_legs",
+        "severe_leg_pain_without_injury",
+        "dorsiflexion_mmt",
+        "numbness_long_standing",
+    }
+    assert set(load_red_flags().optional_ids) == (
+        named_in_issue_8 | added_by_dorsi | named_in_issue_17
+    )
 
 
 def test_every_question_has_patient_and_clinician_words() -> None:
@@ -274,3 +293,75 @@ def test_patient_words_read_at_grade_8_or_lower() -> None:
     texts += [("proceed_reason", catalog.proceed_reason), ("unanswered", catalog.unanswered_note)]
     hard = too_hard(score_texts(texts))
     assert hard == [], [f"{s.label}: grade {s.grade:.1f} > {MAX_GRADE}" for s in hard]
+
+
+# ---- issue 17: answers that soften a rule (long-standing, ruled out, weeks since) ----------
+
+_LONG_STANDING = {"field": "stroke_signs_long_standing", "is": False}
+
+
+def test_a_softening_answer_used_in_a_rule_it_does_not_name_is_refused() -> None:
+    raw = _raw()
+    rule = _rule(raw, "cauda_equina_saddle_numbness")
+    rule["when"] = {"all": [rule["when"], _LONG_STANDING]}
+    assert "does not list this rule in softens" in _invalid(raw)
+
+
+def test_a_softening_answer_nested_in_any_is_refused() -> None:
+    raw = _raw()
+    rule = _rule(raw, "stroke_face_droop")
+    rule["when"] = {"all": [{"field": "face_droop", "is": True}, {"any": [_LONG_STANDING]}]}
+    assert "directly in the rule's all" in _invalid(raw)
+
+
+def test_a_rule_made_only_of_softening_answers_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "stroke_face_droop")["when"] = {"all": [_LONG_STANDING]}
+    assert "needs a warning sign" in _invalid(raw)
+
+
+def test_a_softening_answer_tested_on_its_reassuring_side_is_refused() -> None:
+    raw = _raw()
+    _rule(raw, "stroke_face_droop")["when"]["all"][1] = {
+        "field": "stroke_signs_long_standing",
+        "is": True,
+    }
+    assert "concerning answer" in _invalid(raw)
+
+
+def test_weeks_since_the_event_tested_with_at_least_is_refused() -> None:
+    raw = _raw()
+    window = _rule(raw, "knee_dislocation_or_leg_fracture")["when"]["all"][1]
+    window["at_least"] = window.pop("at_most")
+    assert "at_most only" in _invalid(raw)
+
+
+def test_a_softening_question_naming_an_unknown_rule_is_refused() -> None:
+    raw = _raw()
+    question = next(q for q in raw["questions"] if q["id"] == "numbness_long_standing")
+    question["softens"] = ["nope"]
+    assert "softens unknown rule" in _invalid(raw)
+
+
+def test_every_time_window_names_its_source_and_evidence() -> None:
+    """Windows on days or weeks since an event carry a source; defaults say so."""
+    catalog = load_red_flags()
+
+    def tests(cond: Any) -> list[FieldTest]:
+        if isinstance(cond, FieldTest):
+            return [cond]
+        parts = cond.all if isinstance(cond, AllOf) else cond.any
+        return [t for part in parts for t in tests(part)]
+
+    windows = [
+        t
+        for rule in catalog.rules
+        for t in tests(rule.when)
+        if t.field in ("days_since_onset", "weeks_since_injury_or_surgery")
+    ]
+    assert len(windows) >= 6
+    for window in windows:
+        assert window.source
+        assert window.evidence
+        if window.evidence == "clinician_default":
+            assert "default" in window.source.lower()

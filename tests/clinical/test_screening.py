@@ -33,8 +33,19 @@ def stable(**changes: Any) -> dict[str, Any]:
     return answers
 
 
+def _answered_no(question_id: str) -> Any:
+    """A "no" to every optional question: a week-0 event and a full-strength grade where the
+    question is not yes/no (so the windows stay open and nothing is unanswered)."""
+    question = load_red_flags().question(question_id)
+    if question.kind == "boolean":
+        return False
+    if question.kind == "number":
+        return 0
+    return question.values[0]
+
+
 def all_answered(**changes: Any) -> dict[str, Any]:
-    return stable(**{qid: False for qid in OPTIONAL} | changes)
+    return stable(**{qid: _answered_no(qid) for qid in OPTIONAL} | changes)
 
 
 def screen(answers: dict[str, Any]) -> ScreenOutput:
@@ -64,8 +75,19 @@ def test_improving_evaluated_patient_with_everything_answered_no_proceeds() -> N
     assert "not answered" not in result.advice
 
 
-def test_sudden_onset_already_evaluated_and_stable_proceeds() -> None:
-    assert screen(stable(foot_drop_onset="sudden", days_since_onset=2)).level == "proceed"
+def test_sudden_onset_with_stroke_ruled_out_by_a_physician_and_stable_proceeds() -> None:
+    answers = stable(
+        foot_drop_onset="sudden", days_since_onset=2, stroke_ruled_out_by_physician=True
+    )
+    assert screen(answers).level == "proceed"
+
+
+def test_sudden_onset_evaluated_only_by_a_therapist_in_72_hours_is_an_emergency() -> None:
+    answers = stable(
+        foot_drop_onset="sudden", days_since_onset=2, stroke_ruled_out_by_physician=False
+    )
+    assert screen(answers).level == "emergency"
+    assert screen(stable(foot_drop_onset="sudden", days_since_onset=2)).level == "emergency"
 
 
 def test_output_dumps_to_exactly_the_contract_keys() -> None:
@@ -76,13 +98,30 @@ def test_output_dumps_to_exactly_the_contract_keys() -> None:
 # ---- emergency ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("days", [0, 3, 400])
+@pytest.mark.parametrize("days", [0, 3])
 def test_sudden_onset_not_evaluated_is_an_emergency(days: int) -> None:
     result = screen(
         stable(foot_drop_onset="sudden", evaluated_by_clinician=False, days_since_onset=days)
     )
     assert result.level == "emergency"
     assert result.program_paused is True
+    assert "suddenly" in result.reasons[0]
+
+
+@pytest.mark.parametrize("days", [4, 30, 400])
+def test_sudden_onset_seen_only_by_a_therapist_after_72_hours_is_see_clinician(days: int) -> None:
+    result = screen(stable(foot_drop_onset="sudden", days_since_onset=days))
+    assert result.level == "see_clinician"
+    assert "suddenly" in result.reasons[0]
+
+
+@pytest.mark.parametrize(("days", "level"), [(4, "urgent"), (84, "urgent"), (85, "see_clinician")])
+def test_sudden_onset_never_evaluated_is_urgent_for_weeks_then_see_clinician(
+    days: int, level: str
+) -> None:
+    answers = stable(foot_drop_onset="sudden", evaluated_by_clinician=False, days_since_onset=days)
+    result = screen(answers)
+    assert result.level == level
     assert "suddenly" in result.reasons[0]
 
 
@@ -219,6 +258,23 @@ def test_falls_while_anticoagulated_are_urgent() -> None:
     [
         ({"recent_hip_knee_or_spine_surgery": True}, "urgent"),
         ({"recent_hip_knee_or_spine_surgery": True, "anticoagulated": True}, "emergency"),
+        # Issue 17: routine anticoagulation after surgery, improving, is not an emergency.
+        (
+            {
+                "recent_hip_knee_or_spine_surgery": True,
+                "anticoagulated": True,
+                "weakness_trend": "improving",
+            },
+            "urgent",
+        ),
+        (
+            {
+                "recent_hip_knee_or_spine_surgery": True,
+                "anticoagulated": True,
+                "weakness_trend": "worsening",
+            },
+            "emergency",
+        ),
         (
             {"recent_hip_knee_or_spine_surgery": True, "increasing_leg_pain_or_swelling": True},
             "emergency",
@@ -378,6 +434,15 @@ def test_input_that_is_not_one_json_object_is_refused(raw: str) -> None:
 
 # ---- follow-up questions -------------------------------------------------------------------
 
+ISSUE_17_FIELDS = (
+    "stroke_ruled_out_by_physician",
+    "stroke_signs_long_standing",
+    "pain_both_legs",
+    "severe_leg_pain_without_injury",
+    "weeks_since_injury_or_surgery",
+    "dorsiflexion_mmt",
+    "numbness_long_standing",
+)
 ISSUE_8_FIELDS = (
     "recent_hip_knee_or_spine_surgery",
     "knee_dislocation_or_leg_fracture",
@@ -394,10 +459,11 @@ ISSUE_8_FIELDS = (
 )
 
 
-def test_every_issue_8_question_answered_no_leaves_nothing_unanswered() -> None:
+def test_every_issue_8_question_answered_no_leaves_only_later_questions_unanswered() -> None:
     result = screen(stable(**dict.fromkeys(ISSUE_8_FIELDS, False)))
-    assert result.unanswered == []
+    assert result.unanswered == list(ISSUE_17_FIELDS)
     assert result.level == "proceed"
+    assert screen(all_answered()).unanswered == []
 
 
 @pytest.mark.parametrize(

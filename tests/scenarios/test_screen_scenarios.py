@@ -433,10 +433,12 @@ def test_null_for_an_optional_question_means_unanswered() -> None:
 # --- judgement calls (the issue is silent; the documented reading is asserted) -------------------
 
 
-def test_sudden_onset_already_evaluated_and_stable_proceeds() -> None:
-    # Issue 8 makes *unevaluated* sudden onset an emergency; once a clinician has seen it and it
-    # is stable, "a stable, already-evaluated patient with no flags must get proceed" applies.
-    assert screen(foot_drop_onset="sudden", days_since_onset=1)["level"] == "proceed"
+def test_sudden_onset_with_stroke_ruled_out_by_a_physician_and_stable_proceeds() -> None:
+    # Issue 8 made *unevaluated* sudden onset an emergency; issue 17: in the first 72 hours only
+    # a physician's in-person rule-out of a stroke makes a stable, evaluated patient "proceed".
+    out = screen(foot_drop_onset="sudden", days_since_onset=1, stroke_ruled_out_by_physician=True)
+    assert out["level"] == "proceed"
+    assert screen(foot_drop_onset="sudden", days_since_onset=1)["level"] == "emergency"
 
 
 def test_back_pain_with_stable_evaluated_weakness_proceeds() -> None:

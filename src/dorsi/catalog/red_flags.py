@@ -18,17 +18,27 @@ The condition language is deliberately small::
     {any: [COND, ...]}                  at least one holds
     {field: F, is: VALUE}               a yes/no or choice answer equals VALUE
     {field: F, in: [VALUE, ...]}        a choice answer is one of the values
-    {field: F, at_least: N, source: S, evidence: E}   a count is >= N
-    {field: F, at_most: N, source: S, evidence: E}    a count is <= N
+    {field: F, at_least: N, source: S, evidence: E}   a count or number is >= N
+    {field: F, at_most: N, source: S, evidence: E}    a count or number is <= N
 
 An unanswered (absent) optional question makes every test on it false, so an unanswered
 question never raises the level; the screening output lists it in ``unanswered``.
+
+A few optional questions *soften* named rules (``softens``): "these stroke signs are left from
+a known, treated stroke", "a doctor has ruled out a stroke in person", "the numbness is old and
+known", "weeks since the injury or operation". Time counts: an alarm for an event long past
+teaches people to ignore alarms. Such a question is tested only inside the rules it lists, only
+as a direct part of the rule's top-level ``all`` next to the rule's own warning sign, and only
+on its concerning side (``is: false``; ``at_most`` for a time since the event). Unanswered, it
+counts as its most concerning answer (not long-standing, not ruled out, 0 weeks): the safer
+level wins until someone says otherwise.
 
 On load the catalog checks that every test names a known question with a value it allows, and
 that every test is *monotone*: it may only look for the concerning side of an answer (``is:
 true`` for a warning sign, an upper slice of an ordered choice, ``at_least`` on a count where
 more is worse). Together with ``all``/``any`` this proves, by construction, that adding a red
-flag or worsening an ordered answer can never lower the triage level.
+flag or worsening an ordered answer can never lower the triage level, and that a softening
+answer can only switch off the rules it names.
 
 Everything a person reads (questions, help, choice labels, level titles and advice, rule
 reasons and advice, the proceed and unanswered notes) is written in every language in the data
@@ -55,9 +65,11 @@ Level = Literal["emergency", "urgent", "see_clinician", "proceed"]
 #: Most severe first.
 LEVELS: tuple[Level, ...] = ("emergency", "urgent", "see_clinician", "proceed")
 
-Answer = bool | str | int | None
+Answer = bool | str | int | float | None
 
 _ID = r"^[a-z][a-z0-9_]*$"
+#: Choice values: ids, or grades such as "3-" and "4+" (the muscle grade of ``dorsi plan``).
+_VALUE = r"^[a-z0-9][a-z0-9_+-]*$"
 
 
 def severity(level: Level) -> int:
@@ -68,8 +80,8 @@ def severity(level: Level) -> int:
 class Choice(CatalogModel):
     """One allowed value of a choice question, with its label in plain words."""
 
-    value: str = Field(pattern=_ID)
-    label: str = Field(min_length=2)
+    value: str = Field(pattern=_VALUE)
+    label: str = Field(min_length=1)
 
 
 class Question(CatalogModel):
@@ -79,10 +91,15 @@ class Question(CatalogModel):
     question, ``concerning_answer`` is the answer that is a warning sign (``true`` for almost
     all; ``false`` for "has a clinician checked this?"). ``ordinal`` says whether a higher count
     or a later choice is more concerning; tests on a non-ordinal field may look both ways.
+    ``number`` questions take a non-negative real (weeks since an event).
+
+    ``softens`` names the rules this answer may switch off (see the module docstring): its
+    concerning side is ``concerning_answer`` (false: "not long-standing") or, for a number, a
+    small value (recent); unanswered, it counts as that side.
     """
 
     id: str = Field(pattern=_ID)
-    kind: Literal["boolean", "choice", "count"]
+    kind: Literal["boolean", "choice", "count", "number"]
     required: bool
     question: str = Field(min_length=10)
     clinician: str = Field(min_length=5)
@@ -92,6 +109,7 @@ class Question(CatalogModel):
     ordinal: bool = True
     maximum: int | None = Field(default=None, ge=1)
     follow_up_of: str | None = Field(default=None, pattern=_ID)
+    softens: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
@@ -99,11 +117,29 @@ class Question(CatalogModel):
             raise ValueError(f"choice question '{self.id}' needs at least two choices")
         if self.kind != "choice" and self.choices:
             raise ValueError(f"only choice questions have choices ('{self.id}' is {self.kind})")
-        if self.kind == "count" and self.maximum is None:
-            raise ValueError(f"count question '{self.id}' needs a maximum")
-        if self.kind != "count" and self.maximum is not None:
-            raise ValueError(f"only count questions have a maximum ('{self.id}')")
+        numeric = self.kind in ("count", "number")
+        if numeric and self.maximum is None:
+            raise ValueError(f"{self.kind} question '{self.id}' needs a maximum")
+        if not numeric and self.maximum is not None:
+            raise ValueError(f"only count and number questions have a maximum ('{self.id}')")
+        if self.softens:
+            if self.required:
+                raise ValueError(f"softening question '{self.id}' must be optional")
+            if self.kind == "choice" or (self.kind == "boolean" and self.concerning_answer):
+                raise ValueError(
+                    f"softening question '{self.id}' is a yes/no whose concerning answer is "
+                    "false, or a number where smaller is more concerning"
+                )
+            if self.kind != "boolean" and self.ordinal:
+                raise ValueError(f"softening number '{self.id}' must not be ordinal")
         return self
+
+    @property
+    def unanswered_as(self) -> Answer:
+        """What an unanswered softening question counts as (its most concerning answer)."""
+        if not self.softens:
+            return None
+        return self.concerning_answer if self.kind == "boolean" else 0
 
     def is_concerning(self, answer: Answer) -> bool:
         """Whether ``answer`` is on the worrying side (a yes, a count of 1 or more, or any
@@ -112,8 +148,8 @@ class Question(CatalogModel):
             return False
         if self.kind == "boolean":
             return answer is self.concerning_answer
-        if self.kind == "count":
-            return isinstance(answer, int) and not isinstance(answer, bool) and answer >= 1
+        if self.kind in ("count", "number"):
+            return isinstance(answer, int | float) and not isinstance(answer, bool) and answer >= 1
         return answer != self.choices[0].value
 
     @property
@@ -159,7 +195,7 @@ class FieldTest(CatalogModel):
             return value == self.is_ and type(value) is type(self.is_)
         if self.in_ is not None:
             return isinstance(value, str) and value in self.in_
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             return False
         if self.at_least is not None:
             return value >= self.at_least
@@ -282,8 +318,13 @@ class RedFlagCatalog(CatalogModel):
             if question.required:
                 raise ValueError(f"follow-up question '{question.id}' must be optional")
         rules = {r.id: r for r in self.rules}
+        for question in self.questions:
+            for softened in question.softens:
+                if softened not in rules:
+                    raise ValueError(f"question '{question.id}' softens unknown rule '{softened}'")
         for rule in self.rules:
             _check_condition(rule.id, rule.when, by_id)
+            _check_softening(rule, by_id)
             for covered in rule.covers:
                 other = rules.get(covered)
                 if other is None:
@@ -326,8 +367,16 @@ class RedFlagCatalog(CatalogModel):
         return tuple(listed)
 
     def matching(self, answers: Mapping[str, Answer]) -> tuple[RedFlagRule, ...]:
-        """The rules whose condition holds for ``answers``, in catalog order."""
-        return tuple(rule for rule in self.rules if rule.holds(answers))
+        """The rules whose condition holds for ``answers``, in catalog order.
+
+        An unanswered softening question counts as its most concerning answer, so leaving it
+        out never softens a rule.
+        """
+        filled = dict(answers)
+        for question in self.questions:
+            if question.softens and filled.get(question.id) is None:
+                filled[question.id] = question.unanswered_as
+        return tuple(rule for rule in self.rules if rule.holds(filled))
 
     @staticmethod
     def shown(rules: tuple[RedFlagRule, ...]) -> tuple[RedFlagRule, ...]:
@@ -375,6 +424,38 @@ def _check_condition(
             raise ValueError(f"{where}: a count is tested with at_least or at_most")
         if question.ordinal and cond.at_most is not None:
             raise ValueError(f"{where}: more is worse for this count, so only at_least is allowed")
+        if question.softens and cond.at_most is None:
+            raise ValueError(f"{where}: a time since the event is tested with at_most only")
+
+
+def _softening_tests(cond: AllOf | AnyOf | FieldTest) -> list[FieldTest]:
+    if isinstance(cond, AllOf):
+        return [t for part in cond.all for t in _softening_tests(part)]
+    if isinstance(cond, AnyOf):
+        return [t for part in cond.any for t in _softening_tests(part)]
+    return [cond]
+
+
+def _check_softening(rule: RedFlagRule, by_id: dict[str, Question]) -> None:
+    """Softening tests sit directly in the rule's top-level ``all``, beside a warning sign, and
+    only in rules their question names (so a long-standing answer softens only its own rules).
+    """
+    top = rule.when.all if isinstance(rule.when, AllOf) else (rule.when,)
+    direct = {id(part) for part in top if isinstance(part, FieldTest)}
+    own_signs = 0
+    for part in top:
+        tests = _softening_tests(part)
+        softening = [t for t in tests if by_id[t.field].softens]
+        if len(softening) < len(tests) or not isinstance(part, FieldTest):
+            own_signs += 1
+        for test in softening:
+            where = f"rule '{rule.id}', test on '{test.field}'"
+            if rule.id not in by_id[test.field].softens:
+                raise ValueError(f"{where}: the question does not list this rule in softens")
+            if id(test) not in direct or not isinstance(rule.when, AllOf):
+                raise ValueError(f"{where}: a softening test belongs directly in the rule's all")
+    if own_signs == 0:
+        raise ValueError(f"rule '{rule.id}' needs a warning sign besides softening answers")
 
 
 AllOf.model_rebuild()

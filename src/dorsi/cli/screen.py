@@ -14,9 +14,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "proceed. Optional questions left out are listed as unanswered."
     )
     add_json_io(parser)
+    parser.add_argument(
+        "--lang", metavar="LANG", help="language: en (English, the default) or es (Español)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from dorsi.clinical.screening import ScreenInput, render_text, triage
+    from dorsi.i18n import normalize_language
 
-    return run_decision(args, ScreenInput, triage, render_text)
+    lang = normalize_language(args.lang, field="--lang") if args.lang else "en"
+    return run_decision(
+        args,
+        ScreenInput,
+        lambda data: triage(data, lang=lang),
+        lambda out: render_text(out, lang),
+    )

@@ -13,6 +13,10 @@ Decisions a clinician should know (the rules, their reasons and sources live in 
 - The optional questions of issue 8 may be left out (or sent as ``null``). An unanswered
   question never raises the level (it is treated as "no" for the level), it is listed in
   ``unanswered``, and the advice asks for it to be answered because the level may change.
+- Time and cause count (issue 17): the few answers that soften a rule ("a doctor ruled out a
+  stroke in person", "these signs are left from a treated stroke", "the numbness is old",
+  weeks since an injury or operation) soften only the rules they name in the catalog, and
+  unanswered they count as the concerning answer, so leaving them out never lowers the level.
 - The rules are monotone by construction (checked when the catalog loads): adding a red flag
   or worsening an ordered answer never lowers the level.
 """
@@ -34,9 +38,11 @@ from dorsi.catalog.red_flags import (
     severity,
 )
 from dorsi.clinical.contract import Contract, Output
+from dorsi.clinical.mmt import MmtGrade
+from dorsi.i18n import normalize_language as catalog_language
 
 Onset = Literal["sudden", "gradual"]
-Trend = Literal["improving", "stable", "worsening", "rapidly_worsening"]
+Trend = Literal["improving", "stable", "slowly_worsening", "worsening", "rapidly_worsening"]
 Balance = Literal["no", "somewhat", "significantly"]
 
 
@@ -46,8 +52,11 @@ class ScreenInput(Contract):
     The first sixteen fields are required (issue 2). The rest are optional (issue 8 and Dorsi's
     additions ``spinal_or_epidural_anaesthesia_within_4_days``,
     ``increasing_leg_pain_or_swelling``, ``fall_with_head_strike``,
-    ``wound_fever_or_spreading_redness``, ``breathless_lying_flat``): absent or ``null`` means
-    not answered.
+    ``wound_fever_or_spreading_redness``, ``breathless_lying_flat``) and issue 17 (time and
+    cause: who ruled out a stroke, which signs are long-standing, weeks since an injury or
+    operation, pain down both legs, leg pain without injury, the ankle muscle grade): absent or
+    ``null`` means not answered. An unanswered "long-standing" or "ruled out" answer counts as
+    "no", and unanswered weeks as 0: the safer level wins until someone answers.
     """
 
     foot_drop_onset: Onset
@@ -84,6 +93,14 @@ class ScreenInput(Contract):
     brace_pressure_sore: bool | None = None
     swallowing_or_breathing_change: bool | None = None
     breathless_lying_flat: bool | None = None
+
+    stroke_ruled_out_by_physician: bool | None = None
+    stroke_signs_long_standing: bool | None = None
+    pain_both_legs: bool | None = None
+    severe_leg_pain_without_injury: bool | None = None
+    weeks_since_injury_or_surgery: float | None = Field(default=None, ge=0, le=5200)
+    dorsiflexion_mmt: MmtGrade | None = None
+    numbness_long_standing: bool | None = None
 
 
 class ScreenOutput(Output):
@@ -159,21 +176,39 @@ def triage(data: ScreenInput, *, lang: str = "en") -> ScreenOutput:
     )
 
 
-def render_text(result: ScreenOutput) -> str:
-    """The decision as a patient reads it in a terminal."""
-    catalog = load_red_flags()
+#: Terminal headings per language (the rest of the text comes from the catalog).
+_HEADINGS = {
+    "en": (
+        "What to do now:",
+        "Why:",
+        "Your home exercise program is paused until a clinician says it is safe.",
+        "Your home exercise program can go on.",
+        "Questions not answered yet:",
+    ),
+    "es": (
+        "Qué hacer ahora:",
+        "Por qué:",
+        "Su programa de ejercicios en casa queda en pausa hasta que un profesional diga que es "
+        "seguro.",
+        "Puede seguir con su programa de ejercicios en casa.",
+        "Preguntas sin contestar todavía:",
+    ),
+}
+
+
+def render_text(result: ScreenOutput, lang: str = "en") -> str:
+    """The decision as a patient reads it in a terminal (``result`` decided in ``lang``)."""
+    catalog = load_red_flags(lang)
+    todo, why, paused, goes_on, unanswered = _HEADINGS[catalog_language(lang)]
     info = catalog.level_info(result.level)
     lines = [info.title.upper() if result.level == "emergency" else info.title, ""]
-    lines += ["What to do now:", _wrap(result.advice, "  "), ""]
-    lines.append("Why:")
+    lines += [todo, _wrap(result.advice, "  "), ""]
+    lines.append(why)
     lines += [_wrap(reason, "  - ", "    ") for reason in result.reasons]
     lines.append("")
-    if result.program_paused:
-        lines.append("Your home exercise program is paused until a clinician says it is safe.")
-    else:
-        lines.append("Your home exercise program can go on.")
+    lines.append(paused if result.program_paused else goes_on)
     if result.unanswered and result.level != "emergency":
-        lines += ["", "Questions not answered yet:"]
+        lines += ["", unanswered]
         lines += [
             _wrap(catalog.question(qid).question, "  - ", "    ") for qid in result.unanswered
         ]

@@ -182,7 +182,7 @@ def screening_answers(form: Any, questions: Any) -> dict[str, Any]:
             continue
         if q.kind == "boolean":
             values[q.id] = yes_no(raw)
-        elif q.kind == "count":
+        elif q.kind in ("count", "number"):
             values[q.id] = number(raw)
         else:
             values[q.id] = raw
