@@ -211,3 +211,33 @@ FRONTAL_HIP_RATIO = Sourced(
     "person from the front or back, not side-on",
     evidence="clinician_default",
 )
+
+# --- impossible values (dorsi.gait.plausible) --------------------------------------------------
+ANKLE_MIN_DEG = Sourced(
+    value=-65.0,
+    source="normal ankle range 0-50 deg plantarflexion (World J Orthop 2017;8(1):21-29, "
+    "table 5, citing standard goniometry texts) with a 15 deg margin for 2-D video error "
+    "(about twice Dorsi's worst RMSE against OpenCap, 8.6 deg); beyond it the foot was "
+    "mis-tracked",
+    evidence="clinician_default",
+)
+ANKLE_MAX_DEG = Sourced(
+    value=35.0,
+    source="normal ankle range 0-20 deg dorsiflexion (World J Orthop 2017;8(1):21-29, table 5; "
+    "REFERENCE.md 2.2: AAOS 13, AMA 20 deg) with a 15 deg margin for 2-D video error and the "
+    "larger dorsiflexion under body weight; beyond it the foot was mis-tracked",
+    evidence="clinician_default",
+)
+FLOOR_NOISE_RATIO = Sourced(
+    value=0.02,
+    source="a toe up to 0.02 shank lengths (about 1 cm) below its floor line is on the floor "
+    "within the landmarks' noise and counts as touching it (clearance 0, flagged); lower is "
+    "mis-tracking",
+    evidence="clinician_default",
+)
+MAX_REPAIR_S = Sourced(
+    value=0.1,
+    source="mis-tracked frames are filled from their neighbours only in runs up to 0.1 s "
+    "(3 frames at 30 fps): the foot moves too far in longer gaps to draw a line through them",
+    evidence="clinician_default",
+)
