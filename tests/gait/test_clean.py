@@ -7,7 +7,7 @@ import pytest
 
 from dorsi.gait.clean import butter_lowpass, clean_track, fill_gaps, fix_leg_swaps, reject_outliers
 from dorsi.gait.keypoints import INDEX, leg_indices
-from dorsi.gait.synthetic import WalkSpec, generate_walk
+from tests.gait.synthetic import WalkSpec, generate_walk
 
 
 def test_fill_gaps_fills_short_gaps_only() -> None:

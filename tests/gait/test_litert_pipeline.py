@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from dorsi.gait.pose import BACKENDS, DEFAULT_BACKEND, FramePose, make_backend
-from dorsi.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk
 from tests.conftest import run_dorsi
+from tests.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk
 
 pytestmark = pytest.mark.gait
 

@@ -33,8 +33,8 @@ from dorsi.gait.keypoints import PoseTrack, Side, leg_indices
 from dorsi.gait.report import VideoInfo
 from dorsi.gait.robustness import Outcome, drop_frames, jitter, outcome, spread, spreads
 from dorsi.gait.steps import StepRhythm, dominant_period_s, find_rhythm, relabel
-from dorsi.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk
 from tests.conftest import SHARED, require_shared
+from tests.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk
 
 DEMO = SHARED / "data" / "sports2d-demo" / "demo.mp4"
 EYE_STRIKES = (57, 76, 94, 113, 131, 149, 168, 186)

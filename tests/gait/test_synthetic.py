@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from dorsi.gait.analysis import analyze_track
 from dorsi.gait.keypoints import SIDES, Side
 from dorsi.gait.report import GaitReport, VideoInfo
-from dorsi.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk
+from tests.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk
 
 
 def _run(spec: WalkSpec, affected: Side | None = None) -> tuple[SyntheticWalk, GaitReport]:

@@ -9,7 +9,7 @@ from dorsi.errors import InputError
 from dorsi.gait.analysis import VideoDiagnostics, analyze_track
 from dorsi.gait.keypoints import INDEX, PoseTrack
 from dorsi.gait.report import VideoInfo
-from dorsi.gait.synthetic import WalkSpec, generate_walk
+from tests.gait.synthetic import WalkSpec, generate_walk
 
 
 def _info(track: PoseTrack, width: int = 3000, height: int = 700) -> VideoInfo:

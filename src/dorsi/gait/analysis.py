@@ -22,12 +22,24 @@ from dorsi.gait.events import SideEvents, pelvis_xy, walking_direction, zeni_eve
 from dorsi.gait.floor import FloorLine, fit_floor_line
 from dorsi.gait.keypoints import INDEX, SIDES, FloatArray, PoseTrack, Side, idx, leg_indices
 from dorsi.gait.metrics import summarize
-from dorsi.gait.report import GaitReport, InitialContact, Quality, Stride, VideoInfo
+from dorsi.gait.plausible import Repaired, frames_at, repair_out_of_range
+from dorsi.gait.report import (
+    ExcludedStride,
+    GaitReport,
+    InitialContact,
+    Quality,
+    Stride,
+    VideoInfo,
+)
 from dorsi.gait.steps import StepRhythm, find_rhythm, relabel
 from dorsi.gait.thresholds import (
+    ANKLE_MAX_DEG,
+    ANKLE_MIN_DEG,
     CONTACT_PITCH_DEG,
     DARK_MEAN_LUMA,
+    FLOOR_NOISE_RATIO,
     FRONTAL_HIP_RATIO,
+    MAX_REPAIR_S,
     MIN_PERSON_HEIGHT_FRACTION,
     MIN_STRIDE_QUALITY,
     MIN_WALK_TRAVEL_SCALES,
@@ -46,8 +58,6 @@ MID_SWING = (0.25, 0.75)  # fraction of swing searched for the minimum toe clear
 # fraction of swing searched for the peak dorsiflexion: initial swing is left out, the ankle is
 # still coming out of push-off there and a toe-off timing error would leak into the peak
 PEAK_SWING = (0.25, 1.0)
-# a toe further below its own stance height than this (in shank lengths) is a tracking error
-MIN_CLEARANCE_RATIO = -0.05
 FAR_LEG_VISIBILITY = 0.7  # below this mean visibility a leg was mostly hidden (far side)
 FLAT_STANCE = (0.3, 0.6)  # fraction of stance where the foot is flat (pitch reference)
 TOE_STANCE = (0.2, 0.95)  # fraction of stance where the toe rests on the floor
@@ -252,12 +262,16 @@ def _floor_lines(
     return lines
 
 
+def _left_out(w: StrideWindow, reason: str) -> StrideWindow:
+    return StrideWindow(w.side, w.heel_strike, w.toe_off, w.next_heel_strike, reason)
+
+
 def _measure(
     w: StrideWindow,
     track: PoseTrack,
     raw: PoseTrack,
     cleaned: CleaningResult,
-    ankle: FloatArray,
+    ankle_fix: Repaired,
     floor: FloorLine | None,
     flat_pitch_deg: float,
     direction: int,
@@ -298,8 +312,21 @@ def _measure(
         )
     swing = _frames(w.toe_off, w.next_heel_strike)
     mid = _frames(w.toe_off, w.next_heel_strike, *MID_SWING)
+    mid = mid if mid.size else swing
     peak = _frames(w.toe_off, w.next_heel_strike, *PEAK_SWING)
     peak = peak if peak.size else swing
+    ankle = ankle_fix.values
+    contact_frames = np.array([int(np.floor(w.heel_strike)), int(np.ceil(w.heel_strike))])
+    used = np.concatenate([peak, np.clip(contact_frames, 0, ankle.size - 1)])
+    if not np.all(np.isfinite(ankle[used])):
+        mask = np.zeros(ankle.size, dtype=bool)
+        mask[used] = ~np.isfinite(ankle[used])
+        return _left_out(
+            w,
+            f"{at} excluded: the ankle angle at {frames_at(mask, fps)} is outside what an ankle "
+            f"can do ({ANKLE_MIN_DEG.value:g} to {ANKLE_MAX_DEG.value:g} deg); the foot was "
+            "mis-tracked",
+        )
     shank = float(
         np.median(
             segment_length(
@@ -307,16 +334,39 @@ def _measure(
             )
         )
     )
-    toe_h = floor.height_px(track.xy[mid if mid.size else swing, idx(side, "toe")])
-    clearance = float(np.min(toe_h)) / shank if shank > 0 else float("nan")
-    if not clearance >= MIN_CLEARANCE_RATIO:
-        return StrideWindow(
-            side,
-            w.heel_strike,
-            w.toe_off,
-            w.next_heel_strike,
-            f"{at} excluded: the toe passes below the floor line (the toe or the floor was "
-            "mis-tracked)",
+    if not shank > 0:
+        return _left_out(w, f"{at} excluded: the shank could not be measured")
+    # repaired over the whole swing, so a run at the edge of mid-swing has its neighbours
+    height = floor.height_px(track.xy[swing, idx(side, "toe")]) / shank
+    max_run = max(1, round(MAX_REPAIR_S.value * fps))
+    whole = repair_out_of_range(
+        height, 0.0, np.inf, max_run=max_run, below_ok=FLOOR_NOISE_RATIO.value
+    )
+    inside = np.isin(swing, mid)
+    toe_fix = Repaired(whole.values[inside], whole.flagged[inside], whole.repaired[inside])
+    if not np.all(np.isfinite(toe_fix.values)):
+        mask = np.zeros(track.frames, dtype=bool)
+        mask[mid[~np.isfinite(toe_fix.values)]] = True
+        return _left_out(
+            w,
+            f"{at} excluded: the toe was tracked below the floor line at {frames_at(mask, fps)} "
+            "in mid-swing (the toe or the floor was mis-tracked)",
+        )
+    clearance = float(np.min(toe_fix.values))
+    flags = []
+    if toe_fix.flagged.any():
+        mask = np.zeros(track.frames, dtype=bool)
+        mask[mid[toe_fix.flagged]] = True
+        flags.append(
+            f"toe below the floor line at {frames_at(mask, fps)}: taken as on the floor or "
+            "filled in from the frames around it"
+        )
+    angle_flags = np.zeros(track.frames, dtype=bool)
+    angle_flags[frames] = ankle_fix.repaired[frames]
+    if angle_flags.any():
+        flags.append(
+            f"ankle angle impossible at {frames_at(angle_flags, fps)}: filled in from the "
+            "frames around it"
         )
     heel_pos = np.array([_at(track.xy[:, idx(side, "heel"), d], w.heel_strike) for d in (0, 1)])
     toe_pos = np.array([_at(track.xy[:, idx(side, "toe"), d], w.heel_strike) for d in (0, 1)])
@@ -338,6 +388,7 @@ def _measure(
         initial_contact=contact,
         toe_clearance_ratio=round(clearance, 4),
         quality=min(1.0, max(0.0, quality)),
+        flags=flags,
     )
     return StrideWindow(side, w.heel_strike, w.toe_off, w.next_heel_strike, None, stride)
 
@@ -504,6 +555,17 @@ def analyze_track(
         )
         for side in SIDES
     }
+    # an impossible angle is a mis-tracked foot: repaired from its neighbours or left out
+    ankle_fix = {
+        side: repair_out_of_range(
+            ankle[side],
+            ANKLE_MIN_DEG.value,
+            ANKLE_MAX_DEG.value,
+            max_run=max(1, round(MAX_REPAIR_S.value * raw.fps)),
+        )
+        for side in SIDES
+    }
+    ankle = {side: ankle_fix[side].values for side in SIDES}
     events: dict[Side, SideEvents] = {}
     candidates: list[StrideWindow] = []
     if np.isfinite(scale):
@@ -528,7 +590,9 @@ def analyze_track(
         d = int(direction[round(w.heel_strike)])
         bout = int(bouts[round(w.heel_strike)])
         line = lines.get((w.side, bout), lines.get((w.side, -2)))
-        windows.append(_measure(w, track, labelled, cleaned, ankle[w.side], line, flat[w.side], d))
+        windows.append(
+            _measure(w, track, labelled, cleaned, ankle_fix[w.side], line, flat[w.side], d)
+        )
     strides = sorted((w.stride for w in windows if w.stride), key=lambda s: s.heel_strike_s)
     if not strides:
         raise InputError(explain_unusable(raw, video, diagnostics, windows), field="VIDEO")
@@ -559,6 +623,16 @@ def analyze_track(
             person_tracked_fraction=round(float(tracked.mean()), 3) if tracked.size else 0.0,
             usable_strides=len(strides),
             warnings=warnings,
+            excluded_strides=[
+                ExcludedStride(
+                    side=w.side,
+                    heel_strike_s=round(w.heel_strike / track.fps, 3),
+                    next_heel_strike_s=round(w.next_heel_strike / track.fps, 3),
+                    reason=w.excluded.split(" excluded: ")[-1],
+                )
+                for w in sorted(windows, key=lambda w: w.heel_strike)
+                if w.excluded
+            ],
         ),
     )
     return GaitAnalysis(report, cleaned, ankle, direction, windows, events, rhythm)

@@ -42,13 +42,16 @@ def fit_floor_line(points: FloatArray, *, rounds: int = 3) -> FloorLine | None:
     """Robust least-squares line through ``(n, 2)`` stance points; None if it cannot be fitted.
 
     Points further than 3 scaled median absolute deviations from the line are dropped and
-    the line refitted, ``rounds`` times. With points spanning less than a few pixels
-    horizontally, the line is taken as horizontal through their median.
+    the line refitted, ``rounds`` times. When most points (10th to 90th percentile) lie within
+    a few pixels horizontally, they are one footprint: its few frames as the toe starts to move
+    would set the slope alone (a slow walker's single stance tilted the line enough to put the
+    next swing below it), so the line is taken as horizontal through their median.
     """
     pts = points[np.all(np.isfinite(points), axis=1)]
     if pts.shape[0] < 2:
         return None
-    if np.ptp(pts[:, 0]) < 5.0:
+    x10, x90 = np.percentile(pts[:, 0], [10.0, 90.0])
+    if x90 - x10 < 5.0:
         return FloorLine(0.0, float(np.median(pts[:, 1])))
     keep = np.ones(pts.shape[0], dtype=bool)
     slope, intercept = 0.0, float(np.median(pts[:, 1]))

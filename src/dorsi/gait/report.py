@@ -41,6 +41,17 @@ class Stride(Output):
     initial_contact: InitialContact
     toe_clearance_ratio: float
     quality: float = Field(ge=0, le=1)
+    #: mis-tracked frames inside the stride that were repaired from their neighbours
+    flags: list[str] = Field(default_factory=list)
+
+
+class ExcludedStride(Output):
+    """A stride that was found but left out, and why (plain words)."""
+
+    side: Literal["left", "right"]
+    heel_strike_s: float
+    next_heel_strike_s: float
+    reason: str
 
 
 class SideSummary(Output):
@@ -86,6 +97,8 @@ class Quality(Output):
     person_tracked_fraction: float = Field(ge=0, le=1)
     usable_strides: int = Field(ge=0)
     warnings: list[str]
+    #: every stride found but left out, with the reason
+    excluded_strides: list[ExcludedStride] = Field(default_factory=list)
 
 
 class GaitReport(Output):

@@ -9,14 +9,19 @@ from __future__ import annotations
 from dorsi.catalog.sourced import Sourced
 
 # --- plausibility gates for one stride -------------------------------------------------------
+# The gates must let through the slow, uneven walk Dorsi exists for. Published post-stroke gait
+# is slower than healthy gait with a longer paretic swing and a longer non-paretic stance
+# (Nadeau, Betschart & Bethoux, Phys Med Rehabil Clin N Am 2013;24(2):265-76; Patterson et al.,
+# Neurorehabil Neural Repair 2015;29(2):153-61, swing and stance time asymmetry growing in the
+# years after a stroke). One average quoted for stroke gait is a cycle of about 1.32 s with about
+# 40% swing against 1.05 s and 40% for healthy walkers (Boudarham et al., PLoS One
+# 2013;8(6):e66421, as quoted in a secondary source; the paper's table was not checked). No
+# source found gives the extremes a video must accept, so the limits below are defaults set wide
+# of those figures; each says how it was chosen.
 SWING_MIN_S = Sourced(
     value=0.25,
-    source="plausibility gate named in Dorsi issue 4 (swing 0.25-0.8 s)",
-    evidence="clinician_default",
-)
-SWING_MAX_S = Sourced(
-    value=0.8,
-    source="plausibility gate named in Dorsi issue 4 (swing 0.25-0.8 s)",
+    source="gate: healthy swing at a brisk pace is about 0.35-0.4 s; shorter is a doubled event "
+    "(plausibility gate named in Dorsi issue 4)",
     evidence="clinician_default",
 )
 STRIDE_MIN_S = Sourced(
@@ -26,17 +31,28 @@ STRIDE_MIN_S = Sourced(
 )
 STRIDE_MAX_S = Sourced(
     value=3.0,
-    source="gate: slower strides are pauses or lost tracking, not a walking cycle",
+    source="gate: slow walkers after a stroke or when frail take strides of up to about 2.5 s "
+    "(cadence about 48 steps a minute; Dorsi issue 21), 3.0 s leaves a margin; slower strides "
+    "are pauses or lost tracking, not a walking cycle",
     evidence="clinician_default",
 )
 STANCE_FRACTION_MIN = Sourced(
     value=0.45,
-    source="gate: stance is about 60% of a stride; below 45% the events are unlikely",
+    source="gate: stance is about 60% of a stride in healthy gait and shorter on the paretic "
+    "side (its swing is longer); below 45% the events are unlikely",
     evidence="clinician_default",
 )
 STANCE_FRACTION_MAX = Sourced(
     value=0.85,
-    source="gate: long paretic-side double support allowed, above 85% the events are unlikely",
+    source="gate: long non-paretic stance and double support allowed, above 85% the events "
+    "are unlikely",
+    evidence="clinician_default",
+)
+SWING_MAX_S = Sourced(
+    value=STRIDE_MAX_S.value * (1.0 - STANCE_FRACTION_MIN.value),
+    source="derived: the longest stride allowed (3.0 s) times the largest swing share allowed "
+    "(1 - 0.45), so a slow stride with a long paretic swing (up to 1.65 s) is not refused for "
+    "its swing alone; the old 0.8 s (issue 4) fitted healthy walkers only",
     evidence="clinician_default",
 )
 MIN_STRIDE_QUALITY = Sourced(
@@ -57,7 +73,8 @@ STEP_MIN_S = Sourced(
 )
 STEP_MAX_S = Sourced(
     value=1.5,
-    source="half the longest stride gate (3.0 s)",
+    source="half the longest stride gate (3.0 s); uneven steps after a stroke still give a "
+    "front-foot signal whose rhythm is the mean step",
     evidence="clinician_default",
 )
 MIN_STEP_GAP_STEPS = Sourced(
@@ -192,5 +209,35 @@ FRONTAL_HIP_RATIO = Sourced(
     value=0.45,
     source="hip width in the picture above 45% of trunk length means the camera sees the "
     "person from the front or back, not side-on",
+    evidence="clinician_default",
+)
+
+# --- impossible values (dorsi.gait.plausible) --------------------------------------------------
+ANKLE_MIN_DEG = Sourced(
+    value=-65.0,
+    source="normal ankle range 0-50 deg plantarflexion (World J Orthop 2017;8(1):21-29, "
+    "table 5, citing standard goniometry texts) with a 15 deg margin for 2-D video error "
+    "(about twice Dorsi's worst RMSE against OpenCap, 8.6 deg); beyond it the foot was "
+    "mis-tracked",
+    evidence="clinician_default",
+)
+ANKLE_MAX_DEG = Sourced(
+    value=35.0,
+    source="normal ankle range 0-20 deg dorsiflexion (World J Orthop 2017;8(1):21-29, table 5; "
+    "REFERENCE.md 2.2: AAOS 13, AMA 20 deg) with a 15 deg margin for 2-D video error and the "
+    "larger dorsiflexion under body weight; beyond it the foot was mis-tracked",
+    evidence="clinician_default",
+)
+FLOOR_NOISE_RATIO = Sourced(
+    value=0.02,
+    source="a toe up to 0.02 shank lengths (about 1 cm) below its floor line is on the floor "
+    "within the landmarks' noise and counts as touching it (clearance 0, flagged); lower is "
+    "mis-tracking",
+    evidence="clinician_default",
+)
+MAX_REPAIR_S = Sourced(
+    value=0.1,
+    source="mis-tracked frames are filled from their neighbours only in runs up to 0.1 s "
+    "(3 frames at 30 fps): the foot moves too far in longer gaps to draw a line through them",
     evidence="clinician_default",
 )

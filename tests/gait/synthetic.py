@@ -10,6 +10,12 @@ label swaps can be added.
 
 Foot-drop pattern (``foot_drop=True`` for a side): the foot stays pitched toe-down in swing
 (plantarflexed) and lands toes first, with a lower clearance.
+
+Slow and asymmetric gait (as after a stroke): ``stride_time_s`` up to 2.5 s and more, a
+stance share per side (``stance_fraction_by_side``: a shorter stance, so a longer swing, on the
+affected side) and the left foot's heel strike at ``left_phase`` of the right stride instead of
+halfway (unequal step times). :func:`phases_fit` says whether the two feet's phases allow a
+walk (each foot swings only while the other stands).
 """
 
 from __future__ import annotations
@@ -61,6 +67,10 @@ class WalkSpec:
     speed_mps: float = 1.0
     direction: int = 1  # +1 walks to the right of the picture, -1 to the left
     px_per_m: float = 300.0
+    #: stance share of the stride per side, overriding ``stance_fraction``
+    stance_fraction_by_side: dict[Side, float] = field(default_factory=dict)
+    #: the left heel strike, as a fraction of the right stride after the right heel strike
+    left_phase: float = 0.5
     foot_drop: dict[Side, bool] = field(default_factory=dict)
     clearance_m: dict[Side, float] = field(default_factory=dict)
     noise_px: float = 0.0
@@ -68,6 +78,18 @@ class WalkSpec:
     outlier_fraction: float = 0.0
     swap_fraction: float = 0.0
     seed: int = 0
+
+
+def stance_share(spec: WalkSpec, side: Side) -> float:
+    """Stance share of the stride of ``side``."""
+    return spec.stance_fraction_by_side.get(side, spec.stance_fraction)
+
+
+def phases_fit(spec: WalkSpec) -> bool:
+    """Whether each foot swings only while the other is on the floor (no flight phase)."""
+    right, left, phi = stance_share(spec, "right"), stance_share(spec, "left"), spec.left_phase
+    # right swing [right, 1) inside left stance [phi, phi + left); left swing inside right stance
+    return phi <= right and phi + left >= 1.0
 
 
 def _smooth(u: FloatArray) -> FloatArray:
@@ -147,7 +169,7 @@ def _foot(
     """Heel, toe and ankle of one foot over time (metres, y up)."""
     p = _pattern(spec, side)
     stride_m = spec.speed_mps * spec.stride_time_s
-    st = spec.stance_fraction
+    st = stance_share(spec, side)
     s, cycle = _phase(spec, t, offset_s)
     x0 = (cycle * spec.stride_time_s + offset_s) * spec.speed_mps + LEAD * stride_m
     heel = np.zeros((t.size, 2))
@@ -203,8 +225,9 @@ def _stance_ankles(spec: WalkSpec, side: Side, t: FloatArray, offset_s: float) -
     stride_m = spec.speed_mps * spec.stride_time_s
     x0 = (cycle * spec.stride_time_s + offset_s) * spec.speed_mps + LEAD * stride_m
     out = np.full((t.size, 2), np.nan)
-    stance = s < spec.stance_fraction
-    heel, pitch = _stance_pose(p, s[stance], x0[stance], spec.stance_fraction)
+    st = stance_share(spec, side)
+    stance = s < st
+    heel, pitch = _stance_pose(p, s[stance], x0[stance], st)
     out[stance] = _ankle_of(heel, pitch)
     return out
 
@@ -228,7 +251,9 @@ def generate_walk(spec: WalkSpec | None = None) -> SyntheticWalk:
     n = round(spec.duration_s * spec.fps)
     t = np.arange(n) / spec.fps
     hip = np.stack([spec.speed_mps * t, np.full(n, HIP_HEIGHT_M)], axis=1)
-    offsets = {"right": 0.0, "left": spec.stride_time_s / 2}
+    if not phases_fit(spec):
+        raise ValueError("the feet's stance shares and left_phase leave both feet in the air")
+    offsets = {"right": 0.0, "left": spec.left_phase * spec.stride_time_s}
     # the pelvis drops where a stance leg would otherwise be over-stretched (double support)
     reach = REACH * (THIGH_M + SHANK_M)
     for side in SIDES:
@@ -247,7 +272,7 @@ def generate_walk(spec: WalkSpec | None = None) -> SyntheticWalk:
         first = int(np.ceil((t[0] - offsets[side]) / spec.stride_time_s))
         last = int(np.floor((t[-1] - offsets[side]) / spec.stride_time_s))
         hs = offsets[side] + spec.stride_time_s * np.arange(first, last + 1)
-        to = hs + spec.stance_fraction * spec.stride_time_s
+        to = hs + stance_share(spec, side) * spec.stride_time_s
         peaks, clear, contact = [], [], []
         for h1, t0 in zip(hs[1:], to[:-1], strict=True):
             sw = h1 - t0
