@@ -30,10 +30,9 @@ def run(args: argparse.Namespace) -> int:
     require_web_extra()
     from sqlalchemy.orm import Session
 
-    from dorsi.cli._db import configured_url, connect
+    from dorsi.cli._db import configured_url, connect, wait_for_schema
     from dorsi.errors import InputError
     from dorsi.store.audit_chain import parse_anchor, verify
-    from dorsi.store.migrate import current_revision
 
     anchor = None
     if args.anchor is not None:
@@ -43,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(str(exc), field="--anchor") from None
     engine = connect(configured_url())
     try:
-        if current_revision(engine) is None:
-            raise InputError("the database has no Dorsi schema yet (run 'dorsi db upgrade')")
+        wait_for_schema(engine, "audit")
         with Session(engine) as session, session.begin():
             verdict = verify(session, anchor=anchor)
     finally:

@@ -21,12 +21,13 @@ def run(args: argparse.Namespace) -> int:
     require_web_extra()
     from sqlalchemy.orm import Session
 
-    from dorsi.cli._db import configured_url, connect
+    from dorsi.cli._db import configured_url, connect, wait_for_schema
     from dorsi.store.audit_chain import verify
     from dorsi.store.backup import backup
 
     engine = connect(configured_url())
     try:
+        wait_for_schema(engine, "backup")
         summary = backup(engine, args.path.expanduser().resolve(), force=args.force)
         with Session(engine) as session, session.begin():
             verdict = verify(session)
