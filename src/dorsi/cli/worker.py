@@ -98,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
 
+    from dorsi.store.audit_anchors import keeper_for
+
+    keeper = keeper_for(settings, settings.resolved_database_url)  # DORSI_AUDIT_ANCHOR_FILE
+    if keeper is not None:
+        keeper.start()
     try:
         return run_worker(
             database,
@@ -111,4 +116,6 @@ def run(args: argparse.Namespace) -> int:
             ready=ready,
         )
     finally:
+        if keeper is not None:
+            keeper.stop()
         database.dispose()
