@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from dorsi.errors import PayloadTooLargeError
 from dorsi.gait.video import format_duration, probe
 from dorsi.settings import load_settings
 from dorsi.store.db import Database
-from dorsi.store.models import GaitVideo
+from dorsi.store.models import AuditEntry, GaitVideo
 from dorsi.web.app import create_app
 from tests.gait_app.conftest import files_under
 from tests.gait_app.seed import blank_clip
@@ -123,6 +124,14 @@ def test_uploads_per_patient_per_hour_are_limited_with_retry_after(
         assert refused.headers["retry-after"] == str(30 * 60)
         assert "at most 3 videos an hour" in refused.json()["detail"]
         assert "try again in 30 min" in refused.json()["detail"]
+        with db.transaction() as session:
+            last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+            assert last is not None
+            assert (last.action, last.outcome, last.patient_id) == (
+                "gait.upload",
+                "denied",
+                clinic.patient_a,
+            )
         # deleting a video does not give the upload back
         listed = client.get(_url(clinic.patient_a), headers=clinician).json()
         deleted = client.delete(f"{_url(clinic.patient_a)}/{listed[0]['id']}", headers=clinician)
