@@ -59,7 +59,11 @@ def read_anchors(path: Path) -> list[Anchor]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"the anchor file '{path}' does not exist", field="anchors") from None
+        raise InputError(
+            f"the anchor file '{path}' does not exist (it is made by 'dorsi audit anchor', "
+            "dorsi serve and dorsi worker once the audit log has entries)",
+            field="anchors",
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read '{path}': {exc.strerror}", field="anchors") from None
     anchors = []
