@@ -21,6 +21,13 @@ Every variable starts with ``DORSI_``:
 ``DORSI_GAIT_WORKER`` / ``DORSI_GAIT_BROKER_URL``
     ``embedded`` (default: a thread in the app), ``off`` (another process runs the jobs), or
     ``dramatiq`` (``dorsi worker`` processes, messages through the broker URL; docs/deploy.md).
+``DORSI_MAX_VIDEO_S`` / ``DORSI_GAIT_UPLOADS_PER_HOUR``
+    Longest gait video (default 120 s) and uploads per patient per hour (default 10).
+``DORSI_SCHEMA_WAIT_S``
+    How long workers and operations commands wait for the schema to be migrated (default 60).
+``DORSI_AUDIT_ANCHOR_FILE`` / ``DORSI_AUDIT_ANCHOR_MINUTES``
+    Append-only file where the audit chain's head is recorded (every 60 minutes by default)
+    and checked by ``dorsi audit verify``.
 
 Timeouts and throttling limits have defaults chosen from OWASP guidance (see ``docs/web.md``).
 """
@@ -72,11 +79,23 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # Gait videos: largest upload (bytes, 413 above); "off" when separate workers run the jobs.
     max_upload_bytes: int = Field(default=200_000_000, ge=1_000_000)
+    # Longest gait video accepted (seconds, 413 above; read from the container before decoding).
+    # A walk past the camera and back takes well under a minute.
+    max_video_s: int = Field(default=120, ge=10, le=3600)
+    # Gait videos one patient's record may receive per hour (429 with Retry-After above it).
+    gait_uploads_per_hour: int = Field(default=10, ge=1, le=1000)
     gait_worker: Literal["embedded", "off", "dramatiq"] = "embedded"
     # App processes of `dorsi serve` (0: one per CPU core, at most 4; see docs/web.md).
     workers: int = Field(default=0, ge=0, le=64)
     # With gait_worker=dramatiq: the broker (amqp://... RabbitMQ, redis://... Redis).
     gait_broker_url: str = Field(default="", validate_default=True)
+    # How long `dorsi worker` and the operations commands wait for the schema to reach the
+    # latest migration (another process may be migrating) before exiting 2 (seconds).
+    schema_wait_s: float = Field(default=60.0, ge=0, le=3600)
+    # Append-only file of audit-chain heads (docs/deploy.md, "Audit anchors"): `dorsi serve`
+    # and `dorsi worker` append one every audit_anchor_minutes; `dorsi audit verify` checks them.
+    audit_anchor_file: Path | None = None
+    audit_anchor_minutes: int = Field(default=60, ge=1, le=24 * 60)
 
     @field_validator("secret_key")
     @classmethod

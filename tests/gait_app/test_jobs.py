@@ -60,7 +60,7 @@ def job_row(db: Database, job_id: int) -> GaitJob:
 
 def test_claim_takes_the_oldest_queued_job_and_sets_a_lease(db: Database, clinic: Clinic) -> None:
     first = queue_job(db, clinic.patient_a)
-    second = queue_job(db, clinic.patient_a)
+    second = queue_job(db, clinic.patient_b)
     claim = lease.claim(db, owner="w1", now=T0, lease_s=60)
     assert claim is not None
     assert (claim.job_id, claim.attempt) == (first, 1)

@@ -31,6 +31,7 @@ def test_verify_intact_then_broken(db: Database, tmp_path: Path) -> None:
     assert anchored.json() == {
         "intact": True,
         "entries_checked": 4,
+        "anchors_checked": 1,
         "head": head,
         "first_broken_entry": None,
         "reason": None,

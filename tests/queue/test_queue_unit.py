@@ -116,7 +116,7 @@ def test_the_sweeper_finds_jobs_that_may_have_lost_their_message(
     fresh = queue_job(db, clinic.patient_a, at=T0)
     old = queue_job(db, clinic.patient_a, at=T0 - timedelta(minutes=10))
     expired = queue_job(db, clinic.patient_a, at=T0 - timedelta(minutes=10))
-    running = queue_job(db, clinic.patient_a, at=T0 - timedelta(minutes=10))
+    running = queue_job(db, clinic.patient_b, at=T0 - timedelta(minutes=10))
     lease.claim(db, owner="gone", now=T0 - timedelta(minutes=5), lease_s=60, job_id=expired)
     lease.claim(db, owner="alive", now=T0, lease_s=60, job_id=running)
     assert stale_jobs(db, T0) == [old, expired]
@@ -159,7 +159,7 @@ def test_the_actor_on_dramatiqs_stub_broker_runs_once_and_resends_held_jobs(
         "_state",
         queue_dramatiq.WorkerState(db, execute, lambda: clock_now[0], stopping, 30.0, 10.0),
     )
-    free = queue_job(db, clinic.patient_a)
+    free = queue_job(db, clinic.patient_b)
     busy = queue_job(db, clinic.patient_a)
     assert lease.claim(db, owner="other", now=T0, lease_s=30, job_id=busy) is not None
     sent: list[tuple[int, int | None]] = []

@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("db", "apply the database migrations (upgrade) or show the revision (current)"),
     "users": ("users", "create or list user accounts (password from stdin or a prompt)"),
     "demo": ("demo", "fill an empty database with a demo clinic and print its logins"),
-    "audit": ("audit", "check the audit log's hash chain (audit verify)"),
+    "audit": ("audit", "check the audit log's hash chain (audit verify), record its head (anchor)"),
     "backup": ("backup", "write a backup of the database to a file (backup PATH)"),
     "restore": ("restore", "restore the database from a backup (restore PATH [--force])"),
     "report": ("report", "write a patient's progress note (PDF)"),

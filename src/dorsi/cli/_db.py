@@ -1,4 +1,4 @@
-"""The configured database for the operations commands (audit, backup, restore)."""
+"""The configured database for the operations commands (audit, backup, restore, worker)."""
 
 from __future__ import annotations
 
@@ -36,4 +36,18 @@ def connect(url: str) -> Engine:
     return engine
 
 
-__all__ = ["configured_url", "connect", "shown"]
+def wait_for_schema(engine: Engine, command: str) -> None:
+    """Wait (``DORSI_SCHEMA_WAIT_S``) for the schema to reach the latest migration, saying so
+    on stderr; one line and exit 2 when it does not (:func:`dorsi.store.migrate.wait_for_schema`).
+    """
+    import sys
+
+    from dorsi.store.migrate import wait_for_schema as wait
+
+    def tell(message: str) -> None:
+        print(f"dorsi {command}: {message}", file=sys.stderr, flush=True)
+
+    wait(engine, timeout_s=get_settings().schema_wait_s, on_wait=tell)
+
+
+__all__ = ["configured_url", "connect", "shown", "wait_for_schema"]

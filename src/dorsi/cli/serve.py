@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import os
 import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dorsi.settings import Settings
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -97,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
     if workers == 1:
         app = create_app(settings)
         print(f"Dorsi is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
-        uvicorn.run(app, **common)  # type: ignore[arg-type]
+        with _anchors(settings):
+            uvicorn.run(app, **common)  # type: ignore[arg-type]
         return 0
     prepare_database(settings)  # migrations once, here, before the app processes start
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())  # the app processes end with this one
@@ -106,10 +113,27 @@ def run(args: argparse.Namespace) -> int:
         "Ctrl+C stops it)",
         flush=True,
     )
-    uvicorn.run(
-        "dorsi.web.app:worker_app",
-        factory=True,
-        workers=workers,
-        **common,  # type: ignore[arg-type]
-    )
+    with _anchors(settings):
+        uvicorn.run(
+            "dorsi.web.app:worker_app",
+            factory=True,
+            workers=workers,
+            **common,  # type: ignore[arg-type]
+        )
     return 0
+
+
+@contextlib.contextmanager
+def _anchors(settings: Settings) -> Iterator[None]:
+    """With DORSI_AUDIT_ANCHOR_FILE: record the audit head there while serving (in this one
+    process, however many app processes serve)."""
+    from dorsi.store.audit_anchors import keeper_for
+
+    keeper = keeper_for(settings, settings.resolved_database_url)
+    if keeper is not None:
+        keeper.start()
+    try:
+        yield
+    finally:
+        if keeper is not None:
+            keeper.stop()

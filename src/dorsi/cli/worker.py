@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             field="DORSI_GAIT_WORKER",
         )
 
+    from dorsi.cli._db import wait_for_schema
     from dorsi.jobs.queue_dramatiq import broker_reachable, gait_execute, run_worker
     from dorsi.services.context import utc_now
     from dorsi.services.gait_jobs import sweep_orphans
@@ -77,7 +78,13 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         raise InputError(problem, field="DORSI_GAIT_BROKER_URL")
     database = Database.from_url(settings.resolved_database_url)
-    require_durable(database.engine)
+    try:
+        # started beside `dorsi serve` on a new database: wait while it migrates
+        wait_for_schema(database.engine, "worker")
+        require_durable(database.engine)
+    except BaseException:
+        database.dispose()
+        raise
 
     def remove_orphans(settings: Settings, database: Database) -> None:
         # files left by a crash between a commit and a file step (over an hour old)
@@ -91,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
 
+    from dorsi.store.audit_anchors import keeper_for
+
+    keeper = keeper_for(settings, settings.resolved_database_url)  # DORSI_AUDIT_ANCHOR_FILE
+    if keeper is not None:
+        keeper.start()
     try:
         return run_worker(
             database,
@@ -104,4 +116,6 @@ def run(args: argparse.Namespace) -> int:
             ready=ready,
         )
     finally:
+        if keeper is not None:
+            keeper.stop()
         database.dispose()

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from dorsi.errors import InputError
+from dorsi.errors import InputError, PayloadTooLargeError
 
 # FFmpeg and OpenCV write to the process's stderr directly; keep them quiet (errors are ours)
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
@@ -29,6 +29,11 @@ class VideoMeta:
     width: int
     height: int
     rotation_deg: int
+
+    @property
+    def duration_s(self) -> float:
+        """Length as the container declares it (frame count / frame rate); 0 when unknown."""
+        return self.frames / self.fps if self.fps > 0 else 0.0
 
 
 def _open(path: Path) -> object:
@@ -47,13 +52,30 @@ def _open(path: Path) -> object:
     return cap
 
 
-def _meta(cap: object, path: Path) -> tuple[VideoMeta, NDArray[np.uint8]]:
-    """The video's metadata from an open capture, and its first (upright) frame."""
+def format_duration(seconds: float) -> str:
+    """``10 min 3 s``, ``2 min``, ``45 s``: a length people read at a glance."""
+    whole = max(0, round(seconds))
+    minutes, rest = divmod(whole, 60)
+    if minutes and rest:
+        return f"{minutes} min {rest} s"
+    return f"{minutes} min" if minutes else f"{rest} s"
+
+
+def _meta(
+    cap: object, path: Path, max_duration_s: float | None = None
+) -> tuple[VideoMeta, NDArray[np.uint8]]:
+    """The video's metadata from an open capture, and its first (upright) frame.
+
+    With ``max_duration_s``, a video the container declares longer is refused before any frame
+    is decoded (a long video would keep a worker busy for minutes).
+    """
     import cv2
 
     fps = float(cap.get(cv2.CAP_PROP_FPS))  # type: ignore[attr-defined]
     count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))  # type: ignore[attr-defined]
     rotation = int(cap.get(cv2.CAP_PROP_ORIENTATION_META))  # type: ignore[attr-defined]
+    if max_duration_s is not None and np.isfinite(fps) and fps > 1.0 and count > 0:
+        _check_duration(count / fps, max_duration_s)
     ok, frame = cap.read()  # type: ignore[attr-defined]
     if not ok or frame is None:
         raise InputError(f"'{path}' holds no video frame that can be decoded", field="VIDEO")
@@ -63,11 +85,21 @@ def _meta(cap: object, path: Path) -> tuple[VideoMeta, NDArray[np.uint8]]:
     return VideoMeta(fps, max(count, 0), int(width), int(height), rotation), frame
 
 
-def probe(path: str | Path) -> VideoMeta:
-    """Frame rate, frame count, upright size and rotation of a video."""
+def _check_duration(duration_s: float, max_duration_s: float) -> None:
+    if duration_s > max_duration_s:
+        raise PayloadTooLargeError(
+            f"video: {format_duration(duration_s)} is longer than the "
+            f"{format_duration(max_duration_s)} allowed; record a shorter walk"
+        )
+
+
+def probe(path: str | Path, *, max_duration_s: float | None = None) -> VideoMeta:
+    """Frame rate, frame count, upright size and rotation of a video; with ``max_duration_s``,
+    :class:`PayloadTooLargeError` (413) for a longer one (judged from the container, before
+    any frame is decoded)."""
     cap = _open(Path(path))
     try:
-        return _meta(cap, Path(path))[0]
+        return _meta(cap, Path(path), max_duration_s)[0]
     finally:
         cap.release()  # type: ignore[attr-defined]
 

@@ -11,6 +11,13 @@ was taken over is completed exactly once.
   claims never interleave.
 - PostgreSQL: the candidate row is locked with ``FOR UPDATE SKIP LOCKED``, so concurrent workers
   (threads or processes) each take a different job without waiting on each other.
+
+**Fair turns.** At most one job per patient runs at a time: a job whose patient already has a
+running job (with a live lease) is not claimable, so one patient's many uploads queue behind
+each other while other patients' jobs go ahead. Among claimable jobs, the patient whose last
+job started longest ago (or never) goes first, so even a single worker takes patients in turn.
+On PostgreSQL two workers could each see "none running" for the same patient at once, so the
+claim locks the patient's row and looks again before taking the job.
 """
 
 from __future__ import annotations
@@ -18,11 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from dorsi.store.db import Database
-from dorsi.store.models import GaitJob
+from dorsi.store.models import GaitJob, GaitVideo, Patient
 
 # A job whose worker vanished this many times is given up, with a plain reason.
 MAX_ATTEMPTS = 3
@@ -49,6 +56,36 @@ def _claimable(now: datetime) -> object:
     )
 
 
+def _live(now: datetime) -> object:
+    return and_(GaitJob.state == "running", GaitJob.lease_expires_at >= now)
+
+
+def busy_patients(now: datetime) -> Select[int]:
+    """Patients with a job running under a live lease (their queued jobs wait their turn)."""
+    return (
+        select(GaitVideo.patient_id)
+        .join(GaitJob, GaitJob.video_id == GaitVideo.id)
+        .where(_live(now))  # type: ignore[arg-type]
+    )
+
+
+def _last_started() -> Subquery:
+    """Each patient's latest job start: the patient served longest ago goes first."""
+    return (
+        select(GaitVideo.patient_id, func.max(GaitJob.started_at).label("started_at"))
+        .join(GaitJob, GaitJob.video_id == GaitVideo.id)
+        .group_by(GaitVideo.patient_id)
+        .subquery()
+    )
+
+
+def _patient_busy(session: Session, patient_id: int, job_id: int, now: datetime) -> bool:
+    found = session.scalars(
+        busy_patients(now).where(GaitVideo.patient_id == patient_id, GaitJob.id != job_id)
+    ).first()
+    return found is not None
+
+
 def claim(
     database: Database,
     *,
@@ -58,21 +95,41 @@ def claim(
     job_id: int | None = None,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> Claim | None:
-    """Take the oldest claimable job (or job ``job_id``), or None when there is none.
+    """Take a claimable job (or job ``job_id``) of a patient with no job running, in turns (see
+    the module docs), or None when there is none.
 
     Jobs that already used ``max_attempts`` are marked failed instead of being taken.
     """
+    passed: set[int] = set()  # patients found busy on the second look (PostgreSQL)
     with database.transaction() as session:
         for _ in range(100):  # bounded: skip over jobs given up on the way
-            query = select(GaitJob).where(_claimable(now))  # type: ignore[arg-type]
+            last = _last_started()
+            query = (
+                select(GaitJob, GaitVideo.patient_id)
+                .join(GaitVideo, GaitVideo.id == GaitJob.video_id)
+                .outerjoin(last, last.c.patient_id == GaitVideo.patient_id)
+                .where(_claimable(now))  # type: ignore[arg-type]
+                .where(GaitVideo.patient_id.not_in(busy_patients(now)))
+            )
+            if passed:
+                query = query.where(GaitVideo.patient_id.not_in(passed))
             if job_id is not None:
                 query = query.where(GaitJob.id == job_id)
-            query = query.order_by(GaitJob.id).limit(1)
+            query = query.order_by(last.c.started_at.asc().nulls_first(), GaitJob.id).limit(1)
             if not database.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            job = session.scalars(query).first()
-            if job is None:
+                query = query.with_for_update(skip_locked=True, of=GaitJob)
+            found = session.execute(query).first()
+            if found is None:
                 return None
+            job, patient_id = found
+            if not database.is_sqlite:
+                # wait for a concurrent claim for this patient to commit, then look again
+                session.execute(
+                    select(Patient.id).where(Patient.id == patient_id).with_for_update()
+                )
+                if _patient_busy(session, patient_id, job.id, now):
+                    passed.add(patient_id)
+                    continue
             if job.attempts >= max_attempts:
                 job.state = "failed"
                 job.stage = ""
@@ -131,6 +188,43 @@ def release(database: Database, claim: Claim) -> None:
             job.attempts = max(0, job.attempts - 1)
 
 
+def busy_until(database: Database, job_id: int, *, now: datetime) -> datetime | None:
+    """When the lease of the job that keeps ``job_id`` waiting (another job of the same patient,
+    running) ends; None when no such job runs."""
+    with database.transaction() as session:
+        patient_id = session.scalar(
+            select(GaitVideo.patient_id)
+            .join(GaitJob, GaitJob.video_id == GaitVideo.id)
+            .where(GaitJob.id == job_id)
+        )
+        if patient_id is None:
+            return None
+        return session.scalar(
+            select(func.max(GaitJob.lease_expires_at))
+            .join(GaitVideo, GaitVideo.id == GaitJob.video_id)
+            .where(_live(now), GaitVideo.patient_id == patient_id, GaitJob.id != job_id)  # type: ignore[arg-type]
+        )
+
+
+def next_of_patient(database: Database, job_id: int) -> int | None:
+    """The oldest queued job of the patient of ``job_id`` (its turn comes once that one ended)."""
+    with database.transaction() as session:
+        patient_id = session.scalar(
+            select(GaitVideo.patient_id)
+            .join(GaitJob, GaitJob.video_id == GaitVideo.id)
+            .where(GaitJob.id == job_id)
+        )
+        if patient_id is None:
+            return None
+        return session.scalar(
+            select(GaitJob.id)
+            .join(GaitVideo, GaitVideo.id == GaitJob.video_id)
+            .where(GaitVideo.patient_id == patient_id, GaitJob.state == "queued")
+            .order_by(GaitJob.id)
+            .limit(1)
+        )
+
+
 def pending_count(database: Database, *, now: datetime) -> int:
     """How many jobs a worker could claim now."""
     with database.transaction() as session:
@@ -138,4 +232,16 @@ def pending_count(database: Database, *, now: datetime) -> int:
         return len(list(ids))
 
 
-__all__ = ["GAVE_UP", "MAX_ATTEMPTS", "Claim", "claim", "held", "pending_count", "release", "renew"]
+__all__ = [
+    "GAVE_UP",
+    "MAX_ATTEMPTS",
+    "Claim",
+    "busy_patients",
+    "busy_until",
+    "claim",
+    "held",
+    "next_of_patient",
+    "pending_count",
+    "release",
+    "renew",
+]

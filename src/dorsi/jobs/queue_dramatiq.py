@@ -18,6 +18,9 @@ Who guarantees what:
   A message for a job another worker still holds (its lease has not run out: it may be alive,
   or it was just killed) is sent again, delayed until that lease ends; then it is claimed again
   if the holder is gone, or found finished if the holder was alive.
+- **Fair turns.** A claim never takes a job whose patient already has one running
+  (:mod:`dorsi.jobs.lease`); such a message is looked at again when that job's lease would end,
+  and the worker that finishes a patient's job sends a message for that patient's next one.
 - **Nothing depends on a message alone.** The job row is committed with the upload before the
   message is sent. If the broker is unreachable then, the upload still succeeds and the
   worker's sweeper (every :data:`SWEEP_S`) sends a message for any job queued for longer than
@@ -46,6 +49,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from dorsi.errors import InputError, MissingExtraError
+from dorsi.jobs import lease
 from dorsi.jobs.worker import HEARTBEAT_S, LEASE_S, Execute, run_job_once, worker_name
 from dorsi.store.db import Database
 
@@ -131,10 +135,12 @@ def job_state(database: Database, job_id: int) -> tuple[str, datetime | None] | 
 
 @dataclass(frozen=True)
 class Handled:
-    """What handling one message came to; ``retry_in_s`` when it must be looked at again."""
+    """What handling one message came to; ``retry_in_s`` when it must be looked at again;
+    ``next_job_id``: the same patient's next queued job, whose turn has now come."""
 
     outcome: Outcome
     retry_in_s: float | None = None
+    next_job_id: int | None = None
 
 
 def handle(
@@ -161,15 +167,19 @@ def handle(
     ):
         if stopping.is_set():  # the worker is stopping: the job went back to the queue
             return Handled("held", retry_in_s=0.0)
-        return Handled("ran")
+        return Handled("ran", next_job_id=lease.next_of_patient(database, job_id))
     found = job_state(database, job_id)
     if found is None:
         return Handled("missing")
     state, lease_end = found
     if state in FINISHED:
         return Handled("finished")
-    # Held by another worker (alive, or killed and not yet timed out), or claimed just now.
     now = clock()
+    if state == "queued":
+        # waiting its patient's turn: the running job's worker sends this one when it ends
+        # (next_job_id); look again when that job's lease ends in case its worker died
+        lease_end = lease.busy_until(database, job_id, now=now)
+    # Held by another worker (alive, or killed and not yet timed out), or claimed just now.
     wait_s = (lease_end - now).total_seconds() if lease_end is not None else 0.0
     return Handled("held", retry_in_s=max(1.0, wait_s + RETRY_MARGIN_S))
 
@@ -212,6 +222,8 @@ def declare_actor(broker: Any) -> Any:
         log.info("gait job %s: %s", job_id, result.outcome)
         if result.retry_in_s is not None:
             actor.send_with_options(args=(int(job_id),), delay=int(result.retry_in_s * 1000))
+        if result.next_job_id is not None:
+            actor.send(result.next_job_id)
 
     actor = dramatiq.actor(
         broker=broker,
@@ -292,7 +304,7 @@ def stale_jobs(database: Database, now: datetime) -> list[int]:
     """Jobs that may have no message: queued for long, or whose lease ran out a while ago."""
     from sqlalchemy import and_, or_, select
 
-    from dorsi.store.models import GaitJob
+    from dorsi.store.models import GaitJob, GaitVideo
 
     with database.transaction() as session:
         return list(
@@ -303,6 +315,12 @@ def stale_jobs(database: Database, now: datetime) -> list[int]:
                         and_(
                             GaitJob.state == "queued",
                             GaitJob.queued_at < now - timedelta(seconds=STALE_QUEUED_S),
+                            # waiting its patient's turn: a message comes when that job ends
+                            GaitJob.video_id.not_in(
+                                select(GaitVideo.id).where(
+                                    GaitVideo.patient_id.in_(lease.busy_patients(now))
+                                )
+                            ),
                         ),
                         and_(
                             GaitJob.state == "running",

@@ -32,12 +32,15 @@ def note(ctx: Ctx, action: str, patient_id: int | None, detail: str = "") -> Non
     ctx.audit.append(PendingAudit(action=action, patient_id=patient_id, detail=detail[:300]))
 
 
-def outcome_for(error: BaseException) -> str:
-    """The audit outcome a failure implies."""
+def outcome_for(error: BaseException, *, signed_in: bool = False) -> str:
+    """The audit outcome a failure implies (a rate limit met by someone signed in, such as the
+    hourly upload limit, is a refusal; before sign-in it is a throttled sign-in)."""
     if isinstance(error, PermissionDeniedError):
         return "denied"
     if isinstance(error, NotFoundError):
         return "not_found"
+    if isinstance(error, RateLimitedError) and signed_in:
+        return "denied"
     if isinstance(error, AuthenticationError | RateLimitedError):
         return "unauthenticated"
     if isinstance(error, InputError | ConflictError):

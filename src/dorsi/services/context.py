@@ -132,7 +132,7 @@ def _audit_failure(database: Database, failed: Ctx, exc: BaseException) -> None:
         failed.db = session
         for make_row in failed.keep_on_failure:
             session.add(make_row())
-        audit.flush(failed, outcome=audit.outcome_for(exc))
+        audit.flush(failed, outcome=audit.outcome_for(exc, signed_in=failed.actor is not None))
 
 
 def run_staged(

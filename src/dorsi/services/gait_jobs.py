@@ -28,6 +28,7 @@ Every use case passes :func:`dorsi.services.patients.load_patient` (the one poli
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import secrets
@@ -43,7 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dorsi.clinical.contract import Output
-from dorsi.errors import InputError, NotFoundError, UnsupportedMediaError
+from dorsi.errors import InputError, NotFoundError, RateLimitedError, UnsupportedMediaError
 from dorsi.gait.report import GaitReport
 from dorsi.jobs import lease
 from dorsi.jobs.isolate import Abandoned, ChildFailed, run_child
@@ -54,7 +55,14 @@ from dorsi.services.patients import load_patient, require_actor
 from dorsi.services.policy import Action
 from dorsi.settings import Settings
 from dorsi.store.db import Database
-from dorsi.store.models import GaitJob, GaitMeasurement, GaitResult, GaitVideo, Measurement
+from dorsi.store.models import (
+    GaitJob,
+    GaitMeasurement,
+    GaitResult,
+    GaitVideo,
+    Measurement,
+    Patient,
+)
 
 Container = Literal["mp4", "quicktime", "3gpp", "webm"]
 Status = Literal["queued", "running", "done", "failed", "deleted"]
@@ -159,8 +167,11 @@ def declared_type(value: str | None) -> str:
     return (value or "").split(";", 1)[0].strip().lower()
 
 
-def inspect_upload(path: Path, declared: str | None) -> InspectedUpload:
-    """Check an uploaded file is a supported video matching its declared type (415 if not)."""
+def inspect_upload(
+    path: Path, declared: str | None, *, max_duration_s: float | None = None
+) -> InspectedUpload:
+    """Check an uploaded file is a supported video matching its declared type (415 if not),
+    and no longer than ``max_duration_s`` as its container declares (413 if longer)."""
     kind = declared_type(declared)
     allowed = "an mp4, mov, 3gp or webm video"
     if kind not in DECLARED_TYPES:
@@ -184,7 +195,7 @@ def inspect_upload(path: Path, declared: str | None) -> InspectedUpload:
     from dorsi.gait.video import probe
 
     try:
-        probe(path)
+        probe(path, max_duration_s=max_duration_s)
     except InputError:
         raise UnsupportedMediaError(
             "cannot be opened as a video (the file may be damaged or use a codec this server "
@@ -336,9 +347,43 @@ def public(video: GaitVideo, measurements: list[Measurement]) -> GaitVideoPublic
 # --- use cases (one unit of work each) -----------------------------------------------------
 
 
+UPLOAD_WINDOW = timedelta(hours=1)
+
+
+def check_upload_rate(ctx: Ctx, patient_id: int) -> None:
+    """Refuse an upload past ``gait_uploads_per_hour`` for this patient's record (429).
+
+    Every video counts, deleted ones too: deleting and uploading again must not get round it.
+    The wait is until enough of the hour's uploads have aged out of the window.
+    """
+    limit = ctx.settings.gait_uploads_per_hour
+    recent = list(
+        ctx.db.scalars(
+            select(GaitVideo.uploaded_at)
+            .where(
+                GaitVideo.patient_id == patient_id,
+                GaitVideo.uploaded_at > ctx.now - UPLOAD_WINDOW,
+            )
+            .order_by(GaitVideo.uploaded_at)
+        )
+    )
+    if len(recent) < limit:
+        return
+    frees_at = recent[len(recent) - limit] + UPLOAD_WINDOW
+    wait_s = max(1, math.ceil((frees_at - ctx.now).total_seconds()))
+    raise RateLimitedError(
+        f"video: at most {limit} video{'' if limit == 1 else 's'} an hour can be uploaded for "
+        "one patient; "
+        f"try again in {math.ceil(wait_s / 60)} min",
+        retry_after_s=wait_s,
+    )
+
+
 def check_upload(ctx: Ctx, patient_id: int) -> None:
-    """Refuse early (before the body is read) a caller who may not upload for this patient."""
+    """Refuse early (before the body is read) a caller who may not upload for this patient,
+    or who is over the hourly upload limit."""
     load_patient(ctx, patient_id, "gait.upload", "upload started")
+    check_upload_rate(ctx, patient_id)
 
 
 def accept_upload(
@@ -347,6 +392,10 @@ def accept_upload(
     """Store an inspected upload under a new name and queue its analysis."""
     patient = load_patient(ctx, patient_id, "gait.upload", "video stored")
     actor = require_actor(ctx)
+    if ctx.db.get_bind().dialect.name != "sqlite":
+        # concurrent uploads for one patient take turns, so the count below is exact
+        ctx.db.execute(select(Patient.id).where(Patient.id == patient.id).with_for_update())
+    check_upload_rate(ctx, patient_id)
     storage = Storage.of(ctx.settings)
     key = secrets.token_hex(16) + EXTENSIONS[upload.container]
     video = GaitVideo(
@@ -633,6 +682,7 @@ __all__ = [
     "Storage",
     "accept_upload",
     "check_upload",
+    "check_upload_rate",
     "declared_type",
     "delete_video",
     "get_video",

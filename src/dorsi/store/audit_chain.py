@@ -15,16 +15,17 @@ lock; on SQLite every transaction already starts with ``BEGIN IMMEDIATE``, which
 database's one write lock, so two writers (threads or processes) never read the same head.
 
 What a chain cannot show on its own: someone who can write to the database may cut entries off
-the END, or rewrite the whole chain from some entry on. Record the head that
-``dorsi audit verify`` prints somewhere else (the backup log, a ticket) and pass it back with
-``--anchor ID:HASH`` to check that the chain still holds it.
+the END, or rewrite the whole chain from some entry on. Heads recorded outside the database
+(*anchors*, :mod:`dorsi.store.audit_anchors`: an append-only file kept by ``dorsi serve``,
+``dorsi worker``, ``dorsi backup`` and ``dorsi audit anchor``, or one ``--anchor ID:HASH``)
+are checked by :func:`verify`: the chain must still hold every anchored entry and hash.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -134,6 +135,7 @@ class Verdict:
     head_hash: str
     broken: Break | None
     anchor_missing: str | None = None
+    failed_anchor: tuple[int, str] | None = None  # the first anchor the chain does not hold
 
     @property
     def intact(self) -> bool:
@@ -182,32 +184,43 @@ def parse_anchor(value: str) -> tuple[int, str]:
     return int(raw_id), raw_hash
 
 
-def verify(session: Session, *, anchor: tuple[int, str] | None = None) -> Verdict:
-    """Check every entry in id order (streamed, so the log may be large)."""
+def verify(
+    session: Session,
+    *,
+    anchor: tuple[int, str] | None = None,
+    anchors: Sequence[tuple[int, str]] = (),
+) -> Verdict:
+    """Check every entry in id order (streamed, so the log may be large), and that the chain
+    still holds each anchored ``(id, hash)`` (``anchor`` and ``anchors``)."""
+    wanted = [*anchors, *([anchor] if anchor is not None else [])]
+    anchored_ids = {entry_id for entry_id, _ in wanted}
     rows = session.scalars(
         select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000)
     )
     count = 0
     head_id, head_hash = 0, GENESIS
-    seen_anchor: str | None = None
+    seen: dict[int, str] = {}
     try:
         for step in check(rows):
             if isinstance(step, Break):
                 return Verdict(count, head_id, head_hash, step)
             count += 1
             head_id, head_hash = step
-            if anchor is not None and head_id == anchor[0]:
-                seen_anchor = head_hash
+            if head_id in anchored_ids:
+                seen[head_id] = head_hash
     finally:
         rows.close()  # a server-side cursor on PostgreSQL
-    missing = None
-    if anchor is not None and seen_anchor != anchor[1]:
+    for entry_id, entry_hash in wanted:
+        if seen.get(entry_id) == entry_hash:
+            continue
         missing = (
-            f"the anchor entry {anchor[0]} is gone (entries were cut off the end?)"
-            if seen_anchor is None
-            else f"entry {anchor[0]} no longer has the anchored hash (the chain was rewritten)"
+            f"the anchored entry {entry_id} is gone: the chain ends at entry {head_id} "
+            "(entries were cut off the end)"
+            if entry_id not in seen
+            else f"entry {entry_id} no longer has the anchored hash (the chain was rewritten)"
         )
-    return Verdict(count, head_id, head_hash, None, missing)
+        return Verdict(count, head_id, head_hash, None, missing, (entry_id, entry_hash))
+    return Verdict(count, head_id, head_hash, None)
 
 
 __all__ = [

@@ -41,6 +41,7 @@ from dorsi.errors import (
     InputError,
     PayloadTooLargeError,
     PermissionDeniedError,
+    RateLimitedError,
     UnsupportedMediaError,
 )
 from dorsi.i18n import Language
@@ -237,7 +238,14 @@ async def _upload(request: Request, patient_id: int, *, page: bool) -> GaitVideo
         if not received.has_file:
             raise InputError("is required: send the video file in the field 'video'", field="video")
         distance = gait_jobs.parse_distance(received.fields.get("walked_distance_m"))
-        inspected = await run_in_threadpool(gait_jobs.inspect_upload, path, received.declared)
+        inspected = await run_in_threadpool(
+            functools.partial(
+                gait_jobs.inspect_upload,
+                path,
+                received.declared,
+                max_duration_s=settings.max_video_s,
+            )
+        )
         video = await run(
             request,
             lambda ctx: gait_jobs.accept_upload(
@@ -323,7 +331,11 @@ async def api_annotated(request: Request, patient_id: Id, video_id: Id) -> FileR
     status_code=202,
     summary="Upload a walking video (multipart); the analysis runs in the background",
     openapi_extra=act("gait.upload", **UPLOAD_BODY),
-    responses={413: {"description": "over the size cap"}, 415: {"description": "not a video"}},
+    responses={
+        413: {"description": "over the size cap, or longer than the video length cap"},
+        415: {"description": "not a video"},
+        429: {"description": "over the hourly upload limit for this patient (Retry-After)"},
+    },
 )
 async def api_upload(request: Request, patient_id: Id) -> JSONResponse:
     video = await _upload(request, patient_id, page=False)
@@ -444,18 +456,21 @@ async def my_videos(request: Request) -> Response:
 async def page_upload(request: Request, patient_id: Id) -> Response:
     try:
         video = await _upload(request, patient_id, page=True)
-    except (InputError, PayloadTooLargeError) as exc:
+    except (InputError, PayloadTooLargeError, RateLimitedError) as exc:
         from dorsi.errors import http_status
 
         field_name = exc.field if isinstance(exc, InputError) else "video"
         message = exc.detail if isinstance(exc, InputError) else exc.message
         message = message.removeprefix("video: ")
-        return await _list_page(
+        response = await _list_page(
             request,
             patient_id,
             errors={field_name or "video": message},
             status=http_status(exc),
         )
+        if isinstance(exc, RateLimitedError):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
     return RedirectResponse(f"/patients/{patient_id}/gait-videos/{video.id}", status_code=303)
 
 
