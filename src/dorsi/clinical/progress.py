@@ -1,6 +1,8 @@
 """Progress review (``dorsi progress``): real change against measurement error, adherence, alerts.
 
-For each measure the first value (by date) is the baseline and the last is the latest. A
+For each measure the first value (by date) is the baseline and the last is the latest; the
+latest is also compared with the value before it and the best earlier value, each with the
+MDC at that reference (:mod:`dorsi.clinical.progress_course`, docs/architecture.md). A
 change counts only when it reaches the measure's MDC (``dorsi/catalog/data/measures.yaml``):
 
 - muscle grade: one full grade (a +/- step is noise); change in grades via ``mmt.numeric``;
@@ -10,14 +12,15 @@ change counts only when it reaches the measure's MDC (``dorsi/catalog/data/measu
 
 Direction matters (a lower TUG time is better). One value gives ``insufficient_data``.
 
-Adherence: ``sessions_done`` counts completed sessions. ``days`` runs from ``program_start``
+Adherence: ``sessions_done`` counts the days with a completed session (several check-ins on
+one day count once). ``days`` runs from ``program_start``
 (or the first session's date) to today, both included. Once the program has started (``days``
 >= 1) ``sessions_planned`` is ``max(1, round(days x planned_days_per_week / 7))``: the start day
 counts as a practice day, so a check-in on the day the program is assigned reads 1 of 1, not
 1 of 0 (``days x per_week / 7`` never ends in exactly .5, so rounding has no tie). Without
 ``planned_days_per_week`` the catalog default (5, "most days" in the seed protocol) is used; 0
 days a week, or a start after today, plans nothing. ``percent`` is done / planned, rounded half
-up and capped at 100; when nothing was planned it is 100 (nothing was missed). A
+up and capped at 100; when nothing was planned it is None and adherence is not adequate. A
 ``low_adherence`` alert waits for the first full week (``adherence_first_full_week_days``).
 
 Alerts and their thresholds are in :mod:`dorsi.clinical.progress_alerts` and

@@ -2,20 +2,25 @@
 
 Thresholds come from ``data/progress_rules.yaml`` (each with its source):
 
-- ``stop_program``: any session with ``weakness_worse`` or ``balance_worse`` (the seed's stop
-  rule: stop and contact the therapist; seek immediate care if it was sudden).
-- ``worsening``: one per measure worse by at least its MDC. A muscle grade down by a full
-  grade also holds progression and asks for a new screening (issue 8).
+- ``stop_program``: any *active* stop, i.e. a session with ``weakness_worse`` or
+  ``balance_worse`` after ``stops_resolved_through`` (the seed's stop rule: stop and contact
+  the therapist; seek immediate care if it was sudden).
+- ``worsening``: one per measure worse by at least its MDC against its baseline, previous or
+  best value, naming the reference. A muscle grade down by a full grade also holds
+  progression and asks for a new screening (issue 8).
+- ``pain_rising``: the check-in pain trend (:func:`dorsi.clinical.progress_course.pain_trend`);
+  holds progression.
 - ``regress``: the last session's pain above 5/10 (pain-monitoring model, REFERENCE 3.4), or the
   last 2 sessions rated "hard".
-- ``plateau``: every measure with two or more values shows no real change, one of them spans
-  at least 4 weeks, and adherence was adequate. A flat muscle grade adds the question of nerve
+- ``plateau``: every measure with a trend (Theil-Sen over 3+ values spanning 4 weeks in the
+  trend window) is flat, none is worse, and adherence was adequate. A flat muscle grade adds the question of nerve
   tests and a surgeon's opinion to the message.
 - ``low_adherence``: percent below the cut-off (70%) once sessions were planned and the
   program has run its first full week (7 days; before that a habit cannot show yet).
 - ``reassessment_due``: no measurement yet, or the last one is 28 days old or more.
-- ``ready_to_progress``: real improvement in a measure, nothing worse, no stop or regress, last
-  session pain at most 3/10 and not "hard", adherence adequate.
+- ``ready_to_progress``: real improvement in a measure, nothing worse, no active stop, no
+  pain_rising, regress or plateau, last session pain at most 3/10 and not "hard", adherence
+  adequate, and (when the phase is known) the next phase's entry criteria met.
 """
 
 from __future__ import annotations
