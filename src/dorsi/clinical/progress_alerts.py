@@ -13,8 +13,8 @@ Thresholds come from ``data/progress_rules.yaml`` (each with its source):
 - ``regress``: the last session's pain above 5/10 (pain-monitoring model, REFERENCE 3.4), or the
   last 2 sessions rated "hard".
 - ``plateau``: every measure with a trend (Theil-Sen over 3+ values spanning 4 weeks in the
-  trend window) is flat, none is worse, and adherence was adequate. A flat muscle grade adds the question of nerve
-  tests and a surgeon's opinion to the message.
+  trend window) is flat, none is worse, and adherence was adequate. A flat muscle grade adds
+  the question of nerve tests and a surgeon's opinion to the message.
 - ``low_adherence``: percent below the cut-off (70%) once sessions were planned and the
   program has run its first full week (7 days; before that a habit cannot show yet).
 - ``reassessment_due``: no measurement yet, or the last one is 28 days old or more.
