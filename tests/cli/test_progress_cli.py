@@ -40,15 +40,25 @@ def test_json_from_a_file(tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     data = result.json()
     assert data["measures"]["gait_speed_mps"]["status"] == "improved"
-    assert data["measures"]["dorsiflexion_mmt"] == {
+    first = {"baseline", "latest", "change", "mdc", "status"}  # issue 2's keys, still there
+    grade = data["measures"]["dorsiflexion_mmt"]
+    assert {k: grade[k] for k in first} == {
         "baseline": "3",
         "latest": "3+",
         "change": 0.33,
         "mdc": 1.0,
         "status": "no_real_change",
     }
+    assert (grade["best"], grade["previous"], grade["worse_than"]) == ("3", "3", [])
     assert data["alerts"][0]["kind"] == "stop_program"
-    assert data["adherence"] == {"sessions_done": 1, "sessions_planned": 3, "percent": 33}
+    assert data["adherence"] == {
+        "sessions_done": 1,
+        "sessions_planned": 3,
+        "percent": 33,
+        "adequate": False,
+        "basis": "scheduled",
+    }
+    assert [s["status"] for s in data["stops"]] == ["active"]
 
 
 def test_text_from_stdin() -> None:
@@ -57,7 +67,7 @@ def test_text_from_stdin() -> None:
     assert "Progress review" in result.stdout
     assert "[stop_program]" in result.stdout
     assert "one full grade" in result.stdout
-    assert "1 done of 3 planned" in result.stdout
+    assert "done on 1 of 3 planned days" in result.stdout
 
 
 def test_without_today_the_clock_is_used() -> None:

@@ -68,7 +68,8 @@ def message(out: ProgressOutput, kind: str) -> str:
 
 
 def no_change_window(measure: str = "lefs", value: float = 40) -> list[dict[str, Any]]:
-    return [m(measure, value, 35), m(measure, value, 0)]
+    """Three equal values over five weeks: a flat trend (a trend needs three values)."""
+    return [m(measure, value, 35), m(measure, value, 17), m(measure, value, 0)]
 
 
 # ---------------------------------------------------------------- statuses against the MDC
@@ -274,15 +275,51 @@ def test_regress_message_names_pain_and_what_to_do() -> None:
 
 def test_plateau_needs_four_weeks_and_adequate_adherence() -> None:
     out = run(
-        [m("lefs", 40, 28), m("lefs", 44, 0), m("tug_s", 14, 20), m("tug_s", 14.5, 0)],
+        [
+            *(m("lefs", v, d) for v, d in ((40, 28), (42, 14), (44, 0))),
+            *(m("tug_s", v, d) for v, d in ((14, 28), (14.3, 14), (14.5, 0))),
+        ],
         daily_sessions(28),
     )
     assert "plateau" in kinds(out)
     assert "review your plan" in message(out, "plateau")
 
 
+def test_two_values_never_make_a_plateau() -> None:
+    """First versus last is not a trend: a plateau needs a flat slope over three values."""
+    out = run([m("lefs", 40, 35), m("lefs", 41, 0)], daily_sessions(35))
+    assert "plateau" not in kinds(out)
+    assert out.measures["lefs"].trend_per_week is None
+
+
+def test_plateau_reads_the_recent_trend_not_first_versus_last() -> None:
+    """Grade 2 to 4 early, then flat for two months: the recent course is a plateau."""
+    grades = [("2", 90), ("4", 56), ("4", 28), ("4", 0)]
+    out = run([m("dorsiflexion_mmt", g, d) for g, d in grades], daily_sessions(90))
+    assert out.measures["dorsiflexion_mmt"].status == "improved"
+    assert out.measures["dorsiflexion_mmt"].trend_per_week == 0
+    assert "plateau" in kinds(out)
+    assert "ready_to_progress" not in kinds(out)  # the plan is to be reviewed first
+
+
+def test_one_odd_value_does_not_break_a_flat_trend() -> None:
+    """Theil-Sen: the median slope ignores one outlier among flat values."""
+    values = [(40, 56), (40, 42), (28, 28), (40, 14), (40, 0)]
+    out = run([m("lefs", v, d) for v, d in values], daily_sessions(56))
+    assert out.measures["lefs"].trend_per_week == 0
+    assert "plateau" in kinds(out)
+
+
+def test_a_steady_rise_in_small_steps_is_no_plateau() -> None:
+    """Each step is within the MDC, but the trend over the window is a real change."""
+    values = [(40, 56), (43, 42), (46, 28), (49, 14), (52, 0)]
+    out = run([m("lefs", v, d) for v, d in values], daily_sessions(56))
+    assert out.measures["lefs"].status_from_previous == "no_real_change"
+    assert "plateau" not in kinds(out)
+
+
 def test_no_plateau_under_four_weeks() -> None:
-    out = run([m("lefs", 40, 27), m("lefs", 44, 0)], daily_sessions(27))
+    out = run([m("lefs", 40, 27), m("lefs", 42, 13), m("lefs", 44, 0)], daily_sessions(27))
     assert "plateau" not in kinds(out)
 
 
@@ -307,7 +344,8 @@ def test_no_plateau_when_a_measure_improved() -> None:
 
 
 def test_flat_muscle_grade_raises_nerve_tests_and_surgical_opinion() -> None:
-    out = run([m("dorsiflexion_mmt", "2", 42), m("dorsiflexion_mmt", "2+", 0)], daily_sessions(42))
+    grades = [m("dorsiflexion_mmt", g, d) for g, d in (("2", 42), ("2+", 21), ("2+", 0))]
+    out = run(grades, daily_sessions(42))
     text = message(out, "plateau")
     assert "surgeon" in text
     assert "nerve" in text
@@ -333,19 +371,20 @@ def test_plateau_without_grade_does_not_mention_surgery() -> None:
         (9, 3, 4, 4, 100),  # 10 days x 3/7 = 4.29 rounds to 4
         (6, 3, 5, 3, 100),  # more done than planned: capped
         (27, 2, 5, 8, 63),  # 62.5 rounds half up
-        (6, 0, 2, 0, 100),
+        (6, 0, 2, 0, None),  # no planned days: no percent (was "2 of 0 (100%)")
     ],
 )
 def test_adherence(
-    start_days_ago: int, per_week: int, done: int, planned: int, percent: int
+    start_days_ago: int, per_week: int, done: int, planned: int, percent: int | None
 ) -> None:
     sessions = [s(n % (start_days_ago + 1)) for n in range(done)]
     out = run([], sessions, program_start=day(start_days_ago), planned_days_per_week=per_week)
-    assert out.adherence.model_dump() == {
-        "sessions_done": done,
-        "sessions_planned": planned,
-        "percent": percent,
-    }
+    assert _figures(out) == (done, planned, percent)
+
+
+def _figures(out: ProgressOutput) -> tuple[int, int, int | None]:
+    a = out.adherence
+    return a.sessions_done, a.sessions_planned, a.percent
 
 
 def test_adherence_counts_only_completed_and_defaults_to_first_session_and_5_days() -> None:
@@ -365,21 +404,13 @@ def test_no_low_adherence_alert_before_the_first_full_week(start_days_ago: int) 
 
 def test_low_adherence_alert_from_the_seventh_day() -> None:
     out = run([], [s(6)], program_start=day(6), planned_days_per_week=5)
-    assert out.adherence.model_dump() == {
-        "sessions_done": 1,
-        "sessions_planned": 5,
-        "percent": 20,
-    }
+    assert _figures(out) == (1, 5, 20)
     assert "low_adherence" in kinds(out)
 
 
 def test_check_in_on_the_day_the_program_starts_reads_one_of_one() -> None:
     out = run([], [s(0)], program_start=day(0), planned_days_per_week=3)
-    assert out.adherence.model_dump() == {
-        "sessions_done": 1,
-        "sessions_planned": 1,
-        "percent": 100,
-    }
+    assert _figures(out) == (1, 1, 100)
     assert "low_adherence" not in kinds(out)
 
 
@@ -454,15 +485,38 @@ def test_today_in_input_wins_over_the_callers_clock() -> None:
 def test_output_dumps_to_the_issue_contract() -> None:
     out = run([m("dorsiflexion_mmt", "3", 30), m("dorsiflexion_mmt", "4", 0)], [s(0)])
     data = out.model_dump(mode="json")
-    assert set(data) == {"measures", "alerts", "adherence"}
+    # The first keys of issue 2 stay; issue 16 added the course (additive).
+    assert set(data) == {"measures", "alerts", "adherence", "stops", "pain_trend", "next_phase"}
     assert data["measures"]["dorsiflexion_mmt"] == {
         "baseline": "3",
         "latest": "4",
         "change": 1.0,
         "mdc": 1.0,
         "status": "improved",
+        "baseline_date": day(30),
+        "latest_date": day(0),
+        "status_from_baseline": "improved",
+        "previous": "3",
+        "previous_date": day(30),
+        "change_from_previous": 1.0,
+        "mdc_from_previous": 1.0,
+        "status_from_previous": "improved",
+        "best": "3",
+        "best_date": day(30),
+        "change_from_best": 1.0,
+        "mdc_from_best": 1.0,
+        "status_from_best": "improved",
+        "worse_than": [],
+        "trend_per_week": None,
+        "trend_values": 2,
     }
-    assert set(data["adherence"]) == {"sessions_done", "sessions_planned", "percent"}
+    assert set(data["adherence"]) == {
+        "sessions_done",
+        "sessions_planned",
+        "percent",
+        "adequate",
+        "basis",
+    }
     for alert in data["alerts"]:
         assert set(alert) == {"kind", "message"}
 

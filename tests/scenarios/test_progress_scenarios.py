@@ -17,6 +17,7 @@ KINDS = {
     "ready_to_progress",
     "regress",
     "low_adherence",
+    "pain_rising",
 }
 STATUSES = {"improved", "worse", "no_real_change", "insufficient_data"}
 START = dt.date(2024, 3, 4)  # a Monday
@@ -85,10 +86,12 @@ def alert(out: dict[str, Any], kind: str) -> str:
 
 
 def assert_shape(out: dict[str, Any]) -> None:
-    assert set(out) == {"measures", "alerts", "adherence"}
+    # Issue 2's keys stay; issue 16 added the course (additive).
+    assert set(out) == {"measures", "alerts", "adherence", "stops", "pain_trend", "next_phase"}
     assert isinstance(out["measures"], dict)
     for review_ in out["measures"].values():
-        assert set(review_) == {"baseline", "latest", "change", "mdc", "status"}
+        assert {"baseline", "latest", "change", "mdc", "status"} <= set(review_)
+        assert {"previous", "best", "change_from_previous", "change_from_best"} <= set(review_)
         assert review_["status"] in STATUSES
     assert isinstance(out["alerts"], list)
     for a in out["alerts"]:
@@ -96,7 +99,7 @@ def assert_shape(out: dict[str, Any]) -> None:
         assert a["kind"] in KINDS
         assert isinstance(a["message"], str)
         assert a["message"].strip()
-    assert set(out["adherence"]) == {"sessions_done", "sessions_planned", "percent"}
+    assert {"sessions_done", "sessions_planned", "percent"} <= set(out["adherence"])
     assert isinstance(out["adherence"]["sessions_done"], int)
 
 
@@ -252,9 +255,14 @@ def test_plateau_over_four_weeks_with_good_adherence_asks_for_clinician_review()
     assert "clinician" in alert(out, "plateau") or "therapist" in alert(out, "plateau")
 
 
-def test_plateau_at_exactly_four_weeks_between_two_reassessments() -> None:
-    out = review(flat("lefs", 40, (0, 28)), today=28)
+def test_plateau_at_exactly_four_weeks_over_three_reassessments() -> None:
+    out = review(flat("lefs", 40, (0, 14, 28)), today=28)
     assert "plateau" in kinds(out)
+
+
+def test_two_reassessments_are_no_trend_and_no_plateau() -> None:
+    out = review(flat("lefs", 40, (0, 28)), today=28)
+    assert "plateau" not in kinds(out)
 
 
 def test_no_plateau_when_reassessments_span_less_than_four_weeks() -> None:
@@ -323,7 +331,8 @@ def test_adherence_math_over_four_weeks() -> None:
     # Program from Monday 4 March to Sunday 31 March: 28 days = 4 weeks x 5 planned = 20 sessions.
     sessions = [s(i) for i in range(10)] + [s(i, completed=False) for i in range(10, 15)]
     out = review([], sessions, today=27, per_week=5)
-    assert out["adherence"] == {"sessions_done": 10, "sessions_planned": 20, "percent": 50}
+    adh = out["adherence"]
+    assert (adh["sessions_done"], adh["sessions_planned"], adh["percent"]) == (10, 20, 50)
 
 
 def test_adherence_counts_only_completed_sessions() -> None:

@@ -24,7 +24,8 @@ from pydantic import Field, model_validator
 
 from dorsi.catalog.load import load_data
 from dorsi.catalog.sourced import CatalogModel, Evidence, Sourced
-from dorsi.errors import NotFoundError
+from dorsi.clinical.mmt import GRADES
+from dorsi.errors import CatalogError, NotFoundError
 
 REQUIRED_IDS: tuple[str, ...] = (
     "dorsiflexion_mmt",
@@ -190,6 +191,30 @@ class MeasureCatalog(CatalogModel):
         raise NotFoundError(f"no measure '{measure_id}'; valid measure ids: {', '.join(self.ids)}")
 
 
+class EntryCriterion(CatalogModel):
+    """One entry criterion of a phase: the latest value of ``measure`` is at least
+    ``at_least`` (a number, or an MMT grade string) or at most ``at_most``."""
+
+    measure: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    at_least: float | str | None = None
+    at_most: float | None = None
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+    @model_validator(mode="after")
+    def _check(self) -> EntryCriterion:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("give exactly one of at_least or at_most")
+        return self
+
+
+class PhaseEntry(CatalogModel):
+    """The criteria the latest values meet before a patient moves into ``phase``."""
+
+    phase: int = Field(ge=2, le=3)
+    criteria: tuple[EntryCriterion, ...] = Field(min_length=1)
+
+
 class ProgressRules(CatalogModel):
     """Alert thresholds of the progress review, each with its source."""
 
@@ -201,6 +226,18 @@ class ProgressRules(CatalogModel):
     pain_safe_max_nrs: Sourced
     pain_acceptable_max_nrs: Sourced
     hard_sessions_for_regress: Sourced
+    plateau_trend_window_days: Sourced
+    plateau_min_values: Sourced
+    pain_rising_window_days: Sourced
+    pain_rising_min_checkins: Sourced
+    pain_rising_points: Sourced
+    pain_rising_relative: Sourced
+    pain_rising_min_points: Sourced
+    phase_entry: tuple[PhaseEntry, ...] = ()
+
+    def entry_of(self, phase: int) -> PhaseEntry | None:
+        """The entry criteria of ``phase`` (None: no such phase, e.g. after the last)."""
+        return next((p for p in self.phase_entry if p.phase == phase), None)
 
     @model_validator(mode="after")
     def _check(self) -> ProgressRules:
@@ -210,6 +247,10 @@ class ProgressRules(CatalogModel):
             "adherence_first_full_week_days": (1, 28),
             "default_days_per_week": (1, 7),
             "hard_sessions_for_regress": (1, 30),
+            "plateau_trend_window_days": (7, 365),
+            "plateau_min_values": (3, 30),
+            "pain_rising_window_days": (1, 90),
+            "pain_rising_min_checkins": (1, 90),
         }
         for name, (low, high) in whole.items():
             value = getattr(self, name).value
@@ -220,6 +261,15 @@ class ProgressRules(CatalogModel):
         safe, acceptable = self.pain_safe_max_nrs.value, self.pain_acceptable_max_nrs.value
         if not 0 <= safe <= acceptable <= 10:
             raise ValueError("need 0 <= pain_safe_max_nrs <= pain_acceptable_max_nrs <= 10")
+        if not 0 < self.pain_rising_min_points.value <= self.pain_rising_points.value <= 10:
+            raise ValueError("need 0 < pain_rising_min_points <= pain_rising_points <= 10")
+        if not 0 < self.pain_rising_relative.value <= 10:
+            raise ValueError("pain_rising_relative must be in (0, 10]")
+        if self.plateau_trend_window_days.value < self.plateau_window_days.value:
+            raise ValueError("plateau_trend_window_days must be at least plateau_window_days")
+        phases = [p.phase for p in self.phase_entry]
+        if len(set(phases)) != len(phases):
+            raise ValueError("phase_entry lists a phase twice")
         return self
 
 
@@ -231,16 +281,37 @@ def load_measures() -> MeasureCatalog:
 
 @cache
 def load_progress_rules() -> ProgressRules:
-    """The progress-review thresholds (validated once, then cached)."""
-    return load_data("progress_rules.yaml", ProgressRules)
+    """The progress-review thresholds (validated once, then cached); every entry criterion
+    names a measure of the catalog, with a grade string only on the muscle grade."""
+    rules = load_data("progress_rules.yaml", ProgressRules)
+    _check_criteria(rules, load_measures())
+    return rules
+
+
+def _check_criteria(rules: ProgressRules, catalog: MeasureCatalog) -> None:
+    by_id = {m.id: m for m in catalog.measures}
+    for entry in rules.phase_entry:
+        for item in entry.criteria:
+            where = f"data/progress_rules.yaml phase_entry {entry.phase} {item.measure}"
+            measure = by_id.get(item.measure)
+            if measure is None:
+                raise CatalogError(f"{where}: unknown measure")
+            limit = item.at_least if item.at_least is not None else item.at_most
+            if measure.value_kind == "mmt_grade":
+                if not isinstance(limit, str) or limit not in GRADES:
+                    raise CatalogError(f"{where}: needs an MMT grade string")
+            elif isinstance(limit, str) or not measure.in_range(float(limit or 0)):
+                raise CatalogError(f"{where}: needs a number within the measure's range")
 
 
 __all__ = [
     "REQUIRED_IDS",
+    "EntryCriterion",
     "MdcStratum",
     "Measure",
     "MeasureCatalog",
     "Norm",
+    "PhaseEntry",
     "ProgressRules",
     "RelativeMdc",
     "load_measures",

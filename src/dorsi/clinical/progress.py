@@ -1,6 +1,8 @@
 """Progress review (``dorsi progress``): real change against measurement error, adherence, alerts.
 
-For each measure the first value (by date) is the baseline and the last is the latest. A
+For each measure the first value (by date) is the baseline and the last is the latest; the
+latest is also compared with the value before it and the best earlier value, each with the
+MDC at that reference (:mod:`dorsi.clinical.progress_course`, docs/architecture.md). A
 change counts only when it reaches the measure's MDC (``dorsi/catalog/data/measures.yaml``):
 
 - muscle grade: one full grade (a +/- step is noise); change in grades via ``mmt.numeric``;
@@ -10,14 +12,15 @@ change counts only when it reaches the measure's MDC (``dorsi/catalog/data/measu
 
 Direction matters (a lower TUG time is better). One value gives ``insufficient_data``.
 
-Adherence: ``sessions_done`` counts completed sessions. ``days`` runs from ``program_start``
+Adherence: ``sessions_done`` counts the days with a completed session (several check-ins on
+one day count once). ``days`` runs from ``program_start``
 (or the first session's date) to today, both included. Once the program has started (``days``
 >= 1) ``sessions_planned`` is ``max(1, round(days x planned_days_per_week / 7))``: the start day
 counts as a practice day, so a check-in on the day the program is assigned reads 1 of 1, not
 1 of 0 (``days x per_week / 7`` never ends in exactly .5, so rounding has no tie). Without
 ``planned_days_per_week`` the catalog default (5, "most days" in the seed protocol) is used; 0
 days a week, or a start after today, plans nothing. ``percent`` is done / planned, rounded half
-up and capped at 100; when nothing was planned it is 100 (nothing was missed). A
+up and capped at 100; when nothing was planned it is None and adherence is not adequate. A
 ``low_adherence`` alert waits for the first full week (``adherence_first_full_week_days``).
 
 Alerts and their thresholds are in :mod:`dorsi.clinical.progress_alerts` and
@@ -30,13 +33,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
-from typing import cast
 
 from dorsi.catalog.measures import Measure, MeasureCatalog, load_measures, load_progress_rules
 from dorsi.clinical import progress_alerts
-from dorsi.clinical.mmt import GRADES, MmtGrade, numeric
-from dorsi.clinical.progress_alerts import Series
+from dorsi.clinical.mmt import GRADES
 from dorsi.clinical.progress_contract import (
     Adherence,
     Alert,
@@ -44,17 +44,15 @@ from dorsi.clinical.progress_contract import (
     Measurement,
     MeasurementLike,
     MeasureReview,
+    PlanBasis,
     ProgressInput,
     ProgressOutput,
     Session,
     SessionLog,
-    Status,
 )
+from dorsi.clinical.progress_course import pain_trend, phase_check, review_series, stop_events
 from dorsi.errors import InputError
 from dorsi.i18n import Language, normalize_language
-
-_EPS = 1e-6  # values and MDCs sit on a 1e-4 grid; this only absorbs float noise
-_BY_DATE = attrgetter("date")
 
 
 def _fmt_date(day: dt.date) -> str:
@@ -116,50 +114,6 @@ def _check(
     _first_after("sessions", session_dates, today)
 
 
-def _as_number(value: float | str) -> float:
-    if isinstance(value, str):
-        return numeric(cast(MmtGrade, value))  # checked against GRADES in _check_measurement
-    return value
-
-
-def _status(change: float, mdc: float, higher_is_better: bool) -> Status:
-    if abs(change) + _EPS < mdc:
-        return "no_real_change"
-    better = change > 0 if higher_is_better else change < 0
-    return "improved" if better else "worse"
-
-
-def _review_series(measure: Measure, points: list[MeasurementLike]) -> Series:
-    ordered = sorted(points, key=_BY_DATE)  # stable: same-day entries keep input order
-    first, last = ordered[0], ordered[-1]
-    base_num = _as_number(first.value)
-    mdc = round(measure.mdc_at(base_num), 4)
-    if len(ordered) == 1:
-        review = MeasureReview(
-            baseline=first.value,
-            latest=last.value,
-            change=0.0,
-            mdc=mdc,
-            status="insufficient_data",
-        )
-    else:
-        change = round(_as_number(last.value) - base_num, 4)
-        review = MeasureReview(
-            baseline=first.value,
-            latest=last.value,
-            change=change,
-            mdc=mdc,
-            status=_status(change, mdc, measure.direction == "higher"),
-        )
-    return Series(
-        measure=measure,
-        review=review,
-        first_date=first.date,
-        last_date=last.date,
-        count=len(ordered),
-    )
-
-
 def program_days(sessions: SessionLog, program_start: dt.date | None, today: dt.date) -> int:
     """Days of the program up to ``today``, both ends included (0 before it starts).
 
@@ -184,16 +138,30 @@ def _adherence(
     today: dt.date,
 ) -> Adherence:
     rules = load_progress_rules()
-    done = sessions.completed.count(True)
+    done = len({day for day, ok in zip(sessions.dates, sessions.completed, strict=True) if ok})
     per_week = planned_days_per_week
     if per_week is None:
         per_week = int(rules.default_days_per_week.value)
     days = program_days(sessions, program_start, today)
     # round(days x per_week / 7) in integers; at least the start day once started.
     planned = max(1, (2 * days * per_week + 7) // 14) if days and per_week else 0
-    # done / planned in percent, rounded half up; nothing planned yet means nothing missed.
-    percent = 100 if planned == 0 else min(100, (done * 200 + planned) // (2 * planned))
-    return Adherence(sessions_done=done, sessions_planned=planned, percent=percent)
+    if planned == 0:
+        basis: PlanBasis = (
+            "no_planned_days"
+            if per_week == 0
+            else "not_started"
+            if program_start is not None
+            else "no_program"
+        )
+        return Adherence(
+            sessions_done=done, sessions_planned=0, percent=None, adequate=False, basis=basis
+        )
+    # days done / days planned in percent, rounded half up, capped at 100.
+    percent = min(100, (done * 200 + planned) // (2 * planned))
+    adequate = percent >= rules.adherence_adequate_pct.value
+    return Adherence(
+        sessions_done=done, sessions_planned=planned, percent=percent, adequate=adequate
+    )
 
 
 def review(data: ProgressInput, *, today: dt.date, lang: str = "en") -> ProgressOutput:
@@ -215,6 +183,8 @@ def review(data: ProgressInput, *, today: dt.date, lang: str = "en") -> Progress
         data.planned_days_per_week,
         today,
         normalize_language(lang),
+        phase=data.phase,
+        stops_resolved_through=data.stops_resolved_through,
     )
 
 
@@ -274,6 +244,8 @@ def review_history(
     planned_days_per_week: int | None,
     today: dt.date,
     lang: str = "en",
+    phase: int | None = None,
+    stops_resolved_through: dt.date | None = None,
 ) -> ProgressOutput:
     """:func:`review` of a *stored* history: the same rules, and never refused.
 
@@ -298,6 +270,8 @@ def review_history(
         planned_days_per_week,
         today,
         normalize_language(lang),
+        phase=phase,
+        stops_resolved_through=stops_resolved_through,
     )
 
 
@@ -308,13 +282,20 @@ def _decide(
     planned_days_per_week: int | None,
     today: dt.date,
     lang: Language,
+    *,
+    phase: int | None,
+    stops_resolved_through: dt.date | None,
 ) -> ProgressOutput:
     catalog = load_measures()
+    rules = load_progress_rules()
     grouped: dict[str, list[MeasurementLike]] = defaultdict(list)
     for item in measurements:
         grouped[item.measure].append(item)
-    series = [_review_series(m, grouped[m.id]) for m in catalog.measures if m.id in grouped]
+    series = [review_series(m, grouped[m.id], rules) for m in catalog.measures if m.id in grouped]
     adh = _adherence(sessions, program_start, planned_days_per_week, today)
+    stops = stop_events(sessions, stops_resolved_through)
+    pain = pain_trend(sessions, rules)
+    next_phase = phase_check(phase, series, rules) if phase is not None else None
     alerts: list[tuple[AlertKind, str]] = progress_alerts.build(
         series=series,
         sessions=sessions,
@@ -323,11 +304,17 @@ def _decide(
         planned_days_per_week=planned_days_per_week,
         program_days=program_days(sessions, program_start, today),
         lang=lang,
+        stops=stops,
+        pain=pain,
+        next_phase=next_phase,
     )
     return ProgressOutput(
         measures={s.measure.id: s.review for s in series},
         alerts=tuple(Alert(kind=kind, message=message) for kind, message in alerts),
         adherence=adh,
+        stops=stops,
+        pain_trend=pain,
+        next_phase=next_phase,
     )
 
 

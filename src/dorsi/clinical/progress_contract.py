@@ -20,9 +20,13 @@ from pydantic_core import PydanticCustomError
 from dorsi.clinical.contract import Contract, Output
 
 Status = Literal["improved", "worse", "no_real_change", "insufficient_data"]
+Reference = Literal["baseline", "previous", "best"]
+StopStatus = Literal["active", "resolved"]
+PlanBasis = Literal["scheduled", "no_program", "no_planned_days", "not_started"]
 AlertKind = Literal[
     "stop_program",
     "worsening",
+    "pain_rising",
     "plateau",
     "reassessment_due",
     "ready_to_progress",
@@ -72,22 +76,35 @@ class Session(Contract):
 
 
 class ProgressInput(Contract):
-    """Input of ``dorsi progress``. ``today`` (when given) wins over the caller's clock."""
+    """Input of ``dorsi progress``. ``today`` (when given) wins over the caller's clock.
+
+    ``phase`` (1-3, optional): the phase of the current program; ready_to_progress then also
+    needs the next phase's entry criteria. ``stops_resolved_through`` (optional): stop alerts
+    raised by check-ins on or before this day are resolved (a clinician acknowledged them, or
+    a later screening found it safe to go on).
+    """
 
     measurements: tuple[Measurement, ...] = Field(max_length=MAX_ITEMS)
     sessions: tuple[Session, ...] = Field(max_length=MAX_ITEMS)
     program_start: dt.date | None = None
     planned_days_per_week: int | None = Field(default=None, ge=0, le=7)
     today: dt.date | None = None
+    phase: int | None = Field(default=None, ge=1, le=3)
+    stops_resolved_through: dt.date | None = None
 
 
 class MeasureReview(Output):
-    """Baseline vs latest for one measure.
+    """The latest value of one measure against its baseline, previous and best values.
 
     ``baseline``/``latest`` are numbers, or grade strings for ``dorsiflexion_mmt``. ``change``
     is latest minus baseline (MMT: in grades via :func:`dorsi.clinical.mmt.numeric`); it is
     0 when there is only one value (status ``insufficient_data``). ``mdc`` is the smallest
-    real change used.
+    real change at the baseline. ``previous`` is the value before the latest, ``best`` the
+    best earlier value (highest, or lowest where lower is better); each has its date, the
+    change from it, the MDC at it and a status. ``status`` is ``worse`` when the latest is
+    worse than any reference by its MDC (``worse_than`` names them), else the status against
+    the baseline. ``trend_per_week`` is the Theil-Sen slope of the values of the trend
+    window (``trend_values`` of them), or None with fewer than the rules' minimum.
     """
 
     baseline: float | str
@@ -95,6 +112,22 @@ class MeasureReview(Output):
     change: float
     mdc: float
     status: Status
+    baseline_date: dt.date | None = None
+    latest_date: dt.date | None = None
+    status_from_baseline: Status = "insufficient_data"
+    previous: float | str | None = None
+    previous_date: dt.date | None = None
+    change_from_previous: float | None = None
+    mdc_from_previous: float | None = None
+    status_from_previous: Status = "insufficient_data"
+    best: float | str | None = None
+    best_date: dt.date | None = None
+    change_from_best: float | None = None
+    mdc_from_best: float | None = None
+    status_from_best: Status = "insufficient_data"
+    worse_than: tuple[Reference, ...] = ()
+    trend_per_week: float | None = None
+    trend_values: int = 0
 
 
 class Alert(Output):
@@ -103,11 +136,53 @@ class Alert(Output):
 
 
 class Adherence(Output):
-    """Completed sessions against sessions planned from the start to today (percent 0-100)."""
+    """Days with a completed session against the days the schedule planned, from the start
+    to today. ``percent`` (0-100) is None when no day was planned (``basis`` says why:
+    ``no_program``, ``no_planned_days`` or ``not_started``); ``adequate`` is never true then."""
 
     sessions_done: int
     sessions_planned: int
-    percent: int
+    percent: int | None
+    adequate: bool = False
+    basis: PlanBasis = "scheduled"
+
+
+class StopEvent(Output):
+    """A check-in that reported weakness or balance worse: ``active`` until resolved."""
+
+    date: dt.date
+    weakness_worse: bool
+    balance_worse: bool
+    status: StopStatus
+
+
+class PainTrend(Output):
+    """Mean check-in pain of the last window up to the last check-in and of the one before."""
+
+    recent_mean: float | None
+    recent_checkins: int
+    earlier_mean: float | None
+    earlier_checkins: int
+    rising: bool
+
+
+class CriterionCheck(Output):
+    """One entry criterion of the next phase against the latest value (None: not measured)."""
+
+    measure: str
+    at_least: float | str | None
+    at_most: float | None
+    latest: float | str | None
+    met: bool
+
+
+class PhaseCheck(Output):
+    """The entry criteria of the phase after the current one; ``met`` when all are met."""
+
+    current_phase: int
+    next_phase: int | None
+    criteria: tuple[CriterionCheck, ...]
+    met: bool
 
 
 class MeasurementLike(Protocol):
@@ -159,19 +234,29 @@ class ProgressOutput(Output):
     measures: dict[str, MeasureReview]
     alerts: tuple[Alert, ...]
     adherence: Adherence
+    stops: tuple[StopEvent, ...] = ()
+    pain_trend: PainTrend | None = None
+    next_phase: PhaseCheck | None = None
 
 
 __all__ = [
     "Adherence",
     "Alert",
     "AlertKind",
+    "CriterionCheck",
     "Difficulty",
     "MeasureReview",
     "Measurement",
     "MeasurementLike",
+    "PainTrend",
+    "PhaseCheck",
+    "PlanBasis",
     "ProgressInput",
     "ProgressOutput",
+    "Reference",
     "Session",
     "SessionLog",
     "Status",
+    "StopEvent",
+    "StopStatus",
 ]

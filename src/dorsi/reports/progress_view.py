@@ -45,6 +45,7 @@ class MeasureLine:
     mcid: float | None
     exceeds_mcid: str  # "yes" | "no" | "none published" | "one value"
     status: str  # improved | worse | no_real_change | insufficient_data
+    worse_from_best: str = ""  # "down from its best of ... on ...", when worse than its best
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class ProgressNoteView:
     series: tuple[MeasureSeries, ...]
     sessions_done: int
     sessions_planned: int
-    adherence_percent: int
+    adherence_percent: int | None
     periods: tuple[AdherencePeriod, ...]
     pain_points: tuple[SeriesPoint, ...]
     pain_trend: str
@@ -238,6 +239,13 @@ def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[Meas
                 mcid=mcid,
                 exceeds_mcid=exceeds_mcid,
                 status=r.status,
+                worse_from_best=(
+                    f"worse than its best of {_value_text(r.best, measure.unit)} on "
+                    f"{r.best_date.isoformat()} ({_fmt(r.change_from_best or 0)} {unit}, "
+                    f"MDC at the best {_fmt(r.mdc_from_best or 0)})"
+                    if "best" in r.worse_than and r.best is not None and r.best_date
+                    else ""
+                ),
             )
         )
     return lines
@@ -377,7 +385,7 @@ def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) ->
     return lines
 
 
-def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int) -> list[str]:
+def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int | None) -> list[str]:
     out = []
     for line in lines:
         if line.status == "improved":
@@ -390,6 +398,8 @@ def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int) ->
                 f"{line.name}: {line.first_value} to {line.latest_value} ({line.change_text}). "
                 f"This is more than the measurement error (MDC {_fmt(line.mdc)}){meaningful}."
             )
+        elif line.status == "worse" and line.worse_from_best:
+            out.append(f"{line.name} is {line.worse_from_best}; latest {line.latest_value}.")
         elif line.status == "worse":
             out.append(
                 f"{line.name} got worse: {line.first_value} to {line.latest_value} "
@@ -399,7 +409,10 @@ def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int) ->
         out.append("No measure changed by more than its measurement error (MDC) in this period.")
     if not lines:
         out.append("No measurements were recorded in this period.")
-    out.append(f"Adherence: {percent}% of planned home sessions were done.")
+    if percent is None:
+        out.append("Adherence: no home exercise days were planned in this period.")
+    else:
+        out.append(f"Adherence: {percent}% of planned home sessions were done.")
     for alert in alerts:
         if alert.date is None:
             out.append(f"{alert.what.split(' (')[0]}: {alert.detail}")

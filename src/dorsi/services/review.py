@@ -75,6 +75,7 @@ BADGE_ORDER = (
     "stop_program",
     "paused",
     "worsening",
+    "pain_rising",
     "plateau",
     "reassessment_due",
     "low_adherence",

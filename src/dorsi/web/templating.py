@@ -28,6 +28,7 @@ BADGES: dict[str, tuple[str, str]] = {
     "stop_program": ("Stop program", "danger"),
     "paused": ("Program paused", "warn"),
     "worsening": ("Worsening", "warn"),
+    "pain_rising": ("Pain rising", "warn"),
     "plateau": ("Plateau", "info"),
     "reassessment_due": ("Reassessment due", "info"),
     "low_adherence": ("Low adherence", "info"),
