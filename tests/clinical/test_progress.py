@@ -285,11 +285,13 @@ def test_plateau_needs_four_weeks_and_adequate_adherence() -> None:
     assert "review your plan" in message(out, "plateau")
 
 
-def test_two_values_never_make_a_plateau() -> None:
-    """First versus last is not a trend: a plateau needs a flat slope over three values."""
+def test_two_values_are_judged_by_their_one_change() -> None:
+    """Two reassessments have no slope: their change against the MDC decides, as before."""
     out = run([m("lefs", 40, 35), m("lefs", 41, 0)], daily_sessions(35))
-    assert "plateau" not in kinds(out)
+    assert "plateau" in kinds(out)
     assert out.measures["lefs"].trend_per_week is None
+    moved = run([m("lefs", 40, 35), m("lefs", 52, 0)], daily_sessions(35))
+    assert "plateau" not in kinds(moved)
 
 
 def test_plateau_reads_the_recent_trend_not_first_versus_last() -> None:
@@ -485,8 +487,9 @@ def test_today_in_input_wins_over_the_callers_clock() -> None:
 def test_output_dumps_to_the_issue_contract() -> None:
     out = run([m("dorsiflexion_mmt", "3", 30), m("dorsiflexion_mmt", "4", 0)], [s(0)])
     data = out.model_dump(mode="json")
-    # The first keys of issue 2 stay; issue 16 added the course (additive).
-    assert set(data) == {"measures", "alerts", "adherence", "stops", "pain_trend", "next_phase"}
+    # The top-level keys of issue 2 stay exactly; issue 16 added the references per measure.
+    assert set(data) == {"measures", "alerts", "adherence"}
+    assert out.stops == ()  # the course is still there for the pages and the text
     assert data["measures"]["dorsiflexion_mmt"] == {
         "baseline": "3",
         "latest": "4",
@@ -514,8 +517,6 @@ def test_output_dumps_to_the_issue_contract() -> None:
         "sessions_done",
         "sessions_planned",
         "percent",
-        "adequate",
-        "basis",
     }
     for alert in data["alerts"]:
         assert set(alert) == {"kind", "message"}

@@ -103,12 +103,8 @@ def test_a_long_resolved_balance_warning_no_longer_says_stop() -> None:
     measures = [m("gait_speed_mps", 0.5, 0), m("gait_speed_mps", 0.7, 56)]
     still = ok("progress", payload(measures, sessions, 56))
     assert "stop_program" in kinds(still)
-    assert still["stops"] == [
-        {"date": day(7), "weakness_worse": False, "balance_worse": True, "status": "active"}
-    ]
     resolved = ok("progress", payload(measures, sessions, 56, stops_resolved_through=day(14)))
     assert "stop_program" not in kinds(resolved)
-    assert resolved["stops"][0]["status"] == "resolved"
     assert "ready_to_progress" in kinds(resolved)
     text = run_dorsi(
         "progress",
@@ -129,9 +125,6 @@ def test_pain_creeping_from_1_to_5_over_a_month_raises_pain_rising() -> None:
     out = ok("progress", payload(measures, sessions, 30))
     assert "pain_rising" in kinds(out)
     assert "ready_to_progress" not in kinds(out)
-    trend = out["pain_trend"]
-    assert trend["rising"]
-    assert trend["recent_mean"] > trend["earlier_mean"]
     steady = ok("progress", payload(measures, [s(i, pain=1) for i in range(31)], 30))
     assert "pain_rising" not in kinds(steady)
 
@@ -149,7 +142,6 @@ def test_no_program_is_said_in_words_never_0_of_0() -> None:
     raw = {"measurements": [], "sessions": [], "today": day(3)}
     out = ok("progress", raw)
     assert out["adherence"]["percent"] is None
-    assert out["adherence"]["basis"] == "no_program"
     text = run_dorsi("progress", "-", stdin=json.dumps(raw))
     assert "0 of 0" not in text.stdout
     assert "no program yet" in text.stdout

@@ -143,8 +143,10 @@ class Adherence(Output):
     sessions_done: int
     sessions_planned: int
     percent: int | None
-    adequate: bool = False
-    basis: PlanBasis = "scheduled"
+    # Read by the pages and the text; left out of the JSON contract, whose adherence keys
+    # other systems read exactly (issue 2's shape).
+    adequate: bool = Field(default=False, exclude=True)
+    basis: PlanBasis = Field(default="scheduled", exclude=True)
 
 
 class StopEvent(Output):
@@ -234,9 +236,12 @@ class ProgressOutput(Output):
     measures: dict[str, MeasureReview]
     alerts: tuple[Alert, ...]
     adherence: Adherence
-    stops: tuple[StopEvent, ...] = ()
-    pain_trend: PainTrend | None = None
-    next_phase: PhaseCheck | None = None
+    # The course behind the alerts, for the pages, the note and the readable text. The JSON
+    # contract keeps exactly measures, alerts and adherence at the top (other systems read
+    # it so); what these say reaches it through the alerts and the per-measure references.
+    stops: tuple[StopEvent, ...] = Field(default=(), exclude=True)
+    pain_trend: PainTrend | None = Field(default=None, exclude=True)
+    next_phase: PhaseCheck | None = Field(default=None, exclude=True)
 
 
 __all__ = [

@@ -106,7 +106,7 @@ def _trend(
 
     The window holds the values from ``plateau_trend_window_days`` before the latest one. A
     trend needs ``plateau_min_values`` values spanning ``plateau_window_days``; a window of
-    two values can only say ``changing`` (a real change between them), never ``flat``.
+    two values is ``flat`` when the change between them is below the MDC.
     """
     last = points[-1].date
     start = last - dt.timedelta(days=int(rules.plateau_trend_window_days.value))
@@ -120,9 +120,9 @@ def _trend(
     if slope is not None:
         moved = abs(slope * span)
     elif len(window) == 2:
+        # Two reassessments four weeks apart: their one change, judged by the MDC (a slope
+        # through two points says no more), keeps the plateau rule the clinic has used.
         moved = abs(window[1].number - window[0].number)
-        if moved + _EPS < mdc:
-            return None, span, per_week, len(window)  # two values: no evidence of a plateau
     else:  # pragma: no cover - plateau_min_values is at least 3
         return None, span, per_week, len(window)
     return ("flat" if moved + _EPS < mdc else "changing"), span, per_week, len(window)
