@@ -60,9 +60,7 @@ def test_every_patient_text_has_both_languages_and_spanish_is_no_copy(
     assert len(pairs) > 100
     # A label with no letters (a muscle grade such as "4+") reads the same in both languages.
     copies = [
-        path
-        for path, text in pairs
-        if text.en == text.es and any(ch.isalpha() for ch in text.en)
+        path for path, text in pairs if text.en == text.es and any(ch.isalpha() for ch in text.en)
     ]
     assert copies == []
 
