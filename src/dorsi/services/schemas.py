@@ -8,9 +8,10 @@ Outputs list only what a caller may see (no hashes, no internal flags).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from dorsi.clinical.contract import Contract, Output
 
@@ -24,13 +25,26 @@ MeasurementSource = Literal["evaluation", "self", "gait"]
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
 
+def _has_a_letter_or_digit(value: str) -> str:
+    # Names are stored stripped: a name of spaces (or dots, or invisible characters) would
+    # be stored empty or unreadable, and no one could find the person in a list.
+    if not any(char.isalnum() for char in value):
+        raise PydanticCustomError("blank", "must contain a letter or digit (not only spaces)")
+    return value
+
+
+DisplayName = Annotated[
+    str, Field(min_length=1, max_length=120), AfterValidator(_has_a_letter_or_digit)
+]
+
+
 # --- users ------------------------------------------------------------------------------
 
 
 class UserCreate(Contract):
     username: str = Field(min_length=2, max_length=64)
     role: Role
-    display_name: str = Field(min_length=1, max_length=120)
+    display_name: DisplayName
     password: str = Field(min_length=1, max_length=256)
 
 
@@ -47,7 +61,7 @@ class UserPublic(Output):
 
 
 class PatientCreate(Contract):
-    display_name: str = Field(min_length=1, max_length=120)
+    display_name: DisplayName
     side: Side
     cause: Cause
     notes: str = Field(default="", max_length=5000)

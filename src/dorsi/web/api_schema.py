@@ -22,6 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from dorsi.clinical.contract import MAX_JSON_DEPTH
+
 ERROR_BODY: dict[str, Any] = {
     "type": "object",
     "required": ["detail", "field"],
@@ -42,7 +44,7 @@ _WHY = {
     404: "no such record among those the caller may read",
     409: "the request clashes with stored state",
     413: "the body is larger than the server accepts",
-    415: "the body's content is not what its type says",
+    415: "the body's type is not one the route takes, or its content is not what the type says",
     422: "bad input: the detail names the field and what is allowed",
     429: "too many attempts; see Retry-After",
 }
@@ -257,8 +259,9 @@ def evaluation() -> dict[str, Any]:
 
 
 BODY_RULES = (
-    "One JSON object. Integer fields take JSON integers (3, not 3.0); dates are YYYY-MM-DD; "
-    "unknown fields are refused; text never holds NUL (U+0000)."
+    "One JSON object, sent as application/json in UTF-8, nested at most "
+    f"{MAX_JSON_DEPTH} levels. Integer fields take JSON integers (3, not 3.0); dates are "
+    "YYYY-MM-DD; unknown fields are refused; text never holds NUL (U+0000)."
 )
 
 
@@ -279,7 +282,8 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     - A validation error answers ``{"detail", "field"}`` (dorsi.web.errors), not FastAPI's
       default list: the default schema is replaced.
     - Every ``/api/`` route may answer 413 (body cap) and 422; every one but the public ones
-      401 (bearer token); every one with ``{patient_id}`` 403 and 404 (the one policy).
+      401 (bearer token); every one with ``{patient_id}`` 403 and 404 (the one policy); every
+      one taking JSON 415 (a body not declared ``application/json``).
     """
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["HTTPValidationError"] = {**copy.deepcopy(ERROR_BODY), "title": "Error"}
@@ -295,6 +299,8 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
                 codes.append(401)
             if "{patient_id}" in path:
                 codes += [403, 404]
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                codes.append(415)  # dorsi.web.runtime.json_body
             responses = operation["responses"]
             for code, answer in errors(*codes).items():
                 responses.setdefault(str(code), answer)
