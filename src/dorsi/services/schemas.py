@@ -8,6 +8,7 @@ Outputs list only what a caller may see (no hashes, no internal flags).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
@@ -25,10 +26,15 @@ MeasurementSource = Literal["evaluation", "self", "gait"]
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
 
+#: a letter or digit of any script (Python's ``\w`` but the underscore: ``str.isalnum``); the
+#: OpenAPI states the same pattern (dorsi.web.api_schema)
+LETTER_OR_DIGIT = r"[^\W_]"
+
+
 def _has_a_letter_or_digit(value: str) -> str:
     # Names are stored stripped: a name of spaces (or dots, or invisible characters) would
     # be stored empty or unreadable, and no one could find the person in a list.
-    if not any(char.isalnum() for char in value):
+    if re.search(LETTER_OR_DIGIT, value) is None:
         raise PydanticCustomError("blank", "must contain a letter or digit (not only spaces)")
     return value
 

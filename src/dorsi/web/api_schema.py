@@ -110,6 +110,13 @@ def _username(node: dict[str, Any]) -> None:
     )
 
 
+def _display_name(node: dict[str, Any]) -> None:
+    from dorsi.services.schemas import LETTER_OR_DIGIT
+
+    node["pattern"] = f"^[^\\x00]*{LETTER_OR_DIGIT}[^\\x00]*$"
+    node["description"] = "a name with at least one letter or digit (of any script); no NUL"
+
+
 def _not_after_today(node: dict[str, Any]) -> None:
     from dorsi.services.records import EARLIEST_DAY
 
@@ -141,6 +148,7 @@ def user_create() -> dict[str, Any]:
     schema = model_schema(UserCreate)
     _password(schema["properties"]["password"])
     _username(schema["properties"]["username"])
+    _display_name(schema["properties"]["display_name"])
     return schema
 
 
@@ -170,7 +178,9 @@ def screening() -> dict[str, Any]:
 def patient_create() -> dict[str, Any]:
     from dorsi.services.schemas import PatientCreate
 
-    return model_schema(PatientCreate)
+    schema = model_schema(PatientCreate)
+    _display_name(schema["properties"]["display_name"])
+    return schema
 
 
 def program_update() -> dict[str, Any]:
