@@ -215,6 +215,19 @@ def test_a_form_field_that_is_not_utf8_is_refused_naming_it(
     assert _count(db, Patient.id) == before
 
 
+def test_a_form_is_buffered_only_up_to_the_general_body_cap(
+    db: Database, clock: Clock, tmp_path: Path
+) -> None:
+    """The upload routes take large bodies, but never a large form."""
+    settings = load_settings(data_dir=tmp_path, secret_key=SECRET, max_body_bytes=2048)
+    app = create_app(settings, database=db, clock=clock, migrate=False)
+    with TestClient(app) as client:
+        body = b"walked_distance_m=" + b"9" * 5000
+        response = client.post("/api/v1/patients/1/gait-videos", headers=FORM, content=body)
+        assert response.status_code == 413
+        assert "2048 bytes" in response.json()["detail"]
+
+
 def test_raw_utf8_in_a_form_is_read_as_utf8(client: TestClient, clinic: Clinic) -> None:
     """``curl -d 'display_name=José'`` sends raw UTF-8; it must not be stored as 'JosÃ©'."""
     csrf = page_login(client, "alice")

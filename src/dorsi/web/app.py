@@ -100,7 +100,7 @@ def create_app(
 
     gait.install(app)  # walking videos: routes, and the background worker in the lifespan
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(FormEncoding)  # inside BodyLimit: it buffers what the cap allowed
+    app.add_middleware(FormEncoding, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, larger=gait.upload_limits(settings)
     )

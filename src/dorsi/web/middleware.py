@@ -149,22 +149,29 @@ class FormEncoding:
     Starlette's form parser replaces invalid percent-encoded UTF-8 with U+FFFD and reads raw
     non-ASCII bytes as Latin-1, and the page would store either without a word. Here a field
     that is not UTF-8 is refused, and raw UTF-8 (as ``curl -d`` sends it) is percent-encoded
-    so the parser reads it right. Inside :class:`BodyLimit`, which caps what is buffered.
+    so the parser reads it right. A form is buffered up to ``max_bytes`` (the general body
+    cap: 413 above it, also on the routes :class:`BodyLimit` lets take more, e.g. uploads).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
+        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not _is_form(scope):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
+        size = 0
         while True:
             message = await receive()
             if message["type"] != "http.request":
                 return  # the client went away; there is no one to answer
             chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                await _too_large(send, self.max_bytes)
+                return
             if not message.get("more_body", False):
                 break
         body = _RAW_NON_ASCII.sub(lambda m: b"%%%02X" % m[0][0], b"".join(chunks))
