@@ -174,12 +174,21 @@ class FormEncoding:
                 return
             if not message.get("more_body", False):
                 break
-        body = _RAW_NON_ASCII.sub(lambda m: b"%%%02X" % m[0][0], b"".join(chunks))
+        sent = b"".join(chunks)
+        body = _RAW_NON_ASCII.sub(lambda m: b"%%%02X" % m[0][0], sent)
         error = form_encoding_error(body)
         if error is not None:
+            # HeaderLimit has bounded the headers by now, so the app's own error answer (a
+            # page for the browser, JSON for the API) may read them
             response = await dorsi_error(Request(scope), error)
             await response(scope, receive, send)
             return
+        if len(body) != len(sent):
+            scope = dict(scope)
+            scope["headers"] = [
+                (k, str(len(body)).encode() if k == b"content-length" else v)
+                for k, v in scope.get("headers", ())
+            ]
         replayed = False
 
         async def replay() -> Message:
