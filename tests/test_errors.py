@@ -11,6 +11,7 @@ from dorsi.errors import DorsiError, exit_code, http_status
     [
         (errors.InputError("bad", field="x"), 422, 2),
         (errors.UnsupportedMediaError("not a video", field="file"), 415, 2),
+        (errors.HeaderTooLargeError("over 8192 bytes", field="cookie"), 431, 2),
         (errors.NotFoundError("no such patient"), 404, 2),
         (errors.AuthenticationError("sign in"), 401, 2),
         (errors.PermissionDeniedError("not yours"), 403, 2),

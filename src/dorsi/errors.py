@@ -4,7 +4,8 @@
 
     DorsiError                      500 / exit 1   something we did not expect
      ├── InputError                 422 / exit 2   bad input: names the field and what is allowed
-     │    └── UnsupportedMediaError 415 / exit 2   an upload whose content is not what it claims
+     │    ├── UnsupportedMediaError 415 / exit 2   a body whose type or content is not one allowed
+     │    └── HeaderTooLargeError   431 / exit 2   request headers over the size caps
      ├── NotFoundError              404 / exit 2   no such patient, exercise, record
      ├── AuthenticationError        401 / exit 2   not signed in, or wrong credentials
      ├── PermissionDeniedError      403 / exit 2   signed in, but not allowed
@@ -39,7 +40,13 @@ class InputError(DorsiError):
 
 
 class UnsupportedMediaError(InputError):
-    """An upload whose content does not match the declared or allowed type."""
+    """A body whose declared type is not one the route takes, or whose content does not
+    match the declared or allowed type."""
+
+
+class HeaderTooLargeError(InputError):
+    """Request headers over the caps (one header, the cookies, or all of them together):
+    refused before anything parses them. ``field`` names the header when one is to blame."""
 
 
 class NotFoundError(DorsiError):
@@ -80,6 +87,7 @@ class CatalogError(DorsiError):
 
 _HTTP_STATUS: tuple[tuple[type[DorsiError], int], ...] = (
     (UnsupportedMediaError, 415),
+    (HeaderTooLargeError, 431),
     (InputError, 422),
     (NotFoundError, 404),
     (AuthenticationError, 401),
@@ -125,6 +133,7 @@ __all__ = [
     "CatalogError",
     "ConflictError",
     "DorsiError",
+    "HeaderTooLargeError",
     "InputError",
     "MissingExtraError",
     "NotFoundError",

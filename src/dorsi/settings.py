@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(default=20, ge=1, le=10000)
     # Largest request body accepted (bytes).
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # Request header caps (bytes), checked before anything parses a header (431 above): the
+    # Cookie header, any one header (name and value), and all headers together. 8 KiB per
+    # header is nginx's default (large_client_header_buffers); Dorsi's own cookies need < 200.
+    # Cookie parsing of Python before 3.11.10 / 3.12.6 is quadratic (CVE-2024-7592).
+    max_cookie_bytes: int = Field(default=8192, ge=1024, le=65536)
+    max_header_bytes: int = Field(default=8192, ge=1024, le=65536)
+    max_headers_total_bytes: int = Field(default=32768, ge=4096, le=262144)
     # Gait videos: largest upload (bytes, 413 above); "off" when separate workers run the jobs.
     max_upload_bytes: int = Field(default=200_000_000, ge=1_000_000)
     # Longest gait video accepted (seconds, 413 above; read from the container before decoding).

@@ -56,6 +56,7 @@ def test_dash_reads_stdin_and_names_every_trigger() -> None:
         (json.dumps(STABLE | {"days_since_onset": -3}), "days_since_onset"),
         (json.dumps(STABLE | {"extra": 1}), "extra"),
         ("{not json", "(input)"),
+        ("[" * 5000, "(input)"),  # nested too deep: refused before the parser recurses
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(stdin: str, field: str) -> None:

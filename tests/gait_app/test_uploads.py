@@ -202,6 +202,22 @@ def test_bad_distance_is_refused_naming_the_field(
     assert files_under(settings.data_dir / "gait") == []
 
 
+def test_a_text_field_that_is_not_utf8_is_refused_naming_it(
+    client: TestClient, clinic: Clinic, settings: Settings
+) -> None:
+    response = client.post(
+        _url(clinic.patient_a),
+        headers=token_for(client, "alice"),
+        files={"walked_distance_m": (None, b"\xff5"), "video": ("w.mp4", MP4_HEAD, "video/mp4")},
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "walked_distance_m: is not valid UTF-8",
+        "field": "walked_distance_m",
+    }
+    assert files_under(settings.data_dir / "gait") == []
+
+
 def test_missing_video_field_is_422(client: TestClient, clinic: Clinic) -> None:
     response = client.post(
         _url(clinic.patient_a),

@@ -63,6 +63,24 @@ def test_users_create_refuses_weak_passwords(env: Path, password: str, words: st
     assert result.stderr.count("\n") == 1
 
 
+def test_users_create_refuses_a_name_of_spaces(env: Path) -> None:
+    result = run_dorsi(
+        "users",
+        "create",
+        "--role",
+        "clinician",
+        "--username",
+        "cl",
+        "--display-name",
+        "   ",
+        stdin="a long clinic passphrase\n",
+    )
+    assert result.code == 2
+    assert "display_name: must contain a letter or digit" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "cl" not in run_dorsi("users", "list").stdout
+
+
 def test_users_create_twice_is_a_conflict(env: Path) -> None:
     args = ("users", "create", "--role", "clinician", "--username", "dup")
     assert run_dorsi(*args, stdin="a long clinic passphrase\n").code == 0
@@ -117,6 +135,19 @@ def _check_server(proc: subprocess.Popen[str], port: int, env: Path) -> None:
                 assert time.monotonic() < deadline, "dorsi serve did not start"
                 time.sleep(0.2)
         assert health.status_code == 200
+        # The probe's cookie (CVE-2024-7592): the server stops buffering a header block
+        # long past its cap (400); the app refuses any cookie over 8 KiB (431) before it is
+        # parsed. (h11 checks its cap only while a block is incomplete: 64 KiB sent at once
+        # may reach the app.) healthz answers meanwhile.
+        sizes = ((262_144, {"400", "reset"}), (65_536, {"400", "reset", "431"}), (12_000, {"431"}))
+        for size_bytes, answers in sizes:
+            cookie = 'a="' + '\\"' * (size_bytes // 2)
+            try:
+                got = str(httpx.get(f"{base}/healthz", headers={"Cookie": cookie}).status_code)
+            except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+                got = "reset"  # the server answered 400 and closed while the client sent
+            assert got in answers, size_bytes
+            assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
         logins = (env / "demo-logins.txt").read_text("utf-8").split()
         password = logins[logins.index("demo-clinician") + 2]
         token = httpx.post(

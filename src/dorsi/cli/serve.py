@@ -34,6 +34,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 MAX_AUTO_WORKERS = 4
+#: room for the request line (method, path and query) beside the headers, in the server's cap
+REQUEST_LINE_BYTES = 8192
 
 
 def worker_count(requested: int | None, configured: int, database_url: str) -> int:
@@ -89,10 +91,19 @@ def run(args: argparse.Namespace) -> int:
             "reverse proxy in front and set DORSI_TRUST_PROXY=true (see docs/web.md)",
             file=sys.stderr,
         )
+    from dorsi.advisories import warnings_for
+
+    for line in warnings_for():
+        print(f"dorsi serve: warning: {line}", file=sys.stderr)
     workers = worker_count(args.workers, settings.workers, settings.resolved_database_url)
     common: dict[str, object] = {
         "host": args.host,
         "port": args.port,
+        # h11, whose header cap can be set (uvicorn has none for httptools): a header block
+        # still arriving past the app's total cap plus room for the request line is dropped
+        # by the server (400) instead of buffered on; the app's HeaderLimit (431) is the rule.
+        "http": "h11",
+        "h11_max_incomplete_event_size": settings.max_headers_total_bytes + REQUEST_LINE_BYTES,
         "proxy_headers": settings.trust_proxy,
         "forwarded_allow_ips": "*" if settings.trust_proxy else None,
         # Access logs would record paths with patient ids and one-time sign-in links.

@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     require_web_extra()
     from sqlalchemy.orm import Session
 
+    from dorsi.clinical.contract import parse
     from dorsi.services import users
     from dorsi.services.context import Ctx, run_unit, utc_now
     from dorsi.services.schemas import UserCreate
@@ -84,11 +85,14 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{username:<24} {role:<10} {'active' if active else 'inactive'}")
             return 0
         password = _read_password()
-        data = UserCreate(
-            username=args.username,
-            role=args.role,
-            display_name=args.display_name or args.username,
-            password=password,
+        data = parse(
+            UserCreate,
+            {
+                "username": args.username,
+                "role": args.role,
+                "display_name": args.display_name or args.username,
+                "password": password,
+            },
         )
         created = run_unit(
             database,

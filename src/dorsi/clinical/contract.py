@@ -9,6 +9,8 @@ same rules and the same error messages.
 from __future__ import annotations
 
 import json
+import re
+from itertools import accumulate
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -16,6 +18,15 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from dorsi.errors import InputError
 
 C = TypeVar("C", bound=BaseModel)
+
+#: deepest nesting of arrays and objects a body may have (the contracts need a few levels;
+#: Python's JSON parser fails with a RecursionError near 1000)
+MAX_JSON_DEPTH = 32
+# A JSON string (an unterminated one runs to the end), so brackets inside text do not count;
+# unrolled so every byte is looked at once.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
 
 
 class Contract(BaseModel):
@@ -40,7 +51,8 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
         return loc, "is not a known field"
     message = message[0].lower() + message[1:] if message else message
     message = message.replace("input should be", "must be")
-    if "input" in error and kind not in ("missing",):
+    secret = any("password" in str(part) for part in error.get("loc", ()))
+    if "input" in error and kind not in ("missing",) and not secret:
         shown = json.dumps(error["input"], default=str)
         if len(shown) > 40:
             shown = shown[:37] + "..."
@@ -76,6 +88,30 @@ def _refuse_nul(value: Any, path: str) -> None:
             _refuse_nul(item, f"{path}.{index}" if path else str(index))
 
 
+def json_depth(data: bytes) -> int:
+    """How deep arrays and objects nest in the JSON text ``data`` (linear; parses nothing)."""
+    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+def json_text(raw: str | bytes, *, field: str = "(input)") -> str:
+    """``raw`` as text for the JSON parser: refused (naming ``field``) when it is not UTF-8
+    (RFC 8259) or nests deeper than :data:`MAX_JSON_DEPTH`. Nothing is silently replaced, and
+    no body can make the parser recurse until it fails."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"is not valid UTF-8 (at byte {exc.start})", field=field) from None
+        data = raw
+    else:
+        text = raw
+        data = raw.encode("utf-8", errors="surrogatepass")
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise InputError(f"is JSON nested deeper than {MAX_JSON_DEPTH} levels", field=field)
+    return text
+
+
 def parse(model: type[C], raw: str | bytes | dict[str, Any]) -> C:
     """Validate ``raw`` (JSON text or an already-decoded object) against ``model``.
 
@@ -84,7 +120,7 @@ def parse(model: type[C], raw: str | bytes | dict[str, Any]) -> C:
     if isinstance(raw, dict):
         raw = json.dumps(raw)
     if isinstance(raw, bytes | str):
-        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        text = json_text(raw)
         if not text.strip():
             raise InputError("is empty; it must be one JSON object", field="(input)")
         try:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from dorsi.clinical.contract import parse
+from dorsi.clinical.contract import json_text, parse
 from dorsi.clinical.program import PlanInput, build_program
 from dorsi.clinical.progress import ProgressInput, review
 from dorsi.clinical.screening import ScreenInput, ScreenOutput, triage
@@ -50,7 +50,7 @@ def check_day(day: dt.date, today: dt.date, field: str) -> dt.date:
 def _decode_object(raw: str | bytes | dict[str, Any]) -> dict[str, Any]:
     if isinstance(raw, dict):
         return dict(raw)
-    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    text = json_text(raw)
     try:
         decoded = json.loads(text)
     except json.JSONDecodeError as exc:

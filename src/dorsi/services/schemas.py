@@ -8,9 +8,11 @@ Outputs list only what a caller may see (no hashes, no internal flags).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from dorsi.clinical.contract import Contract, Output
 
@@ -24,13 +26,31 @@ MeasurementSource = Literal["evaluation", "self", "gait"]
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
 
+#: a letter or digit of any script (Python's ``\w`` but the underscore: ``str.isalnum``); the
+#: OpenAPI states the same pattern (dorsi.web.api_schema)
+LETTER_OR_DIGIT = r"[^\W_]"
+
+
+def _has_a_letter_or_digit(value: str) -> str:
+    # Names are stored stripped: a name of spaces (or dots, or invisible characters) would
+    # be stored empty or unreadable, and no one could find the person in a list.
+    if re.search(LETTER_OR_DIGIT, value) is None:
+        raise PydanticCustomError("blank", "must contain a letter or digit (not only spaces)")
+    return value
+
+
+DisplayName = Annotated[
+    str, Field(min_length=1, max_length=120), AfterValidator(_has_a_letter_or_digit)
+]
+
+
 # --- users ------------------------------------------------------------------------------
 
 
 class UserCreate(Contract):
     username: str = Field(min_length=2, max_length=64)
     role: Role
-    display_name: str = Field(min_length=1, max_length=120)
+    display_name: DisplayName
     password: str = Field(min_length=1, max_length=256)
 
 
@@ -47,7 +67,7 @@ class UserPublic(Output):
 
 
 class PatientCreate(Contract):
-    display_name: str = Field(min_length=1, max_length=120)
+    display_name: DisplayName
     side: Side
     cause: Cause
     notes: str = Field(default="", max_length=5000)

@@ -29,7 +29,7 @@ from dorsi.services.schemas import (
 )
 from dorsi.web import api_schema
 from dorsi.web.api_schema import errors
-from dorsi.web.runtime import bearer_token, run, run_staged_work
+from dorsi.web.runtime import bearer_token, json_body, run, run_staged_work
 
 # Every API answer may be 401 (no valid token), 413 (body cap) or 422 (bad input).
 router = APIRouter(prefix="/api/v1", responses=errors(401, 413, 422))
@@ -105,7 +105,7 @@ async def list_patients(request: Request) -> list[PatientPublic]:
     responses=errors(403),
 )
 async def create_patient(request: Request) -> PatientPublic:
-    body = await request.body()
+    body = await json_body(request)
     return await run(
         request,
         lambda ctx: patients.create_patient(ctx, parse(PatientCreate, body)),
@@ -132,7 +132,7 @@ async def get_patient(request: Request, patient_id: PatientId) -> PatientPublic:
     responses=RECORD,
 )
 async def screen(request: Request, patient_id: PatientId) -> JSONResponse:
-    body = await request.body()
+    body = await json_body(request)
     result = await run(
         request, lambda ctx: records.record_screening(ctx, patient_id, body), auth_kind="api"
     )
@@ -148,7 +148,7 @@ async def screen(request: Request, patient_id: PatientId) -> JSONResponse:
     responses=RECORD,
 )
 async def evaluate(request: Request, patient_id: PatientId) -> EvaluationResult:
-    body = await request.body()
+    body = await json_body(request)
     return await run(
         request, lambda ctx: records.record_evaluation(ctx, patient_id, body), auth_kind="api"
     )
@@ -172,7 +172,7 @@ async def get_program(request: Request, patient_id: PatientId) -> ProgramPublic:
     responses={**RECORD, **errors(409)},
 )
 async def put_program(request: Request, patient_id: PatientId) -> ProgramPublic:
-    body = await request.body()
+    body = await json_body(request)
     return await run(
         request, lambda ctx: programs.assign_program(ctx, patient_id, body), auth_kind="api"
     )
@@ -198,7 +198,7 @@ async def program_history(request: Request, patient_id: PatientId) -> list[Progr
     responses=RECORD,
 )
 async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
-    body = await request.body()
+    body = await json_body(request)
     return await run_staged_work(
         request, lambda ctx: progress.stage_session(ctx, patient_id, body), auth_kind="api"
     )
@@ -227,7 +227,7 @@ async def get_progress(request: Request, patient_id: PatientId) -> JSONResponse:
     responses={**RECORD, **errors(409)},
 )
 async def create_login(request: Request, patient_id: PatientId) -> PatientLogin:
-    body = await request.body()
+    body = await json_body(request)
     return await run(
         request,
         lambda ctx: patients.create_patient_login(ctx, patient_id, parse(PatientLoginCreate, body)),
@@ -248,7 +248,7 @@ async def list_users(request: Request) -> list[UserPublic]:
     responses=errors(403, 404, 409),
 )
 async def create_user(request: Request) -> UserPublic:
-    body = await request.body()
+    body = await json_body(request)
     return await run(
         request, lambda ctx: users.create_user(ctx, parse(UserCreate, body)), auth_kind="api"
     )

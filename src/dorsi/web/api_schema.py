@@ -22,6 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from dorsi.clinical.contract import MAX_JSON_DEPTH
+
 ERROR_BODY: dict[str, Any] = {
     "type": "object",
     "required": ["detail", "field"],
@@ -42,7 +44,7 @@ _WHY = {
     404: "no such record among those the caller may read",
     409: "the request clashes with stored state",
     413: "the body is larger than the server accepts",
-    415: "the body's content is not what its type says",
+    415: "the body's type is not one the route takes, or its content is not what the type says",
     422: "bad input: the detail names the field and what is allowed",
     429: "too many attempts; see Retry-After",
 }
@@ -108,6 +110,13 @@ def _username(node: dict[str, Any]) -> None:
     )
 
 
+def _display_name(node: dict[str, Any]) -> None:
+    from dorsi.services.schemas import LETTER_OR_DIGIT
+
+    node["pattern"] = f"^[^\\x00]*{LETTER_OR_DIGIT}[^\\x00]*$"
+    node["description"] = "a name with at least one letter or digit (of any script); no NUL"
+
+
 def _not_after_today(node: dict[str, Any]) -> None:
     from dorsi.services.records import EARLIEST_DAY
 
@@ -139,6 +148,7 @@ def user_create() -> dict[str, Any]:
     schema = model_schema(UserCreate)
     _password(schema["properties"]["password"])
     _username(schema["properties"]["username"])
+    _display_name(schema["properties"]["display_name"])
     return schema
 
 
@@ -168,7 +178,9 @@ def screening() -> dict[str, Any]:
 def patient_create() -> dict[str, Any]:
     from dorsi.services.schemas import PatientCreate
 
-    return model_schema(PatientCreate)
+    schema = model_schema(PatientCreate)
+    _display_name(schema["properties"]["display_name"])
+    return schema
 
 
 def program_update() -> dict[str, Any]:
@@ -257,8 +269,9 @@ def evaluation() -> dict[str, Any]:
 
 
 BODY_RULES = (
-    "One JSON object. Integer fields take JSON integers (3, not 3.0); dates are YYYY-MM-DD; "
-    "unknown fields are refused; text never holds NUL (U+0000)."
+    "One JSON object, sent as application/json in UTF-8, nested at most "
+    f"{MAX_JSON_DEPTH} levels. Integer fields take JSON integers (3, not 3.0); dates are "
+    "YYYY-MM-DD; unknown fields are refused; text never holds NUL (U+0000)."
 )
 
 
@@ -279,7 +292,8 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     - A validation error answers ``{"detail", "field"}`` (dorsi.web.errors), not FastAPI's
       default list: the default schema is replaced.
     - Every ``/api/`` route may answer 413 (body cap) and 422; every one but the public ones
-      401 (bearer token); every one with ``{patient_id}`` 403 and 404 (the one policy).
+      401 (bearer token); every one with ``{patient_id}`` 403 and 404 (the one policy); every
+      one taking JSON 415 (a body not declared ``application/json``).
     """
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["HTTPValidationError"] = {**copy.deepcopy(ERROR_BODY), "title": "Error"}
@@ -295,6 +309,8 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
                 codes.append(401)
             if "{patient_id}" in path:
                 codes += [403, 404]
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                codes.append(415)  # dorsi.web.runtime.json_body
             responses = operation["responses"]
             for code, answer in errors(*codes).items():
                 responses.setdefault(str(code), answer)

@@ -15,7 +15,7 @@ from dorsi.settings import Settings, get_settings
 from dorsi.store.db import Database, require_durable
 from dorsi.store.migrate import upgrade
 from dorsi.web import api_schema, errors
-from dorsi.web.middleware import BodyLimit, SecurityHeaders
+from dorsi.web.middleware import BodyLimit, FormEncoding, HeaderLimit, SecurityHeaders
 from dorsi.web.runtime import AppState
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -100,10 +100,17 @@ def create_app(
 
     gait.install(app)  # walking videos: routes, and the background worker in the lifespan
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(FormEncoding, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, larger=gait.upload_limits(settings)
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(  # outermost: oversized headers are refused before anything reads them
+        HeaderLimit,
+        cookie_bytes=settings.max_cookie_bytes,
+        header_bytes=settings.max_header_bytes,
+        total_bytes=settings.max_headers_total_bytes,
+    )
     return app
 
 

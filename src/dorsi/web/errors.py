@@ -116,4 +116,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected_error)
 
 
-__all__ = ["install", "wants_html"]
+__all__ = ["dorsi_error", "install", "wants_html"]

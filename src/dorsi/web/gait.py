@@ -212,7 +212,10 @@ async def receive_upload(request: Request, path: Path, cap_bytes: int) -> Receiv
                         if len(part.text) > TEXT_FIELD_MAX:
                             raise InputError("is too long", field=part.name)
                 elif event == "end" and not part.is_file and part.name in FIELDS:
-                    received.fields[part.name] = part.text.decode("utf-8", errors="replace")
+                    try:
+                        received.fields[part.name] = part.text.decode("utf-8")
+                    except UnicodeDecodeError:
+                        raise InputError("is not valid UTF-8", field=part.name) from None
             events.clear()
         parser.finalize()
         await flush()

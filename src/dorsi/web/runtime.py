@@ -27,7 +27,8 @@ from typing import Literal, TypeVar
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from dorsi.errors import AuthenticationError, PermissionDeniedError
+from dorsi.clinical.contract import json_text
+from dorsi.errors import AuthenticationError, PermissionDeniedError, UnsupportedMediaError
 from dorsi.services import auth
 from dorsi.services.context import Ctx, Staged, run_read, run_staged, run_unit
 from dorsi.settings import Settings
@@ -207,17 +208,48 @@ def _plumbing(
     return make_ctx, signed_in
 
 
+JSON_TYPE = "application/json"
+
+
+async def json_body(request: Request) -> bytes:
+    """The body of a JSON API route, refused unless it is declared ``application/json``
+    (415), is UTF-8, and nests at most ``MAX_JSON_DEPTH`` levels (422, naming ``body``;
+    :func:`dorsi.clinical.contract.json_text`).
+
+    Every route that takes JSON reads its body here, so a form or a text body is never
+    guessed to be JSON, and no body reaches a parser that would fail on it.
+    """
+    declared = request.headers.get("content-type", "")
+    kind, _, params = declared.partition(";")
+    kind = kind.strip().lower()
+    charset = ""
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    if kind != JSON_TYPE or charset not in ("", "utf-8", "utf8"):
+        sent = f"as '{declared[:60]}'" if declared else "without a Content-Type"
+        raise UnsupportedMediaError(
+            f"must be {JSON_TYPE} in UTF-8 (it was sent {sent})", field="body"
+        )
+    body = await request.body()
+    json_text(body, field="body")
+    return body
+
+
 def new_pre_value() -> str:
     return secrets.token_urlsafe(32)
 
 
 __all__ = [
     "CSRF_FIELD",
+    "JSON_TYPE",
     "AppState",
     "anonymous_csrf",
     "bearer_token",
     "check_form_token",
     "is_https",
+    "json_body",
     "new_pre_value",
     "pre_cookie_name",
     "run",
