@@ -31,6 +31,7 @@ class Output(BaseModel):
 
 
 def _describe(error: dict[str, Any]) -> tuple[str, str]:
+    """(field, message) of one pydantic error; the value is shown, except a password's."""
     loc = ".".join(str(part) for part in error.get("loc", ())) or "(input)"
     kind = str(error.get("type", ""))
     message = str(error.get("msg", "invalid value"))
@@ -40,7 +41,8 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
         return loc, "is not a known field"
     message = message[0].lower() + message[1:] if message else message
     message = message.replace("input should be", "must be")
-    if "input" in error and kind not in ("missing",):
+    secret = any("password" in str(part) for part in error.get("loc", ()))
+    if "input" in error and kind not in ("missing",) and not secret:
         shown = json.dumps(error["input"], default=str)
         if len(shown) > 40:
             shown = shown[:37] + "..."

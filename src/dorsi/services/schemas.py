@@ -31,7 +31,7 @@ class UserCreate(Contract):
     username: str = Field(min_length=2, max_length=64)
     role: Role
     display_name: str = Field(min_length=1, max_length=120)
-    password: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=1, max_length=1024)  # the password rule says 128
 
 
 class UserPublic(Output):
@@ -72,7 +72,7 @@ class PatientLoginCreate(Contract):
     """Create the patient's login: a username, and a password or a one-time link."""
 
     username: str = Field(min_length=2, max_length=64)
-    password: str | None = Field(default=None, min_length=1, max_length=256)
+    password: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class PatientLogin(Output):
