@@ -97,7 +97,9 @@ def _actor_of(row: Sequence[Any], credential_hash: str, csrf: str | None = None)
 # A device cookie (OWASP "Slow Down Online Guessing Attacks with Device Cookies") is good for
 # this long after the sign-in that issued it.
 DEVICE_COOKIE_DAYS = 180
-FIRST_DELAY_S = 1  # the first wait after the free attempts; it doubles with each failure
+# The first wait after the free attempts; it doubles with each further failure (30 s, 1 min,
+# 2 min, ... up to the sign-in window): a few typos cost the owner little, a guesser a lot.
+FIRST_DELAY_S = 30
 
 
 def guess_rule(ctx: Ctx, free: int) -> throttle.Rule:
