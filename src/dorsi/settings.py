@@ -71,7 +71,8 @@ class Settings(BaseSettings):
     token_absolute_days: int = Field(default=30, ge=1, le=365)
     # One-time sign-in links handed to patients.
     sign_in_link_hours: int = Field(default=72, ge=1, le=24 * 14)
-    # Login throttling: failures within the window, per account and per client address.
+    # Sign-in throttling (services/throttle.py): attempts per account (or known device) and per
+    # client address before delays start; the delays double up to the window.
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     login_max_failures_per_account: int = Field(default=5, ge=1, le=1000)
     login_max_failures_per_address: int = Field(default=20, ge=1, le=10000)

@@ -127,6 +127,10 @@ BODIES: dict[tuple[str, str], Body] = {
         },
     ),
     ("POST", "/admin/users/{user_id}/active"): lambda who: (None, {"active": "1"}),
+    ("POST", "/admin/users/{user_id}/signout"): lambda who: (None, {}),
+    ("POST", "/api/v1/users/{user_id}/signout"): lambda who: (None, None),
+    ("POST", "/clinic/patients/{patient_id}/signout"): lambda who: (None, {}),
+    ("POST", "/api/v1/patients/{patient_id}/login/signout"): lambda who: (None, None),
     ("POST", "/language"): lambda who: (None, {"lang": "es", "next": "/learn"}),
     ("POST", "/clinic/patients/{patient_id}/learn"): lambda who: (None, {"topics": "causes"}),
     # walking videos: a form without a file is refused (415) once the caller is let in

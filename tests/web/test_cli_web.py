@@ -52,7 +52,14 @@ def test_users_create_has_no_password_argument(env: Path) -> None:
 
 @pytest.mark.parametrize(
     ("password", "words"),
-    [("short", "at least 8"), ("password123", "most common"), ("", "no password")],
+    [
+        ("short", "at least 15"),
+        ("password123456789", "common or leaked"),
+        ("", "no password"),
+        ("letmein!", "at least 15"),
+        ("Clinic Clinic 2026", "name of the app or the clinic"),
+        ("dorsi-clinic-2026", "name of the app or the clinic"),
+    ],
 )
 def test_users_create_refuses_weak_passwords(env: Path, password: str, words: str) -> None:
     result = run_dorsi(

@@ -25,6 +25,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--patient-id", type=int, help="for --role patient: the patient record this login opens"
     )
     sub.add_parser("list", help="list the accounts")
+    reset = sub.add_parser(
+        "set-password",
+        help="set a new password for an account (from standard input or a prompt); "
+        "signs it out everywhere",
+    )
+    reset.add_argument("--username", required=True)
+    out = sub.add_parser("sign-out", help="end every session and API token of an account")
+    out.add_argument("--username", required=True)
 
 
 def _read_password() -> str:
@@ -52,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from dorsi.services import users
     from dorsi.services.context import Ctx, run_unit, utc_now
     from dorsi.services.schemas import UserCreate
+    from dorsi.services.users import operator_reset
     from dorsi.settings import get_settings
     from dorsi.store.db import Database
     from dorsi.store.migrate import upgrade
@@ -83,6 +92,14 @@ def run(args: argparse.Namespace) -> int:
 
             for username, role, active in run_unit(database, make, listing):
                 print(f"{username:<24} {role:<10} {'active' if active else 'inactive'}")
+            return 0
+        if args.action in ("set-password", "sign-out"):
+            password = _read_password() if args.action == "set-password" else None
+            ended = run_unit(
+                database, make, lambda ctx: operator_reset(ctx, args.username, password)
+            )
+            done = "password set; " if password is not None else ""
+            print(f"{done}{ended} session(s) and token(s) of '{args.username}' ended")
             return 0
         password = _read_password()
         data = parse(

@@ -42,6 +42,7 @@ class Output(BaseModel):
 
 
 def _describe(error: dict[str, Any]) -> tuple[str, str]:
+    """(field, message) of one pydantic error; the value is shown, except a password's."""
     loc = ".".join(str(part) for part in error.get("loc", ())) or "(input)"
     kind = str(error.get("type", ""))
     message = str(error.get("msg", "invalid value"))

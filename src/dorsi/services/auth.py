@@ -5,28 +5,32 @@
   used to sign in. Both expire when idle and at an absolute limit, and are revoked at logout.
 - A new browser session is created at every sign-in (the old one, if any, is revoked: no
   session fixation). Each carries its own CSRF token (synchronizer token pattern).
-- Sign-in is throttled per account and per client address by counting failed attempts in the
-  database (so several app processes share the counts); over the limit the answer is
-  :class:`RateLimitedError` with the seconds to wait. Unknown and known usernames are
-  answered alike, in content and (through a dummy hash) in timing.
+- Sign-in is throttled per account and per client address with growing delays
+  (:mod:`dorsi.services.throttle`): each attempt is counted in the database, before its
+  password is checked, by :func:`start_sign_in` (a unit of work of its own), so several app
+  processes and parallel requests share the counts. A device the account's owner signed in on
+  before (its device cookie) is counted on its own, so others' guesses cannot keep the owner
+  out. Over the limit the answer is :class:`RateLimitedError` with the seconds to wait.
+  Unknown and known usernames are answered alike, in content and (through a dummy hash) in
+  timing.
 """
 
 from __future__ import annotations
 
-import math
+import hmac
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from dorsi.errors import AuthenticationError, InputError, RateLimitedError
-from dorsi.services import audit
+from dorsi.services import audit, throttle
 from dorsi.services.context import Actor, Ctx
-from dorsi.services.passwords import MAX_LENGTH, verify_password
-from dorsi.store.models import ApiToken, AuthSession, LoginAttempt, SignInLink, User, UTCDateTime
+from dorsi.services.passwords import VERIFY_MAX_LENGTH, verify_password
+from dorsi.store.models import ApiToken, AuthSession, SignInLink, User, UTCDateTime
 from dorsi.store.prepared import Prepared
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
@@ -88,90 +92,107 @@ def _actor_of(row: Sequence[Any], credential_hash: str, csrf: str | None = None)
     )
 
 
-# --- throttling -------------------------------------------------------------------------
+# --- throttled password checks ---------------------------------------------------------
+
+# A device cookie (OWASP "Slow Down Online Guessing Attacks with Device Cookies") is good for
+# this long after the sign-in that issued it.
+DEVICE_COOKIE_DAYS = 180
+# The first wait after the free attempts; it doubles with each further failure (30 s, 1 min,
+# 2 min, ... up to the sign-in window): a few typos cost the owner little, a guesser a lot.
+FIRST_DELAY_S = 30
 
 
-def _retry_after(ctx: Ctx, oldest: datetime | None) -> int:
-    window = timedelta(minutes=ctx.settings.login_window_minutes)
-    if oldest is None:
-        return int(window.total_seconds())
-    return max(1, math.ceil((oldest + window - ctx.now).total_seconds()))
-
-
-def check_throttle(ctx: Ctx, username_hash: str) -> None:
-    """Raise :class:`RateLimitedError` when this account or address failed too often."""
-    since = ctx.now - timedelta(minutes=ctx.settings.login_window_minutes)
-    last_success = ctx.db.scalar(
-        select(func.max(LoginAttempt.attempted_at)).where(
-            LoginAttempt.username_hash == username_hash, LoginAttempt.succeeded.is_(True)
-        )
+def guess_rule(ctx: Ctx, free: int) -> throttle.Rule:
+    """Growing delays after ``free`` attempts, capped at the sign-in window."""
+    return throttle.Rule(
+        free=free,
+        first_delay_s=FIRST_DELAY_S,
+        max_delay_s=ctx.settings.login_window_minutes * 60,
     )
-    account_since = max(since, last_success) if last_success else since
-    count, oldest = ctx.db.execute(
-        select(func.count(), func.min(LoginAttempt.attempted_at)).where(
-            LoginAttempt.username_hash == username_hash,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.attempted_at > account_since,
-        )
-    ).one()
-    if count >= ctx.settings.login_max_failures_per_account:
-        raise RateLimitedError(
-            "too many failed sign-ins for this account; try again later",
-            retry_after_s=_retry_after(ctx, oldest),
-        )
-    count, oldest = ctx.db.execute(
-        select(func.count(), func.min(LoginAttempt.attempted_at)).where(
-            LoginAttempt.address_hash == ctx.address_hash,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.attempted_at > since,
-        )
-    ).one()
-    if count >= ctx.settings.login_max_failures_per_address:
-        raise RateLimitedError(
-            "too many failed sign-ins from this address; try again later",
-            retry_after_s=_retry_after(ctx, oldest),
-        )
 
 
-def _verified_user(ctx: Ctx, username: str, password: str) -> User:
-    """The active user with these credentials, or :class:`AuthenticationError`.
+def device_cookie(ctx: Ctx, username: str) -> str:
+    """A signed, opaque token saying "``username`` signed in on this device" (set as a cookie
+    after a successful sign-in; it holds no name, only a keyed hash that binds it)."""
+    issued = int(ctx.now.timestamp())
+    nonce = ctx.new_token()[:22]
+    mac = ctx.keyed_hash(f"device:{username}:{issued}:{nonce}")
+    return f"{issued}.{nonce}.{mac}"
 
-    A failed attempt is stored even though the unit of work fails.
+
+def _known_device(ctx: Ctx, value: str, username: str) -> bool:
+    if not value or len(value) > 128 or value.count(".") != 2:
+        return False
+    issued_s, nonce, mac = value.split(".")
+    if not issued_s.isdigit():
+        return False
+    age_s = ctx.now.timestamp() - int(issued_s)
+    if not 0 <= age_s <= DEVICE_COOKIE_DAYS * 86400:
+        return False
+    return hmac.compare_digest(mac, ctx.keyed_hash(f"device:{username}:{issued_s}:{nonce}"))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt already counted by the throttle (:func:`start_sign_in`); only such an
+    attempt may have its password checked."""
+
+    username: str
+    guessed: throttle.Key  # the account's key, or the known device's
+    address: throttle.Key | None  # None for a known device
+
+
+def start_sign_in(ctx: Ctx, *, username: str, password: str, device: str | None = None) -> Attempt:
+    """Count a sign-in attempt, or raise :class:`RateLimitedError` with the seconds to wait.
+
+    Run it as a unit of work of its own, before :func:`login_session` / :func:`login_token`:
+    the count is then stored before the password is checked, so parallel guesses cannot get
+    more than the allowed number checked. Known and unknown usernames are counted alike.
+
+    Attempts are counted per account and per client address; an attempt from a device the
+    account's owner signed in on before (``device``: its device cookie) is counted only
+    against that device, so nobody else's guesses can keep the owner out.
     """
     name = normalize_username(username)[:64]
     if not name or not password:
         raise InputError("username and password are both required", field="username")
-    if len(password) > MAX_LENGTH:
-        raise InputError(f"must be at most {MAX_LENGTH} characters", field="password")
-    username_hash = ctx.keyed_hash("user:" + name)
+    if len(password) > VERIFY_MAX_LENGTH:
+        raise InputError(f"must be at most {VERIFY_MAX_LENGTH} characters", field="password")
+    account_rule = guess_rule(ctx, ctx.settings.login_max_failures_per_account)
+    if device is not None and _known_device(ctx, device, name):
+        keys = [throttle.key(ctx, "device", device, account_rule)]
+        address = None
+    else:
+        address_rule = guess_rule(ctx, ctx.settings.login_max_failures_per_address)
+        keys = [
+            throttle.key(ctx, "user", name, account_rule),
+            throttle.key(ctx, "addr", ctx.address, address_rule),
+        ]
+        address = keys[1]
+    try:
+        throttle.charge(ctx, keys, "too many failed sign-ins")
+    except RateLimitedError:
+        audit.note(ctx, "auth.login", None, "throttled")
+        raise
+    return Attempt(username=name, guessed=keys[0], address=address)
+
+
+def _verified_user(ctx: Ctx, attempt: Attempt, password: str) -> User:
+    """The active user with these credentials, or :class:`AuthenticationError`.
+
+    The attempt was counted already; a success clears the count of what was guessed.
+    """
     audit.note(ctx, "auth.login", None)
-    check_throttle(ctx, username_hash)
+    name = attempt.username
     # No stored username holds NUL (check_username), and PostgreSQL cannot even compare one.
     user = None if "\x00" in name else ctx.db.scalar(select(User).where(User.username == name))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        now, address_hash = ctx.now, ctx.address_hash
-        ctx.keep_on_failure.append(
-            lambda: LoginAttempt(
-                username_hash=username_hash,
-                address_hash=address_hash,
-                attempted_at=now,
-                succeeded=False,
-            )
-        )
         raise AuthenticationError(WRONG_CREDENTIALS)
-    ctx.db.add(
-        LoginAttempt(
-            username_hash=username_hash,
-            address_hash=ctx.address_hash,
-            attempted_at=ctx.now,
-            succeeded=True,
-        )
-    )
-    # Old attempts are only needed for one window.
-    ctx.db.execute(
-        delete(LoginAttempt).where(LoginAttempt.attempted_at < ctx.now - timedelta(days=1))
-    )
+    throttle.clear(ctx, attempt.guessed)
+    if attempt.address is not None:
+        throttle.refund(ctx, attempt.address)
+    throttle.forget_old(ctx)
     ctx.actor = _actor(user, "")
     return user
 
@@ -186,6 +207,7 @@ class NewSession:
     cookie_value: str
     csrf_token: str
     actor: Actor
+    device_cookie: str
 
 
 def _start_session(ctx: Ctx, user: User, previous_cookie: str | None) -> NewSession:
@@ -206,14 +228,20 @@ def _start_session(ctx: Ctx, user: User, previous_cookie: str | None) -> NewSess
     )
     actor = _actor(user, id_hash, csrf)
     ctx.actor = actor
-    return NewSession(cookie_value=value, csrf_token=csrf, actor=actor)
+    return NewSession(
+        cookie_value=value,
+        csrf_token=csrf,
+        actor=actor,
+        device_cookie=device_cookie(ctx, user.username),
+    )
 
 
 def login_session(
-    ctx: Ctx, *, username: str, password: str, previous_cookie: str | None = None
+    ctx: Ctx, attempt: Attempt, *, password: str, previous_cookie: str | None = None
 ) -> NewSession:
-    """Check the credentials and open a new browser session (rotating any old one)."""
-    user = _verified_user(ctx, username, password)
+    """Check the password of a counted attempt and open a new browser session (rotating any
+    old one); the answer carries a fresh device cookie."""
+    user = _verified_user(ctx, attempt, password)
     return _start_session(ctx, user, previous_cookie)
 
 
@@ -268,9 +296,9 @@ def revoke_session(ctx: Ctx, cookie_value: str) -> None:
 # --- API tokens -------------------------------------------------------------------------
 
 
-def login_token(ctx: Ctx, *, username: str, password: str) -> str:
-    """Check the credentials and issue a new API bearer token (returned once)."""
-    user = _verified_user(ctx, username, password)
+def login_token(ctx: Ctx, attempt: Attempt, *, password: str) -> str:
+    """Check the password of a counted attempt and issue a new API bearer token (once)."""
+    user = _verified_user(ctx, attempt, password)
     value = ctx.new_token()
     ctx.db.execute(delete(ApiToken).where(ApiToken.expires_at < ctx.now - timedelta(days=1)))
     ctx.db.add(
@@ -333,6 +361,28 @@ def revoke_token(ctx: Ctx, token: str) -> None:
     )
 
 
+# --- ending every session of a user ------------------------------------------------------
+
+
+def end_sessions(ctx: Ctx, user_id: int, *, keep: str | None = None) -> int:
+    """Revoke every live browser session and API token of ``user_id``; how many ended.
+
+    ``keep`` is the credential hash of the request's own session or token, left alive when
+    people change their own password (the device in their hand stays signed in). The caller
+    audits the change.
+    """
+    ended = 0
+    for table in (AuthSession, ApiToken):
+        query = update(table).where(
+            table.user_id == user_id, table.revoked_at.is_(None), table.expires_at > ctx.now
+        )
+        if keep:
+            query = query.where(table.id_hash != keep)
+        result = ctx.db.execute(query.values(revoked_at=ctx.now))
+        ended += int(getattr(result, "rowcount", 0) or 0)
+    return ended
+
+
 # --- one-time sign-in links -------------------------------------------------------------
 
 
@@ -383,10 +433,13 @@ def redeem_sign_in_link(ctx: Ctx, *, link: str, previous_cookie: str | None = No
 
 
 __all__ = [
+    "Attempt",
     "NewSession",
-    "check_throttle",
     "check_username",
     "create_sign_in_link",
+    "device_cookie",
+    "end_sessions",
+    "guess_rule",
     "login_session",
     "login_token",
     "normalize_username",
@@ -394,5 +447,6 @@ __all__ = [
     "revoke_session",
     "revoke_token",
     "session_actor",
+    "start_sign_in",
     "token_actor",
 ]

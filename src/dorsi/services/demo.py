@@ -195,7 +195,9 @@ def fill_demo(
             "the database already has users; demo data is only added to an empty database"
         )
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
-    make_password = new_password or (lambda: "demo-" + secrets.token_urlsafe(9))
+    # 64 random bits in hex: no hex text can hold a demo username or a word the password rule
+    # refuses (services/passwords.py), so a demo password is never refused by chance.
+    make_password = new_password or (lambda: "demo-" + secrets.token_hex(8))
     secret = settings.secret()
     start = datetime.combine(today.date() - timedelta(days=DAYS), time(9, 0), today.tzinfo)
 

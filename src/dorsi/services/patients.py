@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from dorsi.errors import AuthenticationError, ConflictError, NotFoundError, PermissionDeniedError
 from dorsi.services import audit
-from dorsi.services.auth import check_username, create_sign_in_link
+from dorsi.services.auth import check_username, create_sign_in_link, end_sessions
 from dorsi.services.context import Actor, Ctx
 from dorsi.services.list_audit import note_list
 from dorsi.services.passwords import hash_password
@@ -188,7 +188,9 @@ def create_patient_login(ctx: Ctx, patient_id: int, data: PatientLoginCreate) ->
     username = check_username(data.username)
     user = ctx.db.scalar(select(User).where(User.patient_id == patient.id))
     password_hash = (
-        hash_password(data.password, username=username) if data.password is not None else None
+        hash_password(data.password, role="patient", username=username)
+        if data.password is not None
+        else None
     )
     if user is None:
         if ctx.db.scalar(select(User.id).where(User.username == username)) is not None:
@@ -208,7 +210,10 @@ def create_patient_login(ctx: Ctx, patient_id: int, data: PatientLoginCreate) ->
         if user.username != username:
             raise ConflictError(f"username: this patient already signs in as '{user.username}'")
         if password_hash is not None:
+            # A reset: whoever knew the old password (or holds the patient's device) is out.
             user.password_hash = password_hash
+            ended = end_sessions(ctx, user.id)
+            audit.note(ctx, "user.password", patient.id, f"user={user.id} ended={ended}")
     if data.password is not None:
         return PatientLogin(username=username, sign_in_link=None, link_expires_at=None)
     link = create_sign_in_link(ctx, user_id=user.id)

@@ -3,8 +3,10 @@
 - A patient sees only their own record: read it, log sessions, run a screening on it, upload
   and delete their walking videos.
 - A clinician sees the patients assigned to them: everything clinical, plus creating the
-  patient's login; any clinician may create a new patient (and is assigned to it).
-- An admin manages users. Admins have no access to clinical records.
+  patient's login and signing that login out everywhere; any clinician may create a new
+  patient (and is assigned to it).
+- An admin manages users (which includes signing any user out everywhere). Admins have no
+  access to clinical records.
 - Anonymous callers may do nothing here (public pages do not go through the policy).
 
 When a caller may not even read a record, services answer "not found" rather than
@@ -29,6 +31,7 @@ Action = Literal[
     "gait.upload",
     "gait.delete",
     "patient.login",
+    "patient.signout",
     "user.manage",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
@@ -43,6 +46,8 @@ PATIENT_ACTIONS: dict[Action, frozenset[str]] = {
     "patient.evaluate": frozenset({"clinician"}),
     "program.write": frozenset({"clinician"}),
     "patient.login": frozenset({"clinician"}),
+    # End every session and API token of the patient's login (a lost phone, a shared tablet).
+    "patient.signout": frozenset({"clinician"}),
 }
 # Actions not tied to one record, by role.
 GLOBAL_ACTIONS: dict[Action, frozenset[str]] = {

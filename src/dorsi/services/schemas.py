@@ -51,7 +51,7 @@ class UserCreate(Contract):
     username: str = Field(min_length=2, max_length=64)
     role: Role
     display_name: DisplayName
-    password: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=1, max_length=1024)  # the password rule says 128
 
 
 class UserPublic(Output):
@@ -92,7 +92,7 @@ class PatientLoginCreate(Contract):
     """Create the patient's login: a username, and a password or a one-time link."""
 
     username: str = Field(min_length=2, max_length=64)
-    password: str | None = Field(default=None, min_length=1, max_length=256)
+    password: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class PatientLogin(Output):

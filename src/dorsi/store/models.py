@@ -348,6 +348,21 @@ class LoginAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(Boolean)
 
 
+class SignInThrottle(Base):
+    """Counted password attempts under one throttle key (an account, an address, a device, a
+    password form), for growing delays (:mod:`dorsi.services.throttle`)."""
+
+    __tablename__ = "sign_in_throttles"
+
+    # A keyed hash of the kind and the name/address/device: equality is all throttling needs.
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Attempts charged since the last success or reset (an attempt is charged before its
+    # password is checked, so parallel guesses cannot slip past the count).
+    failures: Mapped[int] = mapped_column(Integer)
+    blocked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class SignInLink(Base):
     """A one-time sign-in link for a patient (only a keyed hash is stored)."""
 
@@ -534,6 +549,7 @@ __all__ = [
     "Screening",
     "SessionCheckin",
     "SignInLink",
+    "SignInThrottle",
     "UTCDateTime",
     "User",
 ]

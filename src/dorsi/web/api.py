@@ -29,11 +29,12 @@ from dorsi.services.schemas import (
 )
 from dorsi.web import api_schema
 from dorsi.web.api_schema import errors
-from dorsi.web.runtime import bearer_token, json_body, run, run_staged_work
+from dorsi.web.runtime import bearer_token, device_cookie_name, json_body, run, run_staged_work
 
 # Every API answer may be 401 (no valid token), 413 (body cap) or 422 (bad input).
 router = APIRouter(prefix="/api/v1", responses=errors(401, 413, 422))
 PatientId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the patient's id")]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the user's id")]
 # A patient's record: 404 when the caller may not read it, 403 when they may read but not act.
 RECORD = errors(403, 404)
 NO_NUL = r"^[^\x00]*$"  # text never holds NUL (see dorsi.clinical.contract)
@@ -65,9 +66,15 @@ async def token(
     username: Annotated[str, Form(min_length=1, max_length=256, pattern=NO_NUL)],
     password: Annotated[str, Form(min_length=1, max_length=1024, pattern=NO_NUL)],
 ) -> dict[str, str]:
+    device = request.cookies.get(device_cookie_name(request))
+    attempt = await run(  # counted (and committed) before the password is checked
+        request,
+        lambda ctx: auth.start_sign_in(ctx, username=username, password=password, device=device),
+        auth_kind="none",
+    )
     value = await run(
         request,
-        lambda ctx: auth.login_token(ctx, username=username, password=password),
+        lambda ctx: auth.login_token(ctx, attempt, password=password),
         auth_kind="none",
     )
     return {"access_token": value, "token_type": "bearer"}
@@ -235,6 +242,20 @@ async def create_login(request: Request, patient_id: PatientId) -> PatientLogin:
     )
 
 
+@router.post(
+    "/patients/{patient_id}/login/signout",
+    tags=["patients"],
+    summary="End every session and API token of the patient's login",
+    openapi_extra=action("patient.signout"),
+    responses=RECORD,
+)
+async def sign_out_patient(request: Request, patient_id: PatientId) -> dict[str, int]:
+    ended = await run(
+        request, lambda ctx: users.sign_out_patient_everywhere(ctx, patient_id), auth_kind="api"
+    )
+    return {"ended": ended}
+
+
 @router.get("/users", tags=["users"], openapi_extra=action("user.manage"), responses=errors(403))
 async def list_users(request: Request) -> list[UserPublic]:
     return await run(request, users.list_users, auth_kind="api")
@@ -252,6 +273,18 @@ async def create_user(request: Request) -> UserPublic:
     return await run(
         request, lambda ctx: users.create_user(ctx, parse(UserCreate, body)), auth_kind="api"
     )
+
+
+@router.post(
+    "/users/{user_id}/signout",
+    tags=["users"],
+    summary="End every session and API token of a user (admins)",
+    openapi_extra=action("user.manage"),
+    responses=errors(403, 404),
+)
+async def sign_out_user(request: Request, user_id: UserId) -> dict[str, int]:
+    ended = await run(request, lambda ctx: users.sign_out_everywhere(ctx, user_id), auth_kind="api")
+    return {"ended": ended}
 
 
 __all__ = ["router"]

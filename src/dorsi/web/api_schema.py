@@ -134,12 +134,16 @@ def _nullable_date(props: dict[str, Any], name: str) -> None:
 
 
 def _password(node: dict[str, Any]) -> None:
-    from dorsi.services.passwords import MAX_LENGTH, MIN_LENGTH
+    from dorsi.services.passwords import MAX_LENGTH, MIN_LENGTH, MIN_LENGTH_STAFF
 
     for option in node.get("anyOf", [node]):
         if option.get("type") == "string":
             option.update(minLength=MIN_LENGTH, maxLength=MAX_LENGTH)
-            option["x-dorsi-password-policy"] = "not a common password; not the username"
+            option["x-dorsi-password-policy"] = (
+                f"at least {MIN_LENGTH} characters for a patient, {MIN_LENGTH_STAFF} for staff; "
+                "not only spaces, no NUL; not a common or leaked password; not containing the "
+                "username; not just the app's or clinic's name with digits"
+            )
 
 
 def user_create() -> dict[str, Any]:

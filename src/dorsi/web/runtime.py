@@ -47,6 +47,8 @@ SECURE_COOKIE = "__Host-dorsi_session"
 PLAIN_COOKIE = "dorsi_session"
 SECURE_PRE_COOKIE = "__Host-dorsi_pre"
 PLAIN_PRE_COOKIE = "dorsi_pre"
+SECURE_DEVICE_COOKIE = "__Host-dorsi_device"
+PLAIN_DEVICE_COOKIE = "dorsi_device"
 CSRF_FIELD = "csrf_token"
 
 
@@ -83,6 +85,11 @@ def session_cookie_name(request: Request) -> str:
 
 def pre_cookie_name(request: Request) -> str:
     return SECURE_PRE_COOKIE if is_https(request) else PLAIN_PRE_COOKIE
+
+
+def device_cookie_name(request: Request) -> str:
+    """The cookie that marks a device its user signed in on (see ``auth.start_sign_in``)."""
+    return SECURE_DEVICE_COOKIE if is_https(request) else PLAIN_DEVICE_COOKIE
 
 
 def bearer_token(request: Request) -> str | None:
@@ -248,6 +255,7 @@ __all__ = [
     "anonymous_csrf",
     "bearer_token",
     "check_form_token",
+    "device_cookie_name",
     "is_https",
     "json_body",
     "new_pre_value",

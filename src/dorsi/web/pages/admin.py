@@ -11,6 +11,7 @@ from dorsi.clinical.contract import parse
 from dorsi.errors import ConflictError, InputError
 from dorsi.services import users
 from dorsi.services.context import Actor, Ctx
+from dorsi.services.passwords import MIN_LENGTH_STAFF
 from dorsi.services.schemas import UserCreate, UserPublic
 from dorsi.web.pages.common import act
 from dorsi.web.pages.forms import csrf_of, field_errors, text_of
@@ -27,6 +28,7 @@ async def _users_page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    ended: int | None = None,
 ) -> Response:
     def work(ctx: Ctx) -> tuple[Actor | None, list[UserPublic]]:
         return ctx.actor, users.list_users(ctx)
@@ -35,7 +37,13 @@ async def _users_page(
     return render(
         request,
         "admin/users.html",
-        {"users": accounts, "values": values or {}, "errors": errors or {}},
+        {
+            "users": accounts,
+            "values": values or {},
+            "errors": errors or {},
+            "min_staff": MIN_LENGTH_STAFF,
+            "ended": ended,
+        },
         actor=actor,
         status=status,
     )
@@ -63,7 +71,9 @@ async def create_user(request: Request) -> Response:
             csrf=csrf_of(form),
         )
     except (InputError, ConflictError) as exc:
-        errors = field_errors(exc) if isinstance(exc, InputError) else {"username": exc.message}
+        errors = (
+            field_errors(exc, "en") if isinstance(exc, InputError) else {"username": exc.message}
+        )
         shown = {k: v for k, v in values.items() if k != "password"}
         return await _users_page(request, values=shown, errors=errors, status=422)
     return RedirectResponse("/admin/users", status_code=303)
@@ -80,6 +90,18 @@ async def set_active(request: Request, user_id: UserId) -> Response:
         csrf=csrf_of(form),
     )
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{user_id}/signout", openapi_extra=act("user.manage"))
+async def sign_out_everywhere(request: Request, user_id: UserId) -> Response:
+    form = await request.form()
+    ended = await run(
+        request,
+        lambda ctx: users.sign_out_everywhere(ctx, user_id),
+        auth_kind="page",
+        csrf=csrf_of(form),
+    )
+    return await _users_page(request, ended=ended)
 
 
 __all__ = ["router"]

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from dorsi.clinical.contract import parse
 from dorsi.errors import ConflictError, InputError
-from dorsi.services import patients, programs, progress, records
+from dorsi.services import patients, programs, progress, records, users
 from dorsi.services.context import Actor, Ctx
 from dorsi.services.schemas import PatientCreate, PatientLoginCreate, ProgramPublic
 from dorsi.services.views import patient_dashboard
@@ -537,6 +537,23 @@ async def program_save(request: Request, patient_id: PatientId) -> Response:
 
 
 # --- the patient's login --------------------------------------------------------------------
+
+
+@router.post("/patients/{patient_id}/signout", openapi_extra=act("patient.signout"))
+async def sign_out_patient(request: Request, patient_id: PatientId) -> Response:
+    form = await request.form()
+    actor, ended = await run(
+        request,
+        lambda ctx: (ctx.actor, users.sign_out_patient_everywhere(ctx, patient_id)),
+        auth_kind="page",
+        csrf=csrf_of(form),
+    )
+    return render(
+        request,
+        "clinic/login_result.html",
+        {"patient_id": patient_id, "ended": ended},
+        actor=actor,
+    )
 
 
 @router.post("/patients/{patient_id}/login", openapi_extra=act("patient.login"))

@@ -13,7 +13,7 @@ from dorsi.services import auth, users
 from dorsi.services.context import Actor, Ctx
 from dorsi.web.i18n import page_language
 from dorsi.web.pages.forms import compact, csrf_of, field_errors, number, text_of, yes_no
-from dorsi.web.runtime import is_https, run, session_cookie_name, state
+from dorsi.web.runtime import device_cookie_name, is_https, run, session_cookie_name, state
 from dorsi.web.templating import render
 
 router = APIRouter()
@@ -39,6 +39,21 @@ def set_session_cookie(request: Request, response: Response, value: str) -> None
         session_cookie_name(request),
         value,
         max_age=settings.session_absolute_hours * 3600,
+        path="/",
+        secure=is_https(request),
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def set_device_cookie(request: Request, response: Response, value: str) -> None:
+    """Remember that this browser's user signed in here (their own sign-in throttle)."""
+    from dorsi.services.auth import DEVICE_COOKIE_DAYS
+
+    response.set_cookie(
+        device_cookie_name(request),
+        value,
+        max_age=DEVICE_COOKIE_DAYS * 86400,
         path="/",
         secure=is_https(request),
         httponly=True,
@@ -77,14 +92,22 @@ async def login(request: Request) -> Response:
     password = text_of(form, "password", 1024)
     target = text_of(form, "next", 500)
     previous = request.cookies.get(session_cookie_name(request))
+    device = request.cookies.get(device_cookie_name(request))
     try:
-        new = await run(
+        attempt = await run(  # counted (and committed) before the password is checked
             request,
-            lambda ctx: auth.login_session(
-                ctx, username=username, password=password, previous_cookie=previous
+            lambda ctx: auth.start_sign_in(
+                ctx, username=username, password=password, device=device
             ),
             auth_kind="none",
             csrf=csrf_of(form),
+        )
+        new = await run(
+            request,
+            lambda ctx: auth.login_session(
+                ctx, attempt, password=password, previous_cookie=previous
+            ),
+            auth_kind="none",
         )
     except (AuthenticationError, InputError, RateLimitedError) as exc:
         status = 429 if isinstance(exc, RateLimitedError) else 401
@@ -99,6 +122,7 @@ async def login(request: Request) -> Response:
         return page
     response = RedirectResponse(safe_next(target, new.actor), status_code=303)
     set_session_cookie(request, response, new.cookie_value)
+    set_device_cookie(request, response, new.device_cookie)
     return response
 
 
@@ -138,13 +162,21 @@ async def link_redeem(request: Request, link: str) -> Response:
         return render(request, "signin_link.html", {"link": "", "error": exc.message}, status=401)
     response = RedirectResponse("/account?welcome=1", status_code=303)
     set_session_cookie(request, response, new.cookie_value)
+    set_device_cookie(request, response, new.device_cookie)
     return response
+
+
+def _account_values(actor: Actor) -> dict[str, Any]:
+    from dorsi.services.passwords import MAX_LENGTH, min_length
+
+    return {"min_length": min_length(actor.role), "max_length": MAX_LENGTH}
 
 
 @router.get("/account", openapi_extra=act("authenticated"))
 async def account(request: Request, welcome: int = 0) -> Response:
     actor = await signed_in(request)
-    return render(request, "account.html", {"welcome": bool(welcome)}, actor=actor)
+    values = {"welcome": bool(welcome), **_account_values(actor)}
+    return render(request, "account.html", values, actor=actor)
 
 
 @router.post("/account/password", openapi_extra=act("authenticated"))
@@ -154,20 +186,42 @@ async def change_password(request: Request) -> Response:
     new = text_of(form, "new_password", 1024)
     confirm = text_of(form, "confirm_password", 1024)
 
-    def work(ctx: Ctx) -> None:
+    def start(ctx: Ctx) -> users.PasswordCheck:
         if new != confirm:
             raise InputError("the two new passwords are not the same", field="confirm_password")
-        users.change_password(ctx, current=current, new=new)
+        return users.start_password_change(ctx, new=new)
 
     try:
-        await run(request, work, auth_kind="page", csrf=csrf_of(form))
-    except InputError as exc:
-        actor = await signed_in(request)
-        return render(
-            request, "account.html", {"errors": field_errors(exc)}, actor=actor, status=422
+        # the check of the current password is counted (and committed) before it is made
+        check = await run(request, start, auth_kind="page", csrf=csrf_of(form))
+        ended = await run(
+            request,
+            lambda ctx: users.change_password(ctx, check, current=current, new=new),
+            auth_kind="page",
         )
+    except (InputError, RateLimitedError) as exc:
+        actor = await signed_in(request)
+        lang = page_language(request, actor)
+        errors = (
+            {"current_password": exc.message}
+            if isinstance(exc, RateLimitedError)
+            else field_errors(exc, lang)
+        )
+        status = 429 if isinstance(exc, RateLimitedError) else 422
+        page = render(
+            request,
+            "account.html",
+            {"errors": errors, **_account_values(actor)},
+            actor=actor,
+            status=status,
+            lang=lang,
+        )
+        if isinstance(exc, RateLimitedError):
+            page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
     actor = await signed_in(request)
-    return render(request, "account.html", {"saved": True}, actor=actor)
+    values = {"saved": True, "ended": ended, **_account_values(actor)}
+    return render(request, "account.html", values, actor=actor)
 
 
 # --- "Is this urgent?" (no sign-in, nothing stored) --------------------------------------

@@ -37,8 +37,16 @@ def text_of(form: FormData, name: str, max_length: int = 5000) -> str:
     return str(value)[:max_length] if isinstance(value, str) else ""
 
 
-def field_errors(exc: InputError) -> dict[str, str]:
-    """``{"field": "message"}`` for showing an error next to its field."""
+def field_errors(exc: InputError, lang: str | None = None) -> dict[str, str]:
+    """``{"field": "message"}`` for showing an error next to its field.
+
+    A refused password's reason is shown in ``lang`` (the same reason the CLI and API give).
+    """
+    from dorsi.i18n import gettext_for
+    from dorsi.services.passwords import PasswordPolicyError
+
+    if lang is not None and isinstance(exc, PasswordPolicyError):
+        return {exc.field or "password": exc.problem.text(gettext_for(lang).gettext)}
     return {exc.field or "(input)": exc.detail}
 
 
