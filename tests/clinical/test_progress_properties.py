@@ -11,7 +11,7 @@ from dorsi.catalog.measures import load_measures
 from dorsi.clinical.mmt import GRADES
 from tests.clinical.test_progress import kinds, m, run, s
 
-NUMERIC = [x for x in load_measures().measures if x.value_kind == "number"]
+NUMERIC = [x for x in load_measures().measures if x.value_kind == "number" and not x.trend_only]
 
 FAST = settings(max_examples=150, deadline=None)
 

@@ -74,9 +74,12 @@ def render(out: ProgressOutput, lang: Language = "en") -> str:
             rule = measure.mdc_rule if lang == "en" else es[measure_id].mdc_rule
             lines.append(f"      {rule or measure.mdc_rule}")
     adh = out.adherence
-    sessions = label(
-        "sessions", done=adh.sessions_done, planned=adh.sessions_planned, percent=adh.percent
-    )
+    if adh.sessions_planned:
+        sessions = label(
+            "sessions", done=adh.sessions_done, planned=adh.sessions_planned, percent=adh.percent
+        )
+    else:  # never "0 of 0 planned (100%)": say that nothing was planned
+        sessions = label("sessions_none_planned", done=adh.sessions_done)
     lines += ["", sessions, ""]
     if not out.alerts:
         lines.append(label("no_alerts"))

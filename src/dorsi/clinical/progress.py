@@ -313,7 +313,13 @@ def _decide(
     grouped: dict[str, list[MeasurementLike]] = defaultdict(list)
     for item in measurements:
         grouped[item.measure].append(item)
-    series = [_review_series(m, grouped[m.id]) for m in catalog.measures if m.id in grouped]
+    # A measure with no published MDC (trend only, e.g. walking speed from a phone video) is
+    # checked like any other but never judged: no status, no alert.
+    series = [
+        _review_series(m, grouped[m.id])
+        for m in catalog.measures
+        if m.id in grouped and not m.trend_only
+    ]
     adh = _adherence(sessions, program_start, planned_days_per_week, today)
     alerts: list[tuple[AlertKind, str]] = progress_alerts.build(
         series=series,

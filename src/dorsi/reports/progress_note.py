@@ -135,12 +135,7 @@ def render_progress_note(view: ProgressNoteView, *, paper: Paper = "letter") -> 
             story.append(KeepTogether([*head, p(series.name, "h3"), chart, p(values, "small")]))
 
     story.append(p("Adherence", "h2"))
-    story.append(
-        p(
-            f"Home sessions done: {view.sessions_done} of {view.sessions_planned} planned "
-            f"({view.adherence_percent}%)."
-        )
-    )
+    story.append(p(view.adherence_text))
     if view.periods:
         rows = [
             [

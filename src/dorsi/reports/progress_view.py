@@ -112,6 +112,7 @@ class ProgressNoteView:
     sessions_done: int
     sessions_planned: int
     adherence_percent: int
+    adherence_text: str
     periods: tuple[AdherencePeriod, ...]
     pain_points: tuple[SeriesPoint, ...]
     pain_trend: str
@@ -377,7 +378,22 @@ def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) ->
     return lines
 
 
-def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int) -> list[str]:
+def adherence_words(done: int, planned: int, percent: int, has_program: bool) -> str:
+    """The review's adherence in words; never "0 of 0 planned (100%)".
+
+    ``done`` and ``planned`` are the review's own figures (several check-ins on one day are
+    the review's to count), so the note says what the pages say.
+    """
+    if not has_program:
+        return "No home program was assigned in this period, so no sessions were planned."
+    if planned == 0:
+        return "The home program planned no sessions in this period."
+    return f"Home sessions done: {done} of {planned} planned ({percent}%)."
+
+
+def _summary(
+    lines: list[MeasureLine], alerts: list[AlertLine], adherence: str, planned: int, percent: int
+) -> list[str]:
     out = []
     for line in lines:
         if line.status == "improved":
@@ -399,7 +415,9 @@ def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int) ->
         out.append("No measure changed by more than its measurement error (MDC) in this period.")
     if not lines:
         out.append("No measurements were recorded in this period.")
-    out.append(f"Adherence: {percent}% of planned home sessions were done.")
+    out.append(
+        f"Adherence: {percent}% of planned home sessions were done." if planned else adherence
+    )
     for alert in alerts:
         if alert.date is None:
             out.append(f"{alert.what.split(' (')[0]}: {alert.detail}")
@@ -479,6 +497,9 @@ def progress_note_view(
         )
     points, trend = _pain(checkins)
     adh = result.adherence
+    adherence = adherence_words(
+        adh.sessions_done, adh.sessions_planned, adh.percent, program is not None
+    )
     return ProgressNoteView(
         created=created,
         period_start=start,
@@ -491,12 +512,13 @@ def progress_note_view(
         record_notes=record.patient.notes,
         onset=onset,
         clinicians=tuple(c.display_name for c in record.clinicians if c.assigned),
-        summary=tuple(_summary(lines, alerts, adh.percent)),
+        summary=tuple(_summary(lines, alerts, adherence, adh.sessions_planned, adh.percent)),
         measures=tuple(lines),
         series=tuple(_series(measurements, lines)),
         sessions_done=adh.sessions_done,
         sessions_planned=adh.sessions_planned,
         adherence_percent=adh.percent,
+        adherence_text=adherence,
         periods=tuple(_periods(record, checkins, start, end)),
         pain_points=tuple(points),
         pain_trend=trend,
@@ -550,6 +572,7 @@ __all__ = [
     "ProgramLine",
     "ProgressNoteView",
     "SeriesPoint",
+    "adherence_words",
     "default_period",
     "dose_words",
     "progress_note_view",

@@ -121,6 +121,8 @@ class MeasureChart:
     values: list[tuple[dt.date, str, str]]
     review: Any
     mdc_rule: str
+    #: no published MDC (walking speed from a phone video): values only, never judged
+    trend_only: bool = False
 
 
 def measure_charts(dashboard: Any) -> list[MeasureChart]:
@@ -168,6 +170,7 @@ def measure_charts(dashboard: Any) -> list[MeasureChart]:
                 ],
                 review=review,
                 mdc_rule=measure.mdc_rule,
+                trend_only=measure.trend_only,
             )
         )
     return charts
