@@ -27,6 +27,7 @@ EXPECTED: dict[str, set[str]] = {
     "patient.evaluate": {"alice"},
     "program.write": {"alice"},
     "patient.login": {"alice"},
+    "alert.acknowledge": {"alice"},
     "patient.list": {"alice", "bob", "ann", "ben"},
     "patient.create": {"alice", "bob"},
     "user.manage": {"root"},

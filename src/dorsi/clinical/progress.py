@@ -210,7 +210,7 @@ def review(data: ProgressInput, *, today: dt.date, lang: str = "en") -> Progress
     _check(data.measurements, [s.date for s in data.sessions], today)
     return _decide(
         data.measurements,
-        SessionLog.of(data.sessions),
+        SessionLog.of(data.sessions).stops_resolved_through(data.stops_resolved_through),
         data.program_start,
         data.planned_days_per_week,
         today,

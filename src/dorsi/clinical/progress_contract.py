@@ -79,6 +79,9 @@ class ProgressInput(Contract):
     program_start: dt.date | None = None
     planned_days_per_week: int | None = Field(default=None, ge=0, le=7)
     today: dt.date | None = None
+    #: A clinician resolved the stop alerts of sessions dated on or before this day (they
+    #: acknowledged them, or a later screening found it safe to go on); later ones still stop.
+    stops_resolved_through: dt.date | None = None
 
 
 class MeasureReview(Output):
@@ -153,6 +156,21 @@ class SessionLog:
 
     def __len__(self) -> int:
         return len(self.dates)
+
+    def stops_resolved_through(self, day: dt.date | None) -> SessionLog:
+        """The log with the stop answers (weakness or balance worse) of sessions dated on or
+        before ``day`` cleared: a clinician resolved those stop alerts. The rest is kept."""
+        if day is None or not self.dates or self.dates[0] > day:
+            return self
+        later = [d > day for d in self.dates]
+        return SessionLog(
+            dates=self.dates,
+            completed=self.completed,
+            pain_nrs=self.pain_nrs,
+            difficulty=self.difficulty,
+            weakness_worse=[w and k for w, k in zip(self.weakness_worse, later, strict=True)],
+            balance_worse=[b and k for b, k in zip(self.balance_worse, later, strict=True)],
+        )
 
 
 class ProgressOutput(Output):

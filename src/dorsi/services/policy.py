@@ -2,8 +2,9 @@
 
 - A patient sees only their own record: read it, log sessions, run a screening on it, upload
   and delete their walking videos.
-- A clinician sees the patients assigned to them: everything clinical, plus creating the
-  patient's login; any clinician may create a new patient (and is assigned to it).
+- A clinician sees the patients assigned to them: everything clinical (acknowledging a
+  check-in's stop alerts included), plus creating the patient's login; any clinician may
+  create a new patient (and is assigned to it).
 - An admin manages users. Admins have no access to clinical records.
 - Anonymous callers may do nothing here (public pages do not go through the policy).
 
@@ -29,6 +30,7 @@ Action = Literal[
     "gait.upload",
     "gait.delete",
     "patient.login",
+    "alert.acknowledge",
     "user.manage",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
@@ -43,6 +45,7 @@ PATIENT_ACTIONS: dict[Action, frozenset[str]] = {
     "patient.evaluate": frozenset({"clinician"}),
     "program.write": frozenset({"clinician"}),
     "patient.login": frozenset({"clinician"}),
+    "alert.acknowledge": frozenset({"clinician"}),
 }
 # Actions not tied to one record, by role.
 GLOBAL_ACTIONS: dict[Action, frozenset[str]] = {

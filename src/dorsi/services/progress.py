@@ -41,6 +41,7 @@ from dorsi.services.review import (
     review_patients,
 )
 from dorsi.services.schemas import CheckinIn, CheckinPublic
+from dorsi.services.stop_days import resolved_through
 from dorsi.store.models import Measurement, Patient, Program, SessionCheckin
 from dorsi.store.prepared import Prepared
 
@@ -235,6 +236,8 @@ class History:
     sessions: list[dict[str, Any]]
     program_start: dt.date | None = None
     planned_days_per_week: int | None = None
+    #: the stop alerts of check-ins up to this day are resolved (:mod:`dorsi.services.stops`)
+    stops_resolved_through: dt.date | None = None
 
     def review(self, today: dt.date, lang: str = "en") -> ProgressOutput:
         """The review of the stored history. Never refused for stored data: a measurement
@@ -245,11 +248,15 @@ class History:
             "sessions": self.sessions,
             "program_start": self.program_start.isoformat() if self.program_start else None,
             "planned_days_per_week": self.planned_days_per_week,
+            "stops_resolved_through": (
+                self.stops_resolved_through.isoformat() if self.stops_resolved_through else None
+            ),
         }
         data = parse(ProgressInput, payload)
+        sessions = SessionLog.of(data.sessions)
         return review_history(
             measurements=data.measurements,
-            sessions=SessionLog.of(data.sessions),
+            sessions=sessions.stops_resolved_through(data.stops_resolved_through),
             program_start=data.program_start,
             planned_days_per_week=data.planned_days_per_week,
             today=today,
@@ -258,7 +265,7 @@ class History:
 
 
 def load_histories(ctx: Ctx, patient_ids: list[int]) -> dict[int, History]:
-    """The review input of many patients in four queries (no audit: callers audit)."""
+    """The review input of many patients in six queries (no audit: callers audit)."""
     out = {pid: History([], []) for pid in patient_ids}
     if not patient_ids:
         return out
@@ -295,6 +302,8 @@ def load_histories(ctx: Ctx, patient_ids: list[int]) -> dict[int, History]:
     for program in current:
         days = [e.days_per_week for e in program.exercises]
         out[program.patient_id].planned_days_per_week = max(days) if days else None
+    for pid, day in resolved_through(ctx.db, patient_ids).items():
+        out[pid].stops_resolved_through = day
     return out
 
 

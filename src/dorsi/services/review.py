@@ -6,7 +6,8 @@ year of daily check-ins each) that costs a model per check-in and queries per pa
 module reads the same stored history set-based, in chunks of :data:`CHUNK` patients:
 
 1. the newest screening level of each patient (one query);
-2. the first assignment day and the planned days per week of the current program (two);
+2. the first assignment day and the planned days per week of the current program (two), and
+   the day up to which a clinician resolved stop alerts (two; :mod:`dorsi.services.stops`);
 3. the measurements, ordered by patient, day and id (one, fetched in one call);
 4. the check-ins: one row per patient, each field as one text in index order, read from the
    covering index ``ix_session_checkins_review`` (one; see :func:`_checkin_texts`). A
@@ -56,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from dorsi.clinical.progress import ProgressOutput, SessionLog, review_history
+from dorsi.services.stop_days import resolved_through
 from dorsi.store.models import (
     Measurement,
     Patient,
@@ -524,12 +526,13 @@ def _review_chunk(
     planned = _planned_days(db, ids)
     measured = _measurements(db, ids, readers.iso_days)
     sessions = _checkins(db, ids, readers.checkin_days, readers.numbers)
+    resolved = resolved_through(db, ids)
     out: list[PatientReview] = []
     for pid, paused in chunk:
         history = sessions.pop(pid, _EMPTY)
         progress = review_history(
             measurements=measured.get(pid, []),
-            sessions=history,
+            sessions=history.stops_resolved_through(resolved.get(pid)),
             program_start=starts.get(pid),
             planned_days_per_week=planned.get(pid),
             today=today,

@@ -14,7 +14,16 @@ from fastapi import APIRouter, Form, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from dorsi.clinical.contract import parse
-from dorsi.services import auth, idempotency, patients, programs, progress, records, users
+from dorsi.services import (
+    auth,
+    idempotency,
+    patients,
+    programs,
+    progress,
+    records,
+    stops,
+    users,
+)
 from dorsi.services.context import Ctx, Staged
 from dorsi.services.schemas import (
     CheckinPublic,
@@ -27,6 +36,7 @@ from dorsi.services.schemas import (
     UserCreate,
     UserPublic,
 )
+from dorsi.services.stops import StopResolution
 from dorsi.web import api_schema
 from dorsi.web.api_schema import errors
 from dorsi.web.runtime import bearer_token, run, run_staged_work
@@ -214,6 +224,25 @@ async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
         return progress.stage_session(ctx, patient_id, body, key)
 
     return await run_staged_work(request, work, auth_kind="api")
+
+
+@router.post(
+    "/patients/{patient_id}/alerts/acknowledge-stops",
+    tags=["clinical"],
+    status_code=201,
+    summary="Acknowledge the active stop alerts of the patient's check-ins, with a note",
+    description=(
+        "Resolves every stop alert (weakness or balance worse) raised by a check-in dated up "
+        "to the newest such check-in; a later one raises a new alert. Audited. Does not "
+        "restart a paused program: a clinician's screening that finds it safe does. 409 when "
+        "no stop alert is active."
+    ),
+    openapi_extra=action("alert.acknowledge", api_schema.acknowledge_stops()),
+    responses={**RECORD, **errors(409)},
+)
+async def acknowledge_stops(request: Request, patient_id: PatientId) -> StopResolution:
+    body = await request.body()
+    return await run(request, lambda ctx: stops.acknowledge(ctx, patient_id, body), auth_kind="api")
 
 
 @router.get(

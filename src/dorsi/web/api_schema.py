@@ -165,6 +165,12 @@ def screening() -> dict[str, Any]:
     return model_schema(ScreenInput)
 
 
+def acknowledge_stops() -> dict[str, Any]:
+    from dorsi.services.stops import AcknowledgeIn
+
+    return model_schema(AcknowledgeIn)
+
+
 def patient_create() -> dict[str, Any]:
     from dorsi.services.schemas import PatientCreate
 
