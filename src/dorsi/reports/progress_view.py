@@ -198,8 +198,13 @@ def _review(
         if program_start and program_start <= end
         else None,
         "planned_days_per_week": max(days) if days else None,
+        "stops_resolved_through": _iso(stops_resolved_through(record, end)),
     }
     return review(parse(ProgressInput, payload), today=end)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[MeasureLine]:
@@ -321,14 +326,45 @@ def _pain(checkins: list[CheckinRow]) -> tuple[list[SeriesPoint], str]:
     )
 
 
-def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) -> list[AlertLine]:
-    clears = sorted(
+def _clears(record: PatientRecord) -> list[dt.datetime]:
+    """When clinician screenings found it safe to go on."""
+    return sorted(
         s.created_at
         for s in record.screenings
         if s.created_by_role == "clinician" and s.level == "proceed"
     )
 
-    def resolution(when: dt.datetime) -> str:
+
+def stops_resolved_through(record: PatientRecord, end: dt.date) -> dt.date | None:
+    """The review's ``stops_resolved_through`` as of ``end`` (as :mod:`dorsi.services.stops`):
+    the newest day a clinician acknowledged, or of a stop check-in a later clinician
+    screening cleared."""
+    days = [a.through_date for a in record.stop_acknowledgements if a.created_at.date() <= end]
+    clears = [t for t in _clears(record) if t.date() <= end]
+    days += [
+        c.date
+        for c in record.checkins
+        if (c.weakness_worse or c.balance_worse) and any(t >= c.created_at for t in clears)
+    ]
+    return max(days, default=None)
+
+
+def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) -> list[AlertLine]:
+    clears = _clears(record)
+
+    def acknowledged(day: dt.date) -> str | None:
+        found = [a for a in record.stop_acknowledgements if a.through_date >= day]
+        if not found:
+            return None
+        first = min(found, key=lambda a: a.created_at)
+        who = record.clinician(first.created_by_id)
+        by = f" by {who.display_name}" if who else ""
+        return f"Acknowledged{by} on {first.created_at.date().isoformat()}: {first.note}"
+
+    def resolution(when: dt.datetime, day: dt.date | None = None) -> str:
+        ack = acknowledged(day) if day is not None else None
+        if ack:
+            return ack
         later = [t for t in clears if t > when]
         if later:
             return f"Cleared by a clinician screening on {later[0].date().isoformat()}."
@@ -360,7 +396,7 @@ def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) ->
                 c.date,
                 f"Check-in: {what} worse (home program paused)",
                 c.notes,
-                resolution(c.created_at),
+                resolution(c.created_at, c.date),
             )
         )
     for alert in result.alerts:
@@ -576,4 +612,5 @@ __all__ = [
     "default_period",
     "dose_words",
     "progress_note_view",
+    "stops_resolved_through",
 ]
