@@ -59,7 +59,12 @@ def test_every_measure_is_complete_and_sourced(measure_id: str) -> None:
     assert measure.ucum
     assert measure.unit
     assert len(measure.how_to_measure) > 40
-    assert measure.mdc is not None or measure.mdc_strata
+    if measure.trend_only:  # no published MDC: it says so, and nothing pretends one
+        assert "trend only" in measure.mdc_rule
+        assert measure.mcid is None
+        with pytest.raises(ValueError, match="trend only"):
+            measure.mdc_at(measure.min)
+        return
     mdcs = [measure.mdc] if measure.mdc else [s.mdc for s in measure.mdc_strata]
     for mdc in mdcs:
         assert mdc is not None
@@ -75,6 +80,7 @@ def test_every_measure_is_complete_and_sourced(measure_id: str) -> None:
     ("measure_id", "ucum", "direction"),
     [
         ("gait_speed_mps", "m/s", "higher"),
+        ("gait_speed_video_mps", "m/s", "higher"),
         ("tug_s", "s", "lower"),
         ("single_leg_stance_s", "s", "higher"),
         ("dorsiflexion_arom_deg", "deg", "higher"),
@@ -172,7 +178,7 @@ def test_min_not_below_max_fails_naming_file_and_field() -> None:
     _entry(data, "tug_s")["min"] = 400
     message = _invalid(data)
     assert "measures.yaml" in message
-    assert "measures.4" in message
+    assert "measures.5" in message  # tug_s, the sixth measure
     assert "min" in message
 
 
@@ -197,7 +203,20 @@ def test_strata_not_covering_the_range_fail() -> None:
 def test_both_mdc_and_strata_fail() -> None:
     data = _raw()
     _entry(data, "gait_speed_mps")["mdc"] = {"value": 0.1, "source": "x" * 5, "evidence": "low"}
-    assert "exactly one" in _invalid(data)
+    assert "at most one" in _invalid(data)
+
+
+def test_only_video_gait_speed_is_trend_only() -> None:
+    """Walking speed from a phone video has no published MDC and is its own measure, apart
+    from the 10-metre walk test (whose MDC strata do not apply to another protocol)."""
+    catalog = load_measures()
+    assert [m.id for m in catalog.measures if m.trend_only] == ["gait_speed_video_mps"]
+    video = catalog.get("gait_speed_video_mps")
+    assert video.mdc is None
+    assert not video.mdc_strata
+    assert video.unit == catalog.get("gait_speed_mps").unit == "m/s"
+    assert video.loinc is None
+    assert "10-metre" not in video.name
 
 
 def test_missing_required_measure_fails() -> None:

@@ -224,7 +224,8 @@ def test_values_of_the_affected_side_are_stored() -> None:
         "swing_dorsiflexion_deg": -7.2,
         "toe_clearance_ratio": 0.014,
         "stance_time_asymmetry_pct": 3.0,
-        "gait_speed_mps": 1.25,
+        # its own measure: a video's speed is never filed into the 10-metre walk test series
+        "gait_speed_video_mps": 1.25,
     }
     assert notes == []
 
@@ -242,6 +243,7 @@ def test_values_outside_the_catalog_range_are_not_stored() -> None:
     r = report(left=side_summary(), right=side_summary(), asymmetry_pct=250.0)
     values, notes = gait_jobs._value_notes(r, "left", 100.0, 2.0)  # 50 m/s
     stored = dict(values)
+    assert "gait_speed_video_mps" not in stored
     assert "gait_speed_mps" not in stored
     assert "stance_time_asymmetry_pct" not in stored
     assert any("outside the valid range 0 to 3" in n and "walked distance" in n for n in notes)

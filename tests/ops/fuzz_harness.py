@@ -6,9 +6,9 @@ clinician ``alice`` with her patient A (evaluated, so the program can be edited)
 login ``ann``; patient B belongs to another clinician (so A's callers get 404 for B).
 
 Positive cases honour the rules the schema names but JSON Schema cannot state (the vendor keys
-and body description of :mod:`dorsi.web.api_schema`): dates from 1900-01-01 to today, list
-items unique by id, passwords that pass the policy, integers written as integers. Nothing else
-about the generated data is changed, and no check is turned off.
+and body description of :mod:`dorsi.web.api_schema`): dates from 1901-01-01 (or patient A's
+onset) to today, list items unique by id, passwords that pass the policy, integers written as
+integers. Nothing else about the generated data is changed, and no check is turned off.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ PLAN = {
     "pain_nrs": 2,
     "uses_afo": False,
 }
+# Patient A's onset, from the evaluation the clinic starts with (its weeks before NOW).
+ONSET = NOW.date() - dt.timedelta(weeks=PLAN["weeks_since_onset"])  # type: ignore[arg-type]
 
 
 @dataclass
@@ -152,6 +154,8 @@ def honour_documented_rules(schema: Any, value: Any, today: dt.date, owner: Any 
             value = honour_documented_rules(option, value, today, owner)
     if schema.get("x-dorsi-not-after") == "today" and isinstance(value, str):
         earliest = dt.date.fromisoformat(schema.get("x-dorsi-not-before", "0001-01-01"))
+        if schema.get("x-dorsi-not-before-onset"):
+            earliest = max(earliest, ONSET)
         with contextlib.suppress(ValueError):
             day = dt.date.fromisoformat(value)
             value = min(max(day, earliest), today).isoformat()

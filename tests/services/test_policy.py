@@ -28,6 +28,7 @@ EXPECTED: dict[str, set[str]] = {
     "program.write": {"alice"},
     "patient.login": {"alice"},
     "patient.signout": {"alice"},
+    "alert.acknowledge": {"alice"},
     "patient.list": {"alice", "bob", "ann", "ben"},
     "patient.create": {"alice", "bob"},
     "user.manage": {"root"},

@@ -86,6 +86,15 @@ BODIES: dict[tuple[str, str], Body] = {
         None,
     ),
     ("POST", "/api/v1/patients/{patient_id}/sessions"): lambda who: (CHECKIN, None),
+    # no stop alert is active in the matrix: an allowed caller gets 409, the others 403/404
+    ("POST", "/api/v1/patients/{patient_id}/alerts/acknowledge-stops"): lambda who: (
+        {"note": "Called the patient"},
+        None,
+    ),
+    ("POST", "/clinic/patients/{patient_id}/alerts/acknowledge-stops"): lambda who: (
+        None,
+        {"note": "Called the patient"},
+    ),
     ("POST", "/api/v1/patients/{patient_id}/login"): lambda who: (
         {"username": f"login-{who.replace('_', '-')}"},
         None,

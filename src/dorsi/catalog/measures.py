@@ -2,12 +2,15 @@
 (``data/progress_rules.yaml``).
 
 Each measure says how to take it, its valid range, which way is better, and the smallest
-real change (MDC) with its source. Three MDC shapes exist:
+real change (MDC) with its source. Three MDC shapes exist, or none:
 
 - ``mdc``: one absolute value (most measures);
 - ``mdc_strata``: the MDC depends on the baseline value (gait speed, Hosoi et al. 2023);
 - ``relative_mdc``: a share of the baseline with a floor, capped by ``mdc`` (single-leg stance,
-  where the published 24.1 s exceeds many patients' whole time).
+  where the published 24.1 s exceeds many patients' whole time);
+- neither ``mdc`` nor ``mdc_strata``: no MDC is published for the measure (walking speed from a
+  phone video). The progress review does not judge it (:attr:`Measure.trend_only`); pages and
+  reports show its values as a trend, never as a real change.
 
 :meth:`Measure.mdc_at` gives the MDC that applies to a given baseline.
 """
@@ -32,6 +35,7 @@ REQUIRED_IDS: tuple[str, ...] = (
     "dorsiflexion_arom_deg",
     "single_leg_stance_s",
     "gait_speed_mps",
+    "gait_speed_video_mps",
     "tug_s",
     "trips_per_week",
     "falls_past_month",
@@ -102,8 +106,8 @@ class Measure(CatalogModel):
             raise ValueError(f"min ({self.min}) must be below max ({self.max})")
         if self.value_kind == "mmt_grade" and (self.min, self.max) != (0, 5):
             raise ValueError("an mmt_grade measure spans 0 to 5")
-        if (self.mdc is None) == (not self.mdc_strata):
-            raise ValueError("give exactly one of mdc or mdc_strata")
+        if self.mdc is not None and self.mdc_strata:
+            raise ValueError("give at most one of mdc or mdc_strata")
         if self.relative_mdc is not None:
             if self.mdc is None:
                 raise ValueError("relative_mdc needs mdc as its upper cap")
@@ -138,6 +142,11 @@ class Measure(CatalogModel):
             if stratum.min >= stratum.max:
                 raise ValueError(f"mdc stratum min ({stratum.min}) must be below its max")
 
+    @property
+    def trend_only(self) -> bool:
+        """No published MDC: the review leaves it out; it is shown as a trend only."""
+        return self.mdc is None and not self.mdc_strata
+
     def mdc_at(self, baseline: float) -> float:
         """The smallest real change for a series that starts at ``baseline``.
 
@@ -150,8 +159,8 @@ class Measure(CatalogModel):
             # Outside the valid range: the nearest end applies.
             edge = self.mdc_strata[0] if baseline < self.min else self.mdc_strata[-1]
             return edge.mdc.value
-        if self.mdc is None:  # pragma: no cover - excluded by _check
-            raise ValueError(f"measure {self.id} has no MDC")
+        if self.mdc is None:
+            raise ValueError(f"measure {self.id} has no MDC (trend only)")
         if self.relative_mdc is None:
             return self.mdc.value
         relative = max(

@@ -291,7 +291,13 @@ def _decide(
     grouped: dict[str, list[MeasurementLike]] = defaultdict(list)
     for item in measurements:
         grouped[item.measure].append(item)
-    series = [review_series(m, grouped[m.id], rules) for m in catalog.measures if m.id in grouped]
+    # A measure with no published MDC (trend only, e.g. walking speed from a phone video) is
+    # checked like any other but never judged: no status, no alert.
+    series = [
+        review_series(m, grouped[m.id], rules)
+        for m in catalog.measures
+        if m.id in grouped and not m.trend_only
+    ]
     adh = _adherence(sessions, program_start, planned_days_per_week, today)
     stops = stop_events(sessions, stops_resolved_through)
     pain = pain_trend(sessions, rules)

@@ -14,6 +14,10 @@ that names Dorsi's own vocabulary (the ids of its catalogs); receiving systems c
   91251008 Physical therapy procedure (care-plan category). No verified SNOMED code for foot
   drop exists, so the Condition carries ICD-10-CM plus a local code.
 - UCUM units come from the measures catalog (``Measure.ucum``).
+- Gait speed: CODES.md finds no verified LOINC for the 10-metre walk test (nor for a
+  point-in-time walking speed), so both speeds carry local codes only: ``gait_speed_mps`` (the
+  10-metre walk test) and ``gait_speed_video_mps`` (from a phone video). The video's speed
+  also carries the method :data:`PHONE_VIDEO` (local), so a receiver never merges the two.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ CS_CONDITION = f"{DORSI_FHIR}/CodeSystem/condition"
 CS_DOCUMENT = f"{DORSI_FHIR}/CodeSystem/document"
 CS_TRIAGE_LEVEL = f"{DORSI_FHIR}/CodeSystem/triage-level"
 CS_OBSERVATION = f"{DORSI_FHIR}/CodeSystem/observation"
+CS_METHOD = f"{DORSI_FHIR}/CodeSystem/measurement-method"
 Q_SCREENING = f"{DORSI_FHIR}/Questionnaire/red-flag-screening"
 Q_CHECKIN = f"{DORSI_FHIR}/Questionnaire/session-checkin"
 ID_PATIENT = f"{DORSI_FHIR}/NamingSystem/patient-id"
@@ -70,6 +75,8 @@ CAUSE_TEXT = {
     "unknown": "Cause not yet known",
 }
 EXERCISE_THERAPY = (SNOMED, "229065009", "Exercise therapy")
+#: Observation.method of values measured from a phone video (local; no standard code found).
+PHONE_VIDEO = (CS_METHOD, "phone-video", "Phone video gait analysis (Dorsi)")
 PHYSICAL_THERAPY_PROCEDURE = (SNOMED, "91251008", "Physical therapy procedure")
 
 # Measures a patient reports (survey) rather than a clinician examines (exam).
@@ -111,6 +118,7 @@ __all__ = [
     "CS_DOCUMENT",
     "CS_EXERCISE",
     "CS_MEASURE",
+    "CS_METHOD",
     "CS_MMT_GRADE",
     "CS_OBSERVATION",
     "CS_TRIAGE_LEVEL",
@@ -127,6 +135,7 @@ __all__ = [
     "LUMBAR_ICD10CM",
     "OBSERVATION_CATEGORY",
     "PERONEAL_ICD10CM",
+    "PHONE_VIDEO",
     "PHYSICAL_THERAPY_PROCEDURE",
     "Q_CHECKIN",
     "Q_SCREENING",

@@ -270,6 +270,8 @@ class _Builder:
                 "code": measure.ucum,
             }
         resource["method"] = {"text": method}
+        if m.source == "gait":  # a phone video: coded, so it is never read as a clinic test
+            resource["method"]["coding"] = [c.coding(*c.PHONE_VIDEO)]
         if m.measure.startswith("dorsiflexion_"):
             resource["bodySite"] = {"text": f"{self.record.patient.side.title()} ankle"}
         self.add("Observation", f"measurement/{m.id}", resource)

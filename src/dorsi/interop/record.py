@@ -65,6 +65,17 @@ class CheckinRow:
 
 
 @dataclass(frozen=True)
+class StopAcknowledgementRow:
+    """A clinician acknowledged the stop alerts of check-ins dated up to ``through_date``."""
+
+    id: int
+    through_date: dt.date
+    created_at: dt.datetime
+    created_by_id: int | None
+    note: str
+
+
+@dataclass(frozen=True)
 class ScreeningRow:
     id: int
     created_at: dt.datetime
@@ -132,6 +143,7 @@ class PatientRecord:
     screenings: tuple[ScreeningRow, ...] = ()
     evaluations: tuple[EvaluationRow, ...] = ()
     programs: tuple[ProgramVersion, ...] = field(default=())
+    stop_acknowledgements: tuple[StopAcknowledgementRow, ...] = ()
 
     @property
     def assigned_programs(self) -> tuple[ProgramVersion, ...]:
@@ -157,4 +169,5 @@ __all__ = [
     "ProgramExerciseRow",
     "ProgramVersion",
     "ScreeningRow",
+    "StopAcknowledgementRow",
 ]

@@ -135,17 +135,7 @@ def render_progress_note(view: ProgressNoteView, *, paper: Paper = "letter") -> 
             story.append(KeepTogether([*head, p(series.name, "h3"), chart, p(values, "small")]))
 
     story.append(p("Adherence", "h2"))
-    if view.adherence_percent is None:
-        story.append(
-            p(f"Home sessions done on {view.sessions_done} days; no home exercise days planned.")
-        )
-    else:
-        story.append(
-            p(
-                f"Home sessions done: {view.sessions_done} of {view.sessions_planned} planned "
-                f"({view.adherence_percent}%)."
-            )
-        )
+    story.append(p(view.adherence_text))
     if view.periods:
         rows = [
             [

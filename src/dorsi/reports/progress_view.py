@@ -113,6 +113,7 @@ class ProgressNoteView:
     sessions_done: int
     sessions_planned: int
     adherence_percent: int | None
+    adherence_text: str
     periods: tuple[AdherencePeriod, ...]
     pain_points: tuple[SeriesPoint, ...]
     pain_trend: str
@@ -198,8 +199,13 @@ def _review(
         if program_start and program_start <= end
         else None,
         "planned_days_per_week": max(days) if days else None,
+        "stops_resolved_through": _iso(stops_resolved_through(record, end)),
     }
     return review(parse(ProgressInput, payload), today=end)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[MeasureLine]:
@@ -328,14 +334,45 @@ def _pain(checkins: list[CheckinRow]) -> tuple[list[SeriesPoint], str]:
     )
 
 
-def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) -> list[AlertLine]:
-    clears = sorted(
+def _clears(record: PatientRecord) -> list[dt.datetime]:
+    """When clinician screenings found it safe to go on."""
+    return sorted(
         s.created_at
         for s in record.screenings
         if s.created_by_role == "clinician" and s.level == "proceed"
     )
 
-    def resolution(when: dt.datetime) -> str:
+
+def stops_resolved_through(record: PatientRecord, end: dt.date) -> dt.date | None:
+    """The review's ``stops_resolved_through`` as of ``end`` (as :mod:`dorsi.services.stops`):
+    the newest day a clinician acknowledged, or of a stop check-in a later clinician
+    screening cleared."""
+    days = [a.through_date for a in record.stop_acknowledgements if a.created_at.date() <= end]
+    clears = [t for t in _clears(record) if t.date() <= end]
+    days += [
+        c.date
+        for c in record.checkins
+        if (c.weakness_worse or c.balance_worse) and any(t >= c.created_at for t in clears)
+    ]
+    return max(days, default=None)
+
+
+def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) -> list[AlertLine]:
+    clears = _clears(record)
+
+    def acknowledged(day: dt.date) -> str | None:
+        found = [a for a in record.stop_acknowledgements if a.through_date >= day]
+        if not found:
+            return None
+        first = min(found, key=lambda a: a.created_at)
+        who = record.clinician(first.created_by_id)
+        by = f" by {who.display_name}" if who else ""
+        return f"Acknowledged{by} on {first.created_at.date().isoformat()}: {first.note}"
+
+    def resolution(when: dt.datetime, day: dt.date | None = None) -> str:
+        ack = acknowledged(day) if day is not None else None
+        if ack:
+            return ack
         later = [t for t in clears if t > when]
         if later:
             return f"Cleared by a clinician screening on {later[0].date().isoformat()}."
@@ -367,7 +404,7 @@ def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) ->
                 c.date,
                 f"Check-in: {what} worse (home program paused)",
                 c.notes,
-                resolution(c.created_at),
+                resolution(c.created_at, c.date),
             )
         )
     for alert in result.alerts:
@@ -385,7 +422,26 @@ def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) ->
     return lines
 
 
-def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int | None) -> list[str]:
+def adherence_words(done: int, planned: int, percent: int | None, has_program: bool) -> str:
+    """The review's adherence in words; never "0 of 0 planned (100%)".
+
+    ``done`` and ``planned`` are the review's own figures (several check-ins on one day are
+    the review's to count), so the note says what the pages say.
+    """
+    if not has_program:
+        return "No home program was assigned in this period, so no sessions were planned."
+    if planned == 0 or percent is None:
+        return "The home program planned no sessions in this period."
+    return f"Home sessions done: {done} of {planned} planned ({percent}%)."
+
+
+def _summary(
+    lines: list[MeasureLine],
+    alerts: list[AlertLine],
+    adherence: str,
+    planned: int,
+    percent: int | None,
+) -> list[str]:
     out = []
     for line in lines:
         if line.status == "improved":
@@ -409,10 +465,11 @@ def _summary(lines: list[MeasureLine], alerts: list[AlertLine], percent: int | N
         out.append("No measure changed by more than its measurement error (MDC) in this period.")
     if not lines:
         out.append("No measurements were recorded in this period.")
-    if percent is None:
-        out.append("Adherence: no home exercise days were planned in this period.")
-    else:
-        out.append(f"Adherence: {percent}% of planned home sessions were done.")
+    out.append(
+        f"Adherence: {percent}% of planned home sessions were done."
+        if planned and percent is not None
+        else adherence
+    )
     for alert in alerts:
         if alert.date is None:
             out.append(f"{alert.what.split(' (')[0]}: {alert.detail}")
@@ -492,6 +549,9 @@ def progress_note_view(
         )
     points, trend = _pain(checkins)
     adh = result.adherence
+    adherence = adherence_words(
+        adh.sessions_done, adh.sessions_planned, adh.percent, program is not None
+    )
     return ProgressNoteView(
         created=created,
         period_start=start,
@@ -504,12 +564,13 @@ def progress_note_view(
         record_notes=record.patient.notes,
         onset=onset,
         clinicians=tuple(c.display_name for c in record.clinicians if c.assigned),
-        summary=tuple(_summary(lines, alerts, adh.percent)),
+        summary=tuple(_summary(lines, alerts, adherence, adh.sessions_planned, adh.percent)),
         measures=tuple(lines),
         series=tuple(_series(measurements, lines)),
         sessions_done=adh.sessions_done,
         sessions_planned=adh.sessions_planned,
         adherence_percent=adh.percent,
+        adherence_text=adherence,
         periods=tuple(_periods(record, checkins, start, end)),
         pain_points=tuple(points),
         pain_trend=trend,
@@ -563,7 +624,9 @@ __all__ = [
     "ProgramLine",
     "ProgressNoteView",
     "SeriesPoint",
+    "adherence_words",
     "default_period",
     "dose_words",
     "progress_note_view",
+    "stops_resolved_through",
 ]

@@ -28,6 +28,7 @@ from dorsi.interop.record import (
     ProgramExerciseRow,
     ProgramVersion,
     ScreeningRow,
+    StopAcknowledgementRow,
 )
 from dorsi.services import audit
 from dorsi.services.context import Ctx
@@ -40,6 +41,7 @@ from dorsi.store.models import (
     Program,
     Screening,
     SessionCheckin,
+    StopAcknowledgement,
     User,
 )
 
@@ -154,9 +156,14 @@ def load_record(ctx: Ctx, patient_id: int, *, detail: str, operator: bool = Fals
     programs = ctx.db.scalars(
         select(Program).where(Program.patient_id == pid).order_by(Program.version)
     ).all()
+    acknowledgements = ctx.db.scalars(
+        select(StopAcknowledgement)
+        .where(StopAcknowledgement.patient_id == pid)
+        .order_by(StopAcknowledgement.id)
+    ).all()
     assigned_ids = {c.clinician_id for c in patient.clinicians}
     authors: set[int | None] = {m.created_by_id for m in measurements}
-    for rows in (checkins, screenings, evaluations, programs):
+    for rows in (checkins, screenings, evaluations, programs, acknowledgements):
         authors |= {row.created_by_id for row in rows}
     user_ids = {i for i in assigned_ids | authors if i is not None}
     users = ctx.db.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.id)).all()
@@ -230,6 +237,10 @@ def load_record(ctx: Ctx, patient_id: int, *, detail: str, operator: bool = Fals
             for e in evaluations
         ),
         programs=tuple(_program(p) for p in programs),
+        stop_acknowledgements=tuple(
+            StopAcknowledgementRow(a.id, a.through_date, a.created_at, a.created_by_id, a.note)
+            for a in acknowledgements
+        ),
     )
 
 

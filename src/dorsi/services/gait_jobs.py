@@ -14,8 +14,10 @@ Flow (issue 4, "In the app"):
 3. :func:`run_job` (run by a worker) analyses the video in a child process and, if the job is
    still its own, stores the report, the plot and the browser video, and the measurements
    ``swing_dorsiflexion_deg`` and ``toe_clearance_ratio`` of the patient's affected side,
-   ``stance_time_asymmetry_pct``, and ``gait_speed_mps`` when the walked distance was given
-   (distance / walking time; see :mod:`dorsi.jobs.gait_task`), all with source ``gait``. A
+   ``stance_time_asymmetry_pct``, and ``gait_speed_video_mps`` when the walked distance was
+   given (distance / walking time; see :mod:`dorsi.jobs.gait_task`), all with source ``gait``.
+   A speed from a video is its own measure, never the 10-metre walk test's ``gait_speed_mps``:
+   the distance is the patient's and the walk includes speeding up and slowing down. A
    value outside the measure's valid range in the catalog is not stored; a note says why. A
    video with no usable stride ends ``failed`` with the pipeline's plain reason.
 4. :func:`delete_video` removes the video file, the pictures and the report (the row stays as
@@ -92,7 +94,7 @@ MEASURE_DIGITS = {
     "swing_dorsiflexion_deg": 1,
     "toe_clearance_ratio": 3,
     "stance_time_asymmetry_pct": 1,
-    "gait_speed_mps": 2,
+    "gait_speed_video_mps": 2,
 }
 
 
@@ -302,7 +304,9 @@ def public(video: GaitVideo, measurements: list[Measurement]) -> GaitVideoPublic
     job = video.job
     result = None
     if video.result is not None and video.deleted_at is None:
-        speed = next((m.value_num for m in measurements if m.measure_id == "gait_speed_mps"), None)
+        speed = next(
+            (m.value_num for m in measurements if m.measure_id == "gait_speed_video_mps"), None
+        )
         base = api_path(video.patient_id, video.id)
         result = GaitResultPublic(
             report=GaitReport.model_validate(video.result.report_json),
@@ -530,7 +534,7 @@ def _value_notes(
     values.append(("stance_time_asymmetry_pct", asymmetry))
     if distance_m is not None:
         if walking_s:
-            values.append(("gait_speed_mps", distance_m / walking_s))
+            values.append(("gait_speed_video_mps", distance_m / walking_s))
         else:
             notes.append("No walking time was found, so the gait speed is not stored.")
     out: list[tuple[str, float]] = []
@@ -546,7 +550,7 @@ def _value_notes(
             notes.append(
                 f"{measure.name}: {rounded:g} is outside the valid range {low:g} to {high:g}, "
                 "so it is not stored (check the video"
-                + (" and the walked distance)." if measure_id == "gait_speed_mps" else ").")
+                + (" and the walked distance)." if measure_id == "gait_speed_video_mps" else ").")
             )
     return out, notes
 

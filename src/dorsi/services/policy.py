@@ -2,9 +2,9 @@
 
 - A patient sees only their own record: read it, log sessions, run a screening on it, upload
   and delete their walking videos.
-- A clinician sees the patients assigned to them: everything clinical, plus creating the
-  patient's login and signing that login out everywhere; any clinician may create a new
-  patient (and is assigned to it).
+- A clinician sees the patients assigned to them: everything clinical (acknowledging a
+  check-in's stop alerts included), plus creating the patient's login and signing that login
+  out everywhere; any clinician may create a new patient (and is assigned to it).
 - An admin manages users (which includes signing any user out everywhere). Admins have no
   access to clinical records.
 - Anonymous callers may do nothing here (public pages do not go through the policy).
@@ -32,6 +32,7 @@ Action = Literal[
     "gait.delete",
     "patient.login",
     "patient.signout",
+    "alert.acknowledge",
     "user.manage",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
@@ -48,6 +49,7 @@ PATIENT_ACTIONS: dict[Action, frozenset[str]] = {
     "patient.login": frozenset({"clinician"}),
     # End every session and API token of the patient's login (a lost phone, a shared tablet).
     "patient.signout": frozenset({"clinician"}),
+    "alert.acknowledge": frozenset({"clinician"}),
 }
 # Actions not tied to one record, by role.
 GLOBAL_ACTIONS: dict[Action, frozenset[str]] = {

@@ -28,10 +28,11 @@ from dorsi.clinical.progress import (
     review_history,
     set_aside,
 )
+from dorsi.services import idempotency
 from dorsi.services.context import Ctx, Staged
-from dorsi.services.patients import authorize, load_patient, visible_patients
+from dorsi.services.patients import authorize, load_patient, require_actor, visible_patients
 from dorsi.services.programs import current_assigned_id
-from dorsi.services.records import check_day, pause
+from dorsi.services.records import check_day, pause, record_onset
 from dorsi.services.review import (
     BADGE_ORDER,
     MeasurementRow,
@@ -40,6 +41,7 @@ from dorsi.services.review import (
     review_patients,
 )
 from dorsi.services.schemas import CheckinIn, CheckinPublic
+from dorsi.services.stop_days import resolved_through
 from dorsi.store.models import Measurement, Patient, Program, SessionCheckin
 from dorsi.store.prepared import Prepared
 
@@ -78,9 +80,18 @@ def checkin_public(s: SessionCheckin, program_paused: bool, advice: list[str]) -
     )
 
 
-def log_session(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) -> CheckinPublic:
-    """Store one end-of-session check-in; a worse weakness or balance pauses the program."""
-    staged = stage_session(ctx, patient_id, raw)
+def log_session(
+    ctx: Ctx,
+    patient_id: int,
+    raw: str | bytes | dict[str, Any],
+    idempotency_key: str | None = None,
+    key_field: str = idempotency.HEADER,
+) -> CheckinPublic:
+    """Store one end-of-session check-in; a worse weakness or balance pauses the program.
+
+    A repeat under the same ``idempotency_key`` returns the first answer (see
+    :func:`stage_session`)."""
+    staged = stage_session(ctx, patient_id, raw, idempotency_key, key_field)
     staged.write(ctx.db)
     return staged.answer()
 
@@ -102,25 +113,42 @@ _CHECKIN_COLUMNS = tuple(c.name for c in SessionCheckin.__table__.columns if c.n
 
 
 def stage_session(
-    ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]
+    ctx: Ctx,
+    patient_id: int,
+    raw: str | bytes | dict[str, Any],
+    idempotency_key: str | None = None,
+    key_field: str = idempotency.HEADER,
 ) -> Staged[CheckinPublic]:
     """:func:`log_session` as a read, then a short write (``context.run_staged``).
 
     Everything is decided from what was read (the caller, the record, the current program,
     the clinical stop rules); the write adds the check-in and, when a stop rule fired, pauses
     the program. The hot path of the app: it reads and writes with prepared statements.
+
+    With ``idempotency_key`` (:mod:`dorsi.services.idempotency`) a repeat of a check-in
+    already stored under that key gets the first answer and stores nothing; ``key_field``
+    names where the key came from in errors.
     """
     record = authorize(ctx, patient_id, "session.log")
     data = parse(CheckinIn, raw)
     today = ctx.now.date()
     day = data.date or today
-    check_day(day, today, "date")
+    # Only a given date can lie before the onset (today never does), so only then is it read.
+    check_day(day, today, "date", record_onset(ctx, patient_id) if data.date else None)
+    actor = require_actor(ctx)
+    body_hash = idempotency.request_hash(data.model_dump(mode="json"))
+    if idempotency_key is not None:
+        first = idempotency.find(
+            ctx.db, actor.id, patient_id, idempotency_key, body_hash, key_field
+        )
+        if first is not None:
+            return Staged(write=_nothing, answer=lambda: CheckinPublic.model_validate(first))
     checkin = SessionCheckin(
         patient_id=patient_id,
         program_id=current_assigned_id(ctx, patient_id),
         session_date=day,
         created_at=ctx.now,
-        created_by_id=ctx.actor.id if ctx.actor else None,
+        created_by_id=actor.id,
         completed=data.completed,
         sets_done=data.sets_done,
         pain_nrs=data.pain_nrs,
@@ -132,8 +160,29 @@ def stage_session(
     )
     alone = parse(ProgressInput, {"measurements": [], "sessions": [_session_json(checkin)]})
     stops = [a.message for a in review(alone, today=today).alerts if a.kind == "stop_program"]
+    replayed: list[dict[str, Any]] = []
 
     def write(db: Session) -> None:
+        key_row: int | None = None
+        if idempotency_key is not None:
+            key_row = idempotency.claim(
+                db,
+                {
+                    "user_id": actor.id,
+                    "patient_id": patient_id,
+                    "key_hash": idempotency.key_hash(idempotency_key),
+                    "request_hash": body_hash,
+                    "status_code": 201,
+                    "response_json": {},
+                    "created_at": ctx.now,
+                },
+            )
+            if key_row is None:  # a parallel request with this key came first: its answer
+                first = idempotency.find(
+                    db, actor.id, patient_id, idempotency_key, body_hash, key_field
+                )
+                replayed.append(first or {})
+                return
         (new_id,) = _INSERT_CHECKIN.rows(
             db, **{name: getattr(checkin, name) for name in _CHECKIN_COLUMNS}
         )[0]
@@ -142,11 +191,19 @@ def stage_session(
             held = db.get(Patient, patient_id)
             if held is not None:
                 pause(ctx, held, f"Check-in on {day.isoformat()}: " + " ".join(stops))
+        if key_row is not None:
+            idempotency.settle(db, key_row, answer().model_dump(mode="json"), checkin.id)
 
     def answer() -> CheckinPublic:
+        if replayed:
+            return CheckinPublic.model_validate(replayed[0])
         return checkin_public(checkin, record.program_paused or bool(stops), stops)
 
     return Staged(write=write, answer=answer)
+
+
+def _nothing(_db: Session) -> None:
+    return None
 
 
 def checkins(ctx: Ctx, patient_id: int) -> list[SessionCheckin]:
@@ -179,6 +236,10 @@ class History:
     sessions: list[dict[str, Any]]
     program_start: dt.date | None = None
     planned_days_per_week: int | None = None
+    #: the stop alerts of check-ins up to this day are resolved (:mod:`dorsi.services.stops`)
+    stops_resolved_through: dt.date | None = None
+    #: the phase of the current program: ready_to_progress also needs the next one's criteria
+    phase: int | None = None
 
     def review(self, today: dt.date, lang: str = "en") -> ProgressOutput:
         """The review of the stored history. Never refused for stored data: a measurement
@@ -189,6 +250,9 @@ class History:
             "sessions": self.sessions,
             "program_start": self.program_start.isoformat() if self.program_start else None,
             "planned_days_per_week": self.planned_days_per_week,
+            "stops_resolved_through": (
+                self.stops_resolved_through.isoformat() if self.stops_resolved_through else None
+            ),
         }
         data = parse(ProgressInput, payload)
         return review_history(
@@ -197,12 +261,14 @@ class History:
             program_start=data.program_start,
             planned_days_per_week=data.planned_days_per_week,
             today=today,
+            phase=self.phase,
+            stops_resolved_through=data.stops_resolved_through,
             lang=lang,
         )
 
 
 def load_histories(ctx: Ctx, patient_ids: list[int]) -> dict[int, History]:
-    """The review input of many patients in four queries (no audit: callers audit)."""
+    """The review input of many patients in six queries (no audit: callers audit)."""
     out = {pid: History([], []) for pid in patient_ids}
     if not patient_ids:
         return out
@@ -239,6 +305,9 @@ def load_histories(ctx: Ctx, patient_ids: list[int]) -> dict[int, History]:
     for program in current:
         days = [e.days_per_week for e in program.exercises]
         out[program.patient_id].planned_days_per_week = max(days) if days else None
+        out[program.patient_id].phase = program.phase
+    for pid, day in resolved_through(ctx.db, patient_ids).items():
+        out[pid].stops_resolved_through = day
     return out
 
 

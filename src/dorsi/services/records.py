@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -34,16 +36,67 @@ from dorsi.store.models import Evaluation, Measurement, Patient, Program, Progra
 
 MAX_MEASURES = 50
 # The earliest day a stored record may carry: anything older is a typo (and no chart or
-# report can lay out centuries). The OpenAPI names it as x-dorsi-not-before.
-EARLIEST_DAY = dt.date(1900, 1, 1)
+# report can lay out centuries). 1900 is refused too: it is the placeholder year of
+# spreadsheets and date pickers (1900-01-01 is day 1 in Excel), never a real visit here.
+# The OpenAPI names it as x-dorsi-not-before.
+EARLIEST_DAY = dt.date(1901, 1, 1)
 
 
-def check_day(day: dt.date, today: dt.date, field: str) -> dt.date:
-    """``day`` when it lies from :data:`EARLIEST_DAY` to ``today``, else an InputError."""
+@dataclass(frozen=True)
+class Onset:
+    """The day the foot drop started, as the record tells it (the earliest estimate)."""
+
+    day: dt.date
+    #: the evaluation whose ``weeks_since_onset`` gave it
+    evaluated_on: dt.date
+
+
+def onset_of(weeks_since_onset: object, evaluated_on: dt.date) -> dt.date | None:
+    """The onset day an evaluation implies (``weeks_since_onset`` before its day).
+
+    Weeks are rounded up to whole days, so an estimate never lands after the true onset.
+    """
+    if isinstance(weeks_since_onset, bool) or not isinstance(weeks_since_onset, int | float):
+        return None
+    if not 0 <= weeks_since_onset <= 5200:
+        return None
+    return evaluated_on - dt.timedelta(days=math.ceil(weeks_since_onset * 7))
+
+
+def record_onset(ctx: Ctx, patient_id: int) -> Onset | None:
+    """The earliest onset the patient's evaluations give (None before the first evaluation)."""
+    best: Onset | None = None
+    rows = ctx.db.execute(
+        select(Evaluation.evaluated_on, Evaluation.input_json).where(
+            Evaluation.patient_id == patient_id
+        )
+    )
+    for evaluated_on, answers in rows:
+        day = onset_of((answers or {}).get("weeks_since_onset"), evaluated_on)
+        if day is not None and (best is None or day < best.day):
+            best = Onset(day=day, evaluated_on=evaluated_on)
+    return best
+
+
+def check_day(day: dt.date, today: dt.date, field: str, onset: Onset | None = None) -> dt.date:
+    """``day`` when it lies from the onset (or :data:`EARLIEST_DAY`) to ``today``, else an
+    InputError naming ``field`` and the allowed range."""
     if day > today:
-        raise InputError("must not be in the future", field=field)
+        raise InputError(
+            f"must not be in the future (today is {today.isoformat()}; got {day.isoformat()})",
+            field=field,
+        )
     if day < EARLIEST_DAY:
-        raise InputError(f"must not be before {EARLIEST_DAY.isoformat()}", field=field)
+        raise InputError(
+            f"must not be before {EARLIEST_DAY.isoformat()} (got {day.isoformat()})", field=field
+        )
+    if onset is not None and day < onset.day:
+        raise InputError(
+            f"must not be before the foot drop started ({onset.day.isoformat()}, from the "
+            f"weeks since onset given at the evaluation of {onset.evaluated_on.isoformat()}); "
+            f"got {day.isoformat()}",
+            field=field,
+        )
     return day
 
 
@@ -169,7 +222,11 @@ def _check_plan_measures(
 
 
 def _check_measures(
-    extra: Any, plan_pairs: list[tuple[str, float | str]], day: dt.date, today: dt.date
+    extra: Any,
+    plan_pairs: list[tuple[str, float | str]],
+    day: dt.date,
+    today: dt.date,
+    onset: Onset | None = None,
 ) -> list[dict[str, Any]]:
     """Validate the optional ``measures`` with the progress review's own rules."""
     if extra is None:
@@ -196,7 +253,7 @@ def _check_measures(
         if isinstance(given, str):
             # (not a date at all: the progress review names it below)
             with contextlib.suppress(ValueError):
-                check_day(dt.date.fromisoformat(given), today, f"measures.{index}.date")
+                check_day(dt.date.fromisoformat(given), today, f"measures.{index}.date", onset)
         items.append({"date": day.isoformat(), **item})
     _check_plan_measures(plan_pairs, day, today)
     try:
@@ -224,11 +281,17 @@ def record_evaluation(
             day = dt.date.fromisoformat(str(day_raw))
         except ValueError:
             raise InputError(f"must be a date YYYY-MM-DD (got {day_raw!r})", field="date") from None
-        check_day(day, today, "date")
+    check_day(day, today, "date")
     plan = parse(PlanInput, body)
+    # The record's onset, or this evaluation's when it reaches further back (it may correct
+    # the weeks since onset); its extra measures may not be dated before it.
+    onset = record_onset(ctx, patient.id)
+    implied = onset_of(plan.weeks_since_onset, day)
+    if implied is not None and (onset is None or implied < onset.day):
+        onset = Onset(day=implied, evaluated_on=day)
     known = {m.id for m in load_measures().measures}
     pairs = _plan_measures(plan, known)
-    items = _check_measures(extra, pairs, day, today)
+    items = _check_measures(extra, pairs, day, today, onset)
     suggestion = build_program(plan)
     actor = require_actor(ctx)
     evaluation = Evaluation(
@@ -322,12 +385,15 @@ def evaluation_public(evaluation: Evaluation) -> EvaluationPublic:
 
 __all__ = [
     "EARLIEST_DAY",
+    "Onset",
     "check_day",
     "evaluation_public",
     "latest_screenings",
     "measurement_public",
+    "onset_of",
     "pause",
     "record_evaluation",
+    "record_onset",
     "record_screening",
     "screenings",
     "store_suggestion",

@@ -6,7 +6,8 @@ year of daily check-ins each) that costs a model per check-in and queries per pa
 module reads the same stored history set-based, in chunks of :data:`CHUNK` patients:
 
 1. the newest screening level of each patient (one query);
-2. the first assignment day and the planned days per week of the current program (two);
+2. the first assignment day and the planned days per week of the current program (two), and
+   the day up to which a clinician resolved stop alerts (two; :mod:`dorsi.services.stops`);
 3. the measurements, ordered by patient, day and id (one, fetched in one call);
 4. the check-ins: one row per patient, each field as one text in index order, read from the
    covering index ``ix_session_checkins_review`` (one; see :func:`_checkin_texts`). A
@@ -56,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from dorsi.clinical.progress import ProgressOutput, SessionLog, review_history
+from dorsi.services.stop_days import resolved_through
 from dorsi.store.models import (
     Measurement,
     Patient,
@@ -212,6 +214,22 @@ def _planned_days(db: Session, ids: list[int]) -> dict[int, int]:
         .group_by(Program.patient_id)
     )
     return {pid: days for pid, days in rows if days is not None}
+
+
+def _phases(db: Session, ids: list[int]) -> dict[int, int]:
+    """The phase of each patient's current (newest assigned) program."""
+    newest = (
+        select(Program.patient_id, func.max(Program.version).label("v"))
+        .where(Program.patient_id.in_(ids), Program.assigned.is_(True))
+        .group_by(Program.patient_id)
+        .subquery()
+    )
+    rows = db.execute(
+        select(Program.patient_id, Program.phase).join(
+            newest, (Program.patient_id == newest.c.patient_id) & (Program.version == newest.c.v)
+        )
+    )
+    return dict(rows.tuples())
 
 
 def _measurements(
@@ -523,8 +541,10 @@ def _review_chunk(
     screened = _screenings(db, ids)
     starts = _program_starts(db, ids)
     planned = _planned_days(db, ids)
+    phases = _phases(db, ids)
     measured = _measurements(db, ids, readers.iso_days)
     sessions = _checkins(db, ids, readers.checkin_days, readers.numbers)
+    resolved = resolved_through(db, ids)
     out: list[PatientReview] = []
     for pid, paused in chunk:
         history = sessions.pop(pid, _EMPTY)
@@ -534,6 +554,8 @@ def _review_chunk(
             program_start=starts.get(pid),
             planned_days_per_week=planned.get(pid),
             today=today,
+            phase=phases.get(pid),
+            stops_resolved_through=resolved.get(pid),
         )
         screening = screened.get(pid)
         out.append(

@@ -14,6 +14,7 @@ from dorsi.services.patients import load_patient, public
 from dorsi.services.programs import current_assigned, latest_version, program_public
 from dorsi.services.progress import StoredSetAside, load_histories, stored_set_aside
 from dorsi.services.schemas import PatientPublic, ProgramPublic
+from dorsi.services.stops import StopStatus, stop_status
 from dorsi.store.models import Evaluation, Measurement, Program, Screening, SessionCheckin
 
 
@@ -35,6 +36,8 @@ class Dashboard:
     outlook: Any
     #: Stored measurements the review leaves out (they fail today's checks), with the reason.
     set_aside: list[StoredSetAside]
+    #: Stop alerts of check-ins: the newest resolution (who, when) and the days still active.
+    stops: StopStatus
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ def patient_dashboard(ctx: Ctx, patient_id: int, *, detail: str = "dashboard") -
         weeks_since_onset=weeks,
         outlook=_outlook(patient.cause, weeks),
         set_aside=stored_set_aside(measurements, today),
+        stops=stop_status(ctx, patient.id),
     )
 
 

@@ -521,6 +521,53 @@ class LearnMark(Base):
     cleared_at: Mapped[datetime | None]
 
 
+# --- Trustworthy check-ins (issue 16), added by migration 0006 --------------------------------
+
+
+class IdempotencyKey(Base):
+    """The first answer to a check-in sent with an ``Idempotency-Key`` (API header or page form).
+
+    A retry with the same key (same caller, same patient) gets this answer again and stores
+    nothing; the unique constraint makes parallel retries safe on every backend. Only a hash
+    of the key is kept (keys are client-chosen and may be long).
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("user_id", "patient_id", "key_hash", name="uq_idempotency_keys_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    request_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the canonical body
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_json: Mapped[dict[str, Any]]
+    checkin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("session_checkins.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime]
+
+
+class StopAcknowledgement(Base):
+    """A clinician saw the stop alerts of a patient's check-ins up to ``through_date``.
+
+    Stop alerts from check-ins dated on or before ``through_date`` are resolved (the review's
+    ``stops_resolved_through``); later check-ins can raise new ones.
+    """
+
+    __tablename__ = "stop_acknowledgements"
+    __table_args__ = (Index("ix_stop_acknowledgements_patient", "patient_id", "through_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    through_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 __all__ = [
     "AUDIT_OUTCOMES",
     "CAUSES",
@@ -539,6 +586,7 @@ __all__ = [
     "GaitMeasurement",
     "GaitResult",
     "GaitVideo",
+    "IdempotencyKey",
     "LearnMark",
     "LoginAttempt",
     "Measurement",
@@ -550,6 +598,7 @@ __all__ = [
     "SessionCheckin",
     "SignInLink",
     "SignInThrottle",
+    "StopAcknowledgement",
     "UTCDateTime",
     "User",
 ]

@@ -14,8 +14,17 @@ from fastapi import APIRouter, Form, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from dorsi.clinical.contract import parse
-from dorsi.services import auth, patients, programs, progress, records, users
-from dorsi.services.context import Ctx
+from dorsi.services import (
+    auth,
+    idempotency,
+    patients,
+    programs,
+    progress,
+    records,
+    stops,
+    users,
+)
+from dorsi.services.context import Ctx, Staged
 from dorsi.services.schemas import (
     CheckinPublic,
     EvaluationResult,
@@ -27,6 +36,7 @@ from dorsi.services.schemas import (
     UserCreate,
     UserPublic,
 )
+from dorsi.services.stops import StopResolution
 from dorsi.web import api_schema
 from dorsi.web.api_schema import errors
 from dorsi.web.runtime import bearer_token, device_cookie_name, json_body, run, run_staged_work
@@ -201,14 +211,45 @@ async def program_history(request: Request, patient_id: PatientId) -> list[Progr
     tags=["clinical"],
     status_code=201,
     summary="One end-of-session check-in",
+    description=(
+        "Send an `Idempotency-Key` header (1 to 255 visible ASCII characters, for example a "
+        "UUID) to make a retry safe: a check-in sent again with the same key, by the same "
+        "user for the same patient, returns the first answer (same status and body) and is "
+        "not stored twice. The same key with a different body is refused (422). The `date` "
+        "(default today) may not be in the future or before the foot drop started (the "
+        "onset the patient's evaluations give)."
+    ),
     openapi_extra=action("session.log", api_schema.checkin()),
     responses=RECORD,
 )
 async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
     body = await json_body(request)
-    return await run_staged_work(
-        request, lambda ctx: progress.stage_session(ctx, patient_id, body), auth_kind="api"
-    )
+    header = request.headers.get(idempotency.HEADER)
+
+    def work(ctx: Ctx) -> Staged[CheckinPublic]:
+        key = idempotency.check_key(header)
+        return progress.stage_session(ctx, patient_id, body, key)
+
+    return await run_staged_work(request, work, auth_kind="api")
+
+
+@router.post(
+    "/patients/{patient_id}/alerts/acknowledge-stops",
+    tags=["clinical"],
+    status_code=201,
+    summary="Acknowledge the active stop alerts of the patient's check-ins, with a note",
+    description=(
+        "Resolves every stop alert (weakness or balance worse) raised by a check-in dated up "
+        "to the newest such check-in; a later one raises a new alert. Audited. Does not "
+        "restart a paused program: a clinician's screening that finds it safe does. 409 when "
+        "no stop alert is active."
+    ),
+    openapi_extra=action("alert.acknowledge", api_schema.acknowledge_stops()),
+    responses={**RECORD, **errors(409)},
+)
+async def acknowledge_stops(request: Request, patient_id: PatientId) -> StopResolution:
+    body = await json_body(request)
+    return await run(request, lambda ctx: stops.acknowledge(ctx, patient_id, body), auth_kind="api")
 
 
 @router.get(

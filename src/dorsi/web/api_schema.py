@@ -8,8 +8,9 @@ document so a client (or a fuzzer) can build valid requests from it alone:
   checks them: exercise ids, measure ids with their valid ranges, reps xor hold_s, the
   password policy's length;
 - rules JSON Schema cannot state are named in vendor keys and in the description:
-  ``x-dorsi-not-after: today`` and ``x-dorsi-not-before: 1900-01-01`` (a record's day lies
-  between them, server clock, UTC),
+  ``x-dorsi-not-after: today`` and ``x-dorsi-not-before: 1901-01-01`` (a record's day lies
+  between them, server clock, UTC), ``x-dorsi-not-before-onset: true`` (a check-in or an
+  extra measure is not dated before the onset the patient's evaluations give),
   ``x-dorsi-unique-by: id`` (an item may not repeat), ``x-dorsi-password-policy`` (not a
   common password, not the username);
 - every error answer is documented, with its body ``{"detail": str, "field": str | null}``.
@@ -127,10 +128,19 @@ def _not_after_today(node: dict[str, Any]) -> None:
     )
 
 
+def _not_before_onset(node: dict[str, Any]) -> None:
+    node["x-dorsi-not-before-onset"] = True
+    node["description"] += (
+        "; not before the foot drop started (the earliest onset the patient's evaluations "
+        "give: an evaluation's day minus its weeks_since_onset)"
+    )
+
+
 def _nullable_date(props: dict[str, Any], name: str) -> None:
     for option in props[name].get("anyOf", [props[name]]):
         if option.get("format") == "date":
             _not_after_today(option)
+            _not_before_onset(option)
 
 
 def _password(node: dict[str, Any]) -> None:
@@ -177,6 +187,12 @@ def screening() -> dict[str, Any]:
     from dorsi.clinical.screening import ScreenInput
 
     return model_schema(ScreenInput)
+
+
+def acknowledge_stops() -> dict[str, Any]:
+    from dorsi.services.stops import AcknowledgeIn
+
+    return model_schema(AcknowledgeIn)
 
 
 def patient_create() -> dict[str, Any]:
@@ -250,6 +266,7 @@ def evaluation() -> dict[str, Any]:
         )
         date: dict[str, Any] = {"type": "string", "format": "date"}
         _not_after_today(date)
+        _not_before_onset(date)
         extra.append(
             {
                 "type": "object",

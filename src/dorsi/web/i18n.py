@@ -60,6 +60,10 @@ MEASURE_WORDS: dict[str, tuple[str, str]] = {
         N_("seconds"),
     ),
     "gait_speed_mps": (N_("Comfortable walking speed (10-metre walk test)"), N_("m/s")),
+    "gait_speed_video_mps": (
+        N_("Walking speed from a phone video (trend only)"),
+        N_("m/s"),
+    ),
     "tug_s": (N_("Timed Up and Go"), N_("seconds")),
     "trips_per_week": (N_("Trips or toe catches in the past week"), N_("trips per week")),
     "falls_past_month": (N_("Falls in the past month"), N_("falls in the past month")),

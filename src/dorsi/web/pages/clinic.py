@@ -121,6 +121,8 @@ class MeasureChart:
     values: list[tuple[dt.date, str, str]]
     review: Any
     mdc_rule: str
+    #: no published MDC (walking speed from a phone video): values only, never judged
+    trend_only: bool = False
 
 
 def measure_charts(dashboard: Any) -> list[MeasureChart]:
@@ -168,6 +170,7 @@ def measure_charts(dashboard: Any) -> list[MeasureChart]:
                 ],
                 review=review,
                 mdc_rule=measure.mdc_rule,
+                trend_only=measure.trend_only,
             )
         )
     return charts
@@ -182,6 +185,14 @@ def pain_chart(sessions: list[Any]) -> str:
 
 @router.get("/patients/{patient_id}", openapi_extra=act("patient.read"))
 async def dashboard(request: Request, patient_id: PatientId) -> Response:
+    return await dashboard_page(request, patient_id)
+
+
+async def dashboard_page(
+    request: Request, patient_id: int, *, status: int = 200, **extra: Any
+) -> Response:
+    """The clinician's patient page (``extra``: e.g. a form's errors and what was typed)."""
+
     def work(ctx: Ctx) -> tuple[Actor | None, Any]:
         return ctx.actor, patient_dashboard(ctx, patient_id)
 
@@ -194,8 +205,12 @@ async def dashboard(request: Request, patient_id: PatientId) -> Response:
             "charts": measure_charts(data),
             "pain_svg": pain_chart(data.sessions),
             "exercise_names": exercise_names(),
+            "errors": {},
+            "values": {},
+            **extra,
         },
         actor=actor,
+        status=status,
     )
 
 

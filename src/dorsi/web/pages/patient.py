@@ -6,13 +6,14 @@ counter, the countdown timers, sound and vibration.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from dorsi.errors import InputError, PermissionDeniedError
-from dorsi.services import learn, progress
+from dorsi.services import idempotency, learn, progress
 from dorsi.services.context import Actor, Ctx
 from dorsi.services.views import (
     Dashboard,
@@ -105,7 +106,15 @@ async def today(request: Request) -> Response:
 
 @router.get("/session", openapi_extra=act("self.patient.read"))
 async def guided(request: Request, step: int = 0) -> Response:
-    return await _page(request, "me/session.html", "session", step=max(0, min(step, 50)))
+    # The check-in form carries a fresh key: sent twice (a double tap, a retry), it is
+    # stored once (dorsi.services.idempotency).
+    return await _page(
+        request,
+        "me/session.html",
+        "session",
+        step=max(0, min(step, 50)),
+        idempotency_key=secrets.token_urlsafe(24),
+    )
 
 
 def checkin_body(form: Any) -> dict[str, Any]:
@@ -132,7 +141,9 @@ async def checkin(request: Request) -> Response:
         actor = ctx.actor
         if actor is None or actor.role != "patient" or actor.patient_id is None:
             raise PermissionDeniedError("these pages are for patients; clinicians use /clinic")
-        return actor, progress.log_session(ctx, actor.patient_id, body)
+        field = idempotency.FORM_FIELD
+        key = idempotency.check_key(text_of(form, field, idempotency.MAX_KEY_CHARS + 1), field)
+        return actor, progress.log_session(ctx, actor.patient_id, body, key, field)
 
     try:
         actor, result = await run(request, work, auth_kind="page", csrf=csrf_of(form))

@@ -2,6 +2,21 @@
 // The page works without this file (plain links and a plain form); this only adds help.
 (function () {
   "use strict";
+  // The check-in is sent once: the first submit disables the button (a second tap does
+  // nothing). The form's hidden idempotency key makes a repeat harmless on the server anyway.
+  var checkin = document.querySelector("form.checkin");
+  if (checkin) {
+    checkin.addEventListener("submit", function (event) {
+      if (checkin.getAttribute("data-sent") === "yes") { event.preventDefault(); return; }
+      checkin.setAttribute("data-sent", "yes");
+      var send = checkin.querySelector("button[type=submit]");
+      if (send) {
+        send.disabled = true;
+        send.setAttribute("aria-busy", "true");
+        send.textContent = send.getAttribute("data-sending") || send.textContent;
+      }
+    });
+  }
   var box = document.querySelector(".trainer");
   if (!box) { return; }
   box.hidden = false;
