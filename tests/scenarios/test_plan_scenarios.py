@@ -370,8 +370,8 @@ def test_missing_required_field_is_named(field: str) -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("side", "both"),
-        ("cause", "stroke"),
+        ("side", "middle"),
+        ("cause", "gout"),
         ("dorsiflexion_mmt", "6"),
         ("dorsiflexion_mmt", 3),
         ("dorsiflexion_mmt", "3 "),

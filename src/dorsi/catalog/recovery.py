@@ -66,6 +66,7 @@ class DistanceRange(CatalogModel):
 class DefaultDistances(CatalogModel):
     peroneal: DistanceRange
     lumbar: DistanceRange
+    post_operative_sciatic: DistanceRange
     unknown: DistanceRange
 
 
@@ -109,6 +110,30 @@ class HealingSign(CatalogModel):
     evidence: Evidence
 
 
+CourseId = Literal[
+    "multiple_sclerosis", "polyneuropathy", "motor_neuron_disease", "hereditary_neuropathy"
+]
+
+
+class CourseOutlook(CatalogModel):
+    """The outlook of a cause whose course is not nerve regrowth: a relapsing cause (a sourced
+    or default window, ``prognosis: uncertain``) or a progressive one (no window at all)."""
+
+    prognosis: Literal["uncertain", "progressive"]
+    window: DistanceRange | None
+    expect: str = Field(min_length=20)
+    helps: str = Field(min_length=20)
+    watch_for: tuple[str, ...] = Field(min_length=1)
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+    @model_validator(mode="after")
+    def _window(self) -> CourseOutlook:
+        if (self.prognosis == "progressive") != (self.window is None):
+            raise ValueError("a progressive course has no window; a relapsing one needs one")
+        return self
+
+
 class RecoveryCatalog(CatalogModel):
     """The validated recovery data. Use :func:`load_recovery`."""
 
@@ -118,6 +143,7 @@ class RecoveryCatalog(CatalogModel):
     lumbar: LumbarFigures
     stroke: WindowFigures
     unknown: UnknownFigures
+    courses: dict[CourseId, CourseOutlook]
     factors: tuple[Factor, ...]
     signs_of_healing: tuple[HealingSign, ...] = Field(min_length=1)
 
@@ -127,6 +153,9 @@ class RecoveryCatalog(CatalogModel):
         expected = list(get_args(FactorId))
         if sorted(ids) != sorted(expected) or len(ids) != len(set(ids)):
             raise ValueError(f"factors must be exactly the ten ids: {', '.join(expected)}")
+        missing = [c for c in get_args(CourseId) if c not in self.courses]
+        if missing:
+            raise ValueError(f"courses: missing {', '.join(missing)}")
         for name, window in (("lumbar", self.lumbar), ("stroke", self.stroke)):
             if not 0 <= window.low_weeks.value <= window.high_weeks.value:
                 raise ValueError(f"{name}: low_weeks must be <= high_weeks")
@@ -145,4 +174,12 @@ def load_recovery() -> RecoveryCatalog:
     return load_data("recovery.yaml", RecoveryCatalog)
 
 
-__all__ = ["Factor", "FactorId", "HealingSign", "RecoveryCatalog", "load_recovery"]
+__all__ = [
+    "CourseId",
+    "CourseOutlook",
+    "Factor",
+    "FactorId",
+    "HealingSign",
+    "RecoveryCatalog",
+    "load_recovery",
+]

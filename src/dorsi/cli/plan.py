@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Build a phase-by-phase home program from an evaluation. INPUT is one JSON object "
         "with side, cause, weeks_since_onset, dorsiflexion_mmt, single_leg_stance_s, "
         "falls_past_month, pain_nrs, uses_afo and optionally trips_per_week, gait_speed_mps, "
-        "dorsiflexion_arom_deg, equipment."
+        "dorsiflexion_arom_deg, ankle_df_passive_deg, age_years, sensation, equipment."
     )
     add_json_io(parser)
 

@@ -34,13 +34,22 @@ from typing import Literal
 
 from pydantic import Field
 
-from dorsi.catalog.recovery import FactorId, RecoveryCatalog, load_recovery
+from dorsi.catalog.recovery import CourseId, FactorId, RecoveryCatalog, load_recovery
 from dorsi.clinical.contract import Contract, Output
+from dorsi.clinical.program_rules import Cause
 
-Cause = Literal["peroneal", "lumbar", "neurological", "unknown"]
 Severity = Literal["neurapraxia", "axonotmesis", "neurotmesis", "unknown"]
 Effect = Literal["helps", "hinders", "neutral"]
-Prognosis = Literal["good", "fair", "guarded", "poor", "uncertain"]
+Prognosis = Literal["good", "fair", "guarded", "poor", "uncertain", "progressive"]
+#: Causes in the brain or spinal cord: the nerve-injury grades do not apply.
+CENTRAL: tuple[Cause, ...] = ("neurological", "stroke")
+#: Causes whose course the recovery data describes as a whole (relapsing or progressive).
+COURSES: tuple[CourseId, ...] = (
+    "multiple_sclerosis",
+    "polyneuropathy",
+    "motor_neuron_disease",
+    "hereditary_neuropathy",
+)
 
 
 class OutlookInput(Contract):
@@ -68,9 +77,10 @@ class ExpectedWeeks(Output):
 
 
 class OutlookOutput(Output):
-    """The recovery outlook. ``weeks_counted_from`` is always ``"onset"``."""
+    """The recovery outlook. ``weeks_counted_from`` is always ``"onset"``; ``expected_weeks``
+    is ``None`` for a progressive cause (no recovery is expected)."""
 
-    expected_weeks: ExpectedWeeks
+    expected_weeks: ExpectedWeeks | None
     weeks_counted_from: Literal["onset"]
     prognosis: Prognosis
     basis: str
@@ -98,10 +108,15 @@ def _distances(data: OutlookInput, rec: RecoveryCatalog) -> tuple[float, float, 
     if data.lesion_to_muscle_cm is not None:
         d = data.lesion_to_muscle_cm
         return d, d, f"the {_n(d)} cm from the injury to the muscle"
-    key = data.cause if data.cause in ("peroneal", "lumbar") else "unknown"
+    known = ("peroneal", "lumbar", "post_operative_sciatic")
+    key = data.cause if data.cause in known else "unknown"
     rng = getattr(rec.default_distance_cm, key)
     lo, hi = rng.low.value, rng.high.value
-    what = {"peroneal": "a peroneal nerve injury at the knee", "lumbar": "a nerve root in the back"}
+    what = {
+        "peroneal": "a peroneal nerve injury at the knee",
+        "lumbar": "a nerve root in the back",
+        "post_operative_sciatic": "a sciatic nerve injury at the hip",
+    }
     return (
         lo,
         hi,
@@ -222,7 +237,7 @@ def _neurotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
         "(Cho 2011); grafts over 12 cm rarely give good results (Medscape). So the outlook is "
         "poor.",
     ]
-    if data.cause == "neurological":
+    if data.cause in CENTRAL:
         basis.append(
             "You gave a brain or spinal cord cause and also a cut nerve. The estimate follows "
             "the cut nerve, because it is more urgent. Check the cause with your clinician."
@@ -274,10 +289,31 @@ def _central(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     return _Estimate(stroke.low_weeks.value, stroke.high_weeks.value, "uncertain", basis)
 
 
+def _course(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    """A relapsing cause's wide window, or ``None`` for a progressive cause (no window)."""
+    course = rec.courses[data.cause]  # type: ignore[index]
+    basis = [course.expect, "What helps: " + course.helps]
+    if data.severity != "unknown" or data.lesion_to_muscle_cm is not None:
+        basis.append(
+            "The nerve injury grade and the distance to the muscle are for one hurt nerve, "
+            "not for this illness, so they were not used."
+        )
+    if course.window is None:
+        return _Estimate(math.nan, math.nan, course.prognosis, basis)
+    basis.insert(
+        1,
+        f"The range is wide on purpose: about {_n(course.window.low.value)} to "
+        f"{_n(course.window.high.value)} weeks from onset, if it gets better at all.",
+    )
+    return _Estimate(course.window.low.value, course.window.high.value, course.prognosis, basis)
+
+
 def _estimate(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    if data.cause in COURSES:
+        return _course(data, rec)
     if data.severity == "neurotmesis":
         return _neurotmesis(data, rec)
-    if data.cause == "neurological":
+    if data.cause in CENTRAL:
         return _central(data, rec)
     if data.severity == "neurapraxia":
         return _neurapraxia(data, rec)
@@ -328,7 +364,20 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
             parts.append(
                 f"You are at week {_n(w)}: if the weakness has not started to get better, ask now."
             )
-    elif data.cause == "neurological":
+    elif data.cause in COURSES:
+        parts.append(
+            "Surgery does not treat this illness. A specialist may suggest foot or tendon "
+            "surgery only for a stiff or twisted foot. Ask your specialist."
+        )
+    elif data.cause == "post_operative_sciatic":
+        parts.append(
+            "Tell your hip surgeon now. Is there no sign of recovery 3 to 4 months after "
+            f"surgery (weeks {_n(studies)} to {_n(opinion)}; Ehni 1991, Chiang)? Then ask for "
+            "nerve studies (EMG/NCS) and a nerve surgeon's opinion."
+        )
+        if w >= studies:
+            parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
+    elif data.cause in CENTRAL:
         parts.append(
             "Surgery is not a usual treatment for foot drop after a stroke. Ask about a brace "
             "(AFO) or a small device that stimulates the nerve (FES). Both help walking after "
@@ -344,7 +393,7 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
         )
         if w >= studies:
             parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
-    if data.severity == "unknown" and data.cause != "neurological":
+    if data.severity == "unknown" and data.cause not in CENTRAL + COURSES:
         parts.append("If the nerve turns out to be cut through, it needs surgery straight away.")
     return " ".join(parts)
 
@@ -353,16 +402,25 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
     """Estimate the recovery timeline (weeks from onset) and explain it."""
     rec = load_recovery()
     est = _estimate(data, rec)
-    low = max(0, math.floor(est.low))
-    high = max(low, math.ceil(est.high))
     w = data.weeks_since_onset
     basis = [
         "Weeks are counted from onset (the day the foot drop started), not from today. "
         f"You are now at week {_n(w)}.",
         *est.basis,
     ]
+    weeks: ExpectedWeeks | None = None
+    if est.prognosis == "progressive":
+        basis[0] = (
+            f"You are now at week {_n(w)} since the foot drop started. This illness slowly "
+            "gets worse, so there is no recovery window to count."
+        )
+        high = math.inf
+    else:
+        low = max(0, math.floor(est.low))
+        high = max(low, math.ceil(est.high))
+        weeks = ExpectedWeeks(low=low, high=high)
     if w > high:
-        if data.cause == "neurological" and data.severity != "neurotmesis":
+        if data.cause in CENTRAL and data.severity != "neurotmesis":
             basis.append(
                 f"You are past the weeks when most recovery happens (week {_n(w)}). Keep "
                 "practising: later gains are still possible."
@@ -381,12 +439,15 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
         )
     helping = [f.helps for f in rec.factors if effects.get(f.id) == "helps"]
     hindering = [f.hinders for f in rec.factors if effects.get(f.id) == "hinders"]
+    signs = [sign.text for sign in rec.signs_of_healing]
+    if data.cause in COURSES:
+        signs = list(rec.courses[data.cause].watch_for)
     return OutlookOutput(
-        expected_weeks=ExpectedWeeks(low=low, high=high),
+        expected_weeks=weeks,
         weeks_counted_from="onset",
         prognosis=est.prognosis,
         basis=" ".join(basis),
-        signs_of_healing=[sign.text for sign in rec.signs_of_healing],
+        signs_of_healing=signs,
         when_to_discuss_surgery=_surgery(data, rec, est.prognosis),
         factors_helping=helping,
         factors_hindering=hindering,
@@ -400,13 +461,18 @@ def render_text(result: OutlookOutput) -> str:
     def wrap(text: str, first: str = "  ", rest: str = "  ") -> str:
         return textwrap.fill(text, width=78, initial_indent=first, subsequent_indent=rest)
 
-    lines = [
-        wrap(
+    if weeks is None:
+        headline = "Expected recovery: none expected; this illness slowly gets worse."
+    else:
+        headline = (
             f"Expected recovery: about {weeks.low} to {weeks.high} weeks after the foot drop "
-            "started (counted from onset).",
-            "",
-            "",
-        ),
+            "started (counted from onset)."
+        )
+    watch = {"progressive": "What to watch for:", "uncertain": "Signs to look for:"}.get(
+        result.prognosis
+    )
+    lines = [
+        wrap(headline, "", ""),
         f"Outlook: {result.prognosis}.",
         "",
         "What this is based on:",
@@ -415,7 +481,7 @@ def render_text(result: OutlookOutput) -> str:
         "When to talk about surgery:",
         wrap(result.when_to_discuss_surgery),
         "",
-        "Signs of healing to look for:",
+        watch or "Signs of healing to look for:",
         *(wrap(sign, "  - ", "    ") for sign in result.signs_of_healing),
     ]
     if result.factors_helping:

@@ -46,12 +46,13 @@ from dorsi.clinical.program_rules import Cause, ProgramRules, as_int, load_progr
 from dorsi.errors import InputError
 
 Phase = Literal[1, 2, 3]
+Sensation = Literal["intact", "reduced", "absent"]
 
 
 class PlanInput(Contract):
     """An evaluation to build the program from (contract of issue 2)."""
 
-    side: Literal["left", "right"]
+    side: Literal["left", "right", "both"]
     cause: Cause
     weeks_since_onset: float = Field(ge=0, le=2600)
     dorsiflexion_mmt: MmtGrade
@@ -62,6 +63,9 @@ class PlanInput(Contract):
     trips_per_week: float | None = Field(default=None, ge=0, le=1000)
     gait_speed_mps: float | None = Field(default=None, ge=0, le=4)
     dorsiflexion_arom_deg: float | None = Field(default=None, ge=-60, le=60)
+    age_years: int | None = Field(default=None, ge=0, le=120)
+    sensation: Sensation | None = None
+    ankle_df_passive_deg: float | None = Field(default=None, ge=-60, le=60)
     equipment: tuple[Equipment, ...] = EQUIPMENT
 
     @field_validator("equipment", mode="before")
@@ -274,8 +278,31 @@ def dose(choice: Choice, data: PlanInput, sit: Situation, rules: ProgramRules) -
     )
 
 
+def is_child(data: PlanInput, rules: ProgramRules) -> bool:
+    """Under the rules' age the adult program is not for this patient."""
+    adult = rules.children.adult_program_from_age_years.value
+    return data.age_years is not None and data.age_years < adult
+
+
+def child_program(data: PlanInput, rules: ProgramRules) -> PlanOutput:
+    """No adult exercises for a child: the output says why and who should plan the care."""
+    review = as_int(rules.review_in_days.soon)
+    return PlanOutput(
+        phase=1,
+        phase_name=rules.phase(1).name,
+        exercises=[],
+        gait_training=[],
+        bracing=Bracing(recommend_afo_evaluation=False, reason=advice.CHILD_BRACING),
+        precautions=[advice.URGENT_CARE],
+        rationale=advice.child_rationale(data.age_years or 0, rules),
+        review_in_days=review,
+    )
+
+
 def build_with(data: PlanInput, catalog: ExerciseCatalog, rules: ProgramRules) -> PlanOutput:
     """:func:`build_program` with an explicit catalog and rules (used by tests)."""
+    if is_child(data, rules):
+        return child_program(data, rules)
     sit = assess(data, rules)
     phase, rationale = decide_phase(data, sit, rules)
     chosen, left_out = choose_exercises(phase, data, sit, rules, catalog)

@@ -24,6 +24,25 @@ REQUIRED_NOTE = {
     "range_of_motion": "Phase 1 always has range-of-motion work.",
 }
 FILL_NOTE = "It comes from an earlier phase, to round out the plan."
+URGENT_CARE = (
+    "Seek immediate care if the weakness comes on suddenly or gets worse fast. Do the same "
+    "for bad numbness, or a change in your speech or in how your face moves."
+)
+CHILD_BRACING = (
+    "A paediatric therapist will decide if a brace (AFO) is needed. A child's brace must fit "
+    "a growing foot."
+)
+
+
+def child_rationale(age_years: int, rules: ProgramRules) -> list[str]:
+    adult = num(rules.children.adult_program_from_age_years.value)
+    return [
+        f"The patient is {age_years} years old. This home program is for adults and young "
+        f"people from age {adult}. It is not for this patient, so it has no exercises.",
+        "Please see a paediatric therapist (a children's physical therapist). A child's bones "
+        "are still growing, and the causes and the right exercises differ from an adult's.",
+    ]
+
 
 _EQUIPMENT_WORDS = {
     "resistance_band": "a resistance band",
@@ -147,8 +166,14 @@ def choice_sentence(exercise: Exercise, note: str, item: PlannedExercise, sit: S
     )
 
 
+def side_cue(side: str) -> str:
+    if side == "both":
+        return "Work one side at a time: first your left foot and leg, then your right."
+    return f"Work your {side} (weak) foot and leg."
+
+
 def cues(exercise: Exercise, support: Support, side: str, *, pain_too_much: bool) -> list[str]:
-    out = [f"Work your {side} (weak) foot and leg."]
+    out = [side_cue(side)]
     support_cue = _SUPPORT_CUES.get((exercise.kind.upright, support))
     # Seated exercises whose own cues already say how to help the movement need no repeat.
     already_said = "strap" in exercise.equipment or any("help" in c for c in exercise.form_cues)
@@ -297,10 +322,7 @@ def precautions(
     chosen_ids: list[str],
 ) -> list[str]:
     out = list(catalog.common_stop_rules)
-    out.append(
-        "Seek immediate care if the weakness comes on suddenly or gets worse fast. Do the same "
-        "for bad numbness, or a change in your speech or in how your face moves."
-    )
+    out.append(URGENT_CARE)
     out.extend(rules.causes[data.cause].precautions)
     if sit.fall_risk:
         out.append(

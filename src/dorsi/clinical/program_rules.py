@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -22,10 +22,29 @@ from dorsi.errors import CatalogError
 
 FILENAME = "program_rules.yaml"
 
-Cause = Literal["peroneal", "lumbar", "neurological", "unknown"]
-CAUSES: tuple[Cause, ...] = ("peroneal", "lumbar", "neurological", "unknown")
+Cause = Literal[
+    "peroneal",
+    "lumbar",
+    "neurological",
+    "unknown",
+    "stroke",
+    "multiple_sclerosis",
+    "motor_neuron_disease",
+    "polyneuropathy",
+    "hereditary_neuropathy",
+    "post_operative_sciatic",
+]
+CAUSES: tuple[Cause, ...] = get_args(Cause)
 
-# Words that would suggest electrical stimulation; refused outside the neurological advice.
+#: Where the cause sits: ``upper`` (brain or spinal cord: the lower motor neuron is intact, so
+#: FES can work), ``lower`` (the nerve or its cell body: FES cannot work), ``unknown``.
+MotorNeuron = Literal["upper", "lower", "unknown"]
+#: How the cause tends to run: ``recovering`` (can get better), ``relapsing`` (can get better
+#: or worse: MS, polyneuropathy) or ``progressive`` (gets slowly worse: no recovery promise).
+Course = Literal["recovering", "relapsing", "progressive"]
+
+# Words that would suggest electrical stimulation; refused unless the lower motor neuron is
+# intact (an upper-motor-neuron cause).
 _STIMULATION = re.compile(r"\b(fes|stimulat\w*|electric\w*|nmes|tens)\b", re.IGNORECASE)
 
 
@@ -84,12 +103,23 @@ class BracingRules(CatalogModel):
     weak_grade_at_most: MinGrade
 
 
+class ChildRule(CatalogModel):
+    """Under this age the adult home program is not given: a paediatric therapist decides."""
+
+    adult_program_from_age_years: Sourced
+
+
 class CauseAdvice(CatalogModel):
     label: str
     rationale: str = Field(min_length=10)
     precautions: tuple[str, ...]
     gait_training: tuple[str, ...]
     fes_note: str | None = None
+    motor_neuron: MotorNeuron
+    course: Course
+    #: The sciatic nerve or a lumbar root is involved: no stretch that tensions it (straight
+    #: knee), whatever the pain.
+    nerve_tension: bool = False
     source: str = Field(min_length=3)
 
 
@@ -105,6 +135,7 @@ class ProgramRules(CatalogModel):
     program_size: ProgramSize
     review_in_days: ReviewRules
     bracing: BracingRules
+    children: ChildRule
     causes: dict[Cause, CauseAdvice]
 
     @model_validator(mode="after")
@@ -118,10 +149,10 @@ class ProgramRules(CatalogModel):
         if missing:
             raise ValueError(f"causes: advice missing for {', '.join(missing)}")
         for cause, advice in self.causes.items():
-            if cause == "neurological":
-                continue
             texts = [advice.rationale, *advice.precautions, *advice.gait_training]
-            if advice.fes_note or any(_STIMULATION.search(t) for t in texts):
+            if advice.motor_neuron != "upper" and (
+                advice.fes_note or any(_STIMULATION.search(t) for t in texts)
+            ):
                 raise ValueError(
                     f"causes.{cause}: electrical stimulation must not be suggested for this "
                     "cause (it needs an intact lower motor neuron)"

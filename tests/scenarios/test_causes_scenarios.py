@@ -1,0 +1,142 @@
+"""`dorsi plan` and `dorsi outlook` scenarios for the causes and inputs of issue 17.
+
+Written from the contract text of issue 17 ("The contract changes", "Causes and the program",
+"Outlook"), through the real CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.scenarios._cli import bad, ok, text_of
+
+NEW_CAUSES = (
+    "stroke",
+    "multiple_sclerosis",
+    "motor_neuron_disease",
+    "polyneuropathy",
+    "hereditary_neuropathy",
+    "post_operative_sciatic",
+)
+OLD_CAUSES = ("peroneal", "lumbar", "neurological", "unknown")
+PROGRESSIVE = ("motor_neuron_disease", "hereditary_neuropathy")
+RELAPSING = ("multiple_sclerosis", "polyneuropathy")
+BASE: dict[str, Any] = {
+    "side": "left",
+    "cause": "peroneal",
+    "weeks_since_onset": 8,
+    "dorsiflexion_mmt": "3",
+    "single_leg_stance_s": 20,
+    "falls_past_month": 0,
+    "pain_nrs": 1,
+    "uses_afo": False,
+}
+PLAN_KEYS = {
+    "phase",
+    "phase_name",
+    "exercises",
+    "gait_training",
+    "bracing",
+    "precautions",
+    "rationale",
+    "review_in_days",
+}
+
+
+def plan(**changes: Any) -> dict[str, Any]:
+    out = ok("plan", {**BASE, **changes})
+    assert set(out) == PLAN_KEYS
+    return out  # type: ignore[no-any-return]
+
+
+def outlook(**changes: Any) -> dict[str, Any]:
+    raw = {"cause": "peroneal", "severity": "unknown", "weeks_since_onset": 8} | changes
+    return ok("outlook", raw)  # type: ignore[no-any-return]
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cause", NEW_CAUSES + OLD_CAUSES)
+def test_every_cause_gives_an_adult_program(cause: str) -> None:
+    out = plan(cause=cause)
+    assert 3 <= len(out["exercises"]) <= 6
+    assert out["rationale"]
+
+
+def test_both_sides_are_accepted_and_the_cues_say_so() -> None:
+    out = plan(side="both", cause="polyneuropathy")
+    cues = text_of([e["cues"] for e in out["exercises"]])
+    assert "left" in cues
+    assert "right" in cues
+
+
+def test_the_new_optional_inputs_are_accepted() -> None:
+    out = plan(age_years=70, sensation="reduced", gait_speed_mps=1.0, ankle_df_passive_deg=10)
+    assert out["exercises"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("sensation", "numb"),
+        ("age_years", -1),
+        ("age_years", 12.5),
+        ("ankle_df_passive_deg", "tight"),
+        ("side", "middle"),
+        ("cause", "gout"),
+    ],
+)
+def test_bad_new_inputs_are_refused_by_name(field: str, value: Any) -> None:
+    bad("plan", {**BASE, field: value}, field)
+
+
+@pytest.mark.parametrize("age", [3, 10, 15])
+def test_a_child_gets_no_adult_program_and_is_told_why(age: int) -> None:
+    out = plan(age_years=age)
+    assert out["exercises"] == []
+    assert "paediatric" in text_of(out["rationale"])
+
+
+def test_from_sixteen_the_adult_program_is_given() -> None:
+    assert plan(age_years=16)["exercises"]
+
+
+# --- outlook ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cause", PROGRESSIVE)
+@pytest.mark.parametrize("severity", ["unknown", "axonotmesis", "neurotmesis"])
+def test_progressive_causes_have_no_recovery_window(cause: str, severity: str) -> None:
+    out = outlook(cause=cause, severity=severity)
+    assert out["expected_weeks"] is None
+    assert out["prognosis"] == "progressive"
+    words = text_of(out["basis"])
+    assert "gets worse" in words
+    assert "brace" in words  # what helps instead
+    assert out["signs_of_healing"]  # what to watch for
+
+
+@pytest.mark.parametrize("cause", RELAPSING)
+def test_ms_and_polyneuropathy_are_uncertain_with_what_to_watch_for(cause: str) -> None:
+    out = outlook(cause=cause)
+    assert out["prognosis"] == "uncertain"
+    weeks = out["expected_weeks"]
+    assert 0 <= weeks["low"] <= weeks["high"]
+    assert out["signs_of_healing"]
+    assert "worse" in text_of(out["signs_of_healing"])
+
+
+@pytest.mark.parametrize("cause", ["stroke", "post_operative_sciatic"])
+def test_recovering_new_causes_have_a_window(cause: str) -> None:
+    out = outlook(cause=cause)
+    assert out["prognosis"] != "progressive"
+    assert 0 <= out["expected_weeks"]["low"] <= out["expected_weeks"]["high"]
+
+
+def test_stroke_follows_the_stroke_window_like_the_old_neurological_cause() -> None:
+    assert (
+        outlook(cause="stroke")["expected_weeks"] == outlook(cause="neurological")["expected_weeks"]
+    )
