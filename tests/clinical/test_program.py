@@ -523,7 +523,9 @@ def test_cause_advice_does_not_leak_between_causes() -> None:
         ({"trips_per_week": 3, "dorsiflexion_mmt": "5"}, True),
         ({"trips_per_week": 2, "uses_afo": True}, False),
         ({"falls_past_month": 2, "uses_afo": True, "dorsiflexion_mmt": "1"}, False),
-        ({"trips_per_week": 0, "falls_past_month": 0, "dorsiflexion_mmt": "2"}, False),
+        # issue 17: grade 2 or below suggests an AFO assessment from the impairment itself
+        ({"trips_per_week": 0, "falls_past_month": 0, "dorsiflexion_mmt": "2"}, True),
+        ({"trips_per_week": 0, "falls_past_month": 0, "dorsiflexion_mmt": "2+"}, False),
         ({"trips_per_week": ..., "dorsiflexion_mmt": "4"}, False),
     ],
 )
@@ -543,7 +545,7 @@ def test_afo_reason_says_why_in_plain_words() -> None:
 
 
 def test_unrecorded_trips_with_a_weak_foot_prompt_the_question() -> None:
-    reason = plan(dorsiflexion_mmt="2").bracing.reason
+    reason = plan(dorsiflexion_mmt="3").bracing.reason
     assert "trips were not recorded" in reason
 
 

@@ -12,7 +12,7 @@ from dorsi.catalog.exercises import EQUIPMENT, load_exercises
 from dorsi.clinical.contract import parse
 from dorsi.clinical.mmt import GRADES, at_least, rank
 from dorsi.clinical.program import PlanInput, PlanOutput, build_program
-from dorsi.clinical.program_rules import load_program_rules
+from dorsi.clinical.program_rules import CAUSES, load_program_rules
 
 CATALOG = load_exercises()
 RULES = load_program_rules()
@@ -23,14 +23,20 @@ OPTIONAL = {
     "gait_speed_mps": st.floats(0, 2.5, allow_nan=False),
     "dorsiflexion_arom_deg": st.floats(-30, 40, allow_nan=False),
     "equipment": st.lists(st.sampled_from(EQUIPMENT), unique=True),
+    "age_years": st.integers(16, 100),
+    "sensation": st.sampled_from(["intact", "reduced", "absent"]),
+    "ankle_df_passive_deg": st.floats(-20, 40, allow_nan=False),
 }
+#: Causes in the brain or spinal cord: the lower motor neuron is intact (REFERENCE 3.6).
+UPPER_MOTOR_NEURON = {"neurological", "stroke", "multiple_sclerosis"}
+PROGRESSIVE = {"motor_neuron_disease", "hereditary_neuropathy"}
 
 
 @st.composite
 def inputs(draw: st.DrawFn) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "side": draw(st.sampled_from(["left", "right"])),
-        "cause": draw(st.sampled_from(["peroneal", "lumbar", "neurological", "unknown"])),
+        "side": draw(st.sampled_from(["left", "right", "both"])),
+        "cause": draw(st.sampled_from(CAUSES)),
         "weeks_since_onset": draw(st.floats(0, 520, allow_nan=False)),
         "dorsiflexion_mmt": draw(st.sampled_from(GRADES)),
         "single_leg_stance_s": draw(st.floats(0, 60, allow_nan=False)),
@@ -118,14 +124,23 @@ def test_pain_and_falls_and_onset_caps(data: dict[str, Any]) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(inputs())
-def test_fes_only_for_neurological_cause_and_afo_rule(data: dict[str, Any]) -> None:
+def test_fes_only_with_an_intact_lower_motor_neuron_and_afo_rule(data: dict[str, Any]) -> None:
     result = build(data)
     texts = [result.bracing.reason, *result.precautions, *result.rationale, *result.gait_training]
     texts += [c for e in result.exercises for c in e.cues]
-    if data["cause"] != "neurological":
-        assert not any(STIMULATION.search(t) for t in texts)
-    events = (data.get("trips_per_week") or 0) > 0 or data["falls_past_month"] > 0
-    assert result.bracing.recommend_afo_evaluation == (events and not data["uses_afo"])
+    named = any(STIMULATION.search(t) for t in texts)
+    assert named == (data["cause"] in UPPER_MOTOR_NEURON)
+    trips = data.get("trips_per_week") or 0
+    events = trips > 0 or data["falls_past_month"] > 0
+    speed, passive = data.get("gait_speed_mps"), data.get("ankle_df_passive_deg")
+    impairment = (
+        rank(data["dorsiflexion_mmt"]) <= rank("2")
+        or (passive is not None and passive < 0)
+        or (speed is not None and speed < 0.8 and trips > 0)
+    )
+    progressive = data["cause"] in PROGRESSIVE
+    expected = (events or impairment or progressive) and not data["uses_afo"]
+    assert result.bracing.recommend_afo_evaluation == expected
     if data["cause"] == "lumbar":
         assert any("saddle" in p and "immediate care" in p for p in result.precautions)
 

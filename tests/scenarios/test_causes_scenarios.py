@@ -140,3 +140,38 @@ def test_stroke_follows_the_stroke_window_like_the_old_neurological_cause() -> N
     assert (
         outlook(cause="stroke")["expected_weeks"] == outlook(cause="neurological")["expected_weeks"]
     )
+
+
+# --- electrical stimulation and progressive causes --------------------------------------------
+
+STIMULATION = ("fes", "electric", "stimulat")
+UPPER = ("neurological", "stroke", "multiple_sclerosis")
+LOWER = ("peroneal", "lumbar", "motor_neuron_disease", "polyneuropathy", "hereditary_neuropathy")
+
+
+@pytest.mark.parametrize("cause", UPPER)
+@pytest.mark.parametrize("uses_afo", [True, False])
+def test_fes_is_suggested_where_the_lower_motor_neuron_is_intact(
+    cause: str, uses_afo: bool
+) -> None:
+    out = plan(cause=cause, uses_afo=uses_afo)
+    assert "fes" in text_of(out["bracing"]["reason"])
+
+
+@pytest.mark.parametrize("cause", (*LOWER, "post_operative_sciatic"))
+@pytest.mark.parametrize("changes", [{}, {"uses_afo": True}, {"dorsiflexion_mmt": "1"}])
+def test_fes_is_never_suggested_for_nerve_or_motor_neuron_causes(
+    cause: str, changes: dict[str, Any]
+) -> None:
+    words = text_of(plan(cause=cause, **changes)) + " " + text_of(outlook(cause=cause))
+    assert not any(word in words for word in STIMULATION), cause
+
+
+@pytest.mark.parametrize("cause", PROGRESSIVE)
+def test_progressive_causes_get_bracing_energy_and_follow_up_not_a_promise(cause: str) -> None:
+    out = plan(cause=cause, dorsiflexion_mmt="4", trips_per_week=0)
+    assert out["bracing"]["recommend_afo_evaluation"] is True
+    safety = text_of(out["precautions"])
+    assert "energy" in safety
+    assert "specialist" in safety or "team" in safety
+    assert "does not promise recovery" in text_of(out["rationale"])

@@ -20,8 +20,11 @@ The rules, in the order they are applied (every one is explained in the output's
    0.76 m/s); heel walking below grade 3+ always with hand support; seated lifts are helped
    (``assisted``) below the grades the catalog names.
 4. **Dose** is the catalog default; with too much pain at most two sets.
-5. **Bracing**: an AFO evaluation is suggested when trips or falls are reported and no brace is
-   used. Electrical stimulation is mentioned only for a neurological cause.
+5. **Bracing**: an AFO evaluation is suggested, unless a brace is used, when trips or falls
+   are reported, from the impairment itself (grade 2 or below, an ankle that cannot reach
+   neutral passively, slow walking with toe catching) and for every progressive cause.
+   Electrical stimulation is mentioned only where the lower motor neuron is intact.
+6. **Children** (under the rules' age) get no adult program: the rationale says why.
 """
 
 from __future__ import annotations

@@ -255,24 +255,68 @@ def gait_training(data: PlanInput, sit: Situation, rules: ProgramRules) -> list[
     return out
 
 
+def impairment_reasons(data: PlanInput, rules: ProgramRules) -> list[str]:
+    """Why the impairment itself calls for an AFO assessment (trips or not)."""
+    b = rules.bracing
+    out: list[str] = []
+    if rank(data.dorsiflexion_mmt) <= rank(b.impairment_grade_at_most.grade):
+        out.append(
+            f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}. At grade "
+            f"{b.impairment_grade_at_most.grade} or below the foot cannot lift against its own "
+            "weight, so the toes will catch."
+        )
+    tight = b.tight_ankle_passive_below_deg.value
+    if data.ankle_df_passive_deg is not None and data.ankle_df_passive_deg < tight:
+        out.append(
+            f"Your ankle cannot be brought up to a right angle, even with help (it reaches "
+            f"{num(data.ankle_df_passive_deg)} degrees). The brace must suit a tight ankle."
+        )
+    slow = b.slow_speed_below_mps.value
+    trips = data.trips_per_week or 0
+    if data.gait_speed_mps is not None and data.gait_speed_mps < slow and trips > 0:
+        out.append(
+            f"You walk slowly ({num(data.gait_speed_mps)} m/s, under {num(slow)} m/s) and your "
+            "toes catch."
+        )
+    return out
+
+
 def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
-    """Whether to suggest an AFO evaluation, and why in plain words."""
+    """Whether to suggest an AFO evaluation, and why in plain words.
+
+    Suggested from the impairment (a very weak or tight ankle, slow walking with toe catching),
+    after trips or falls, and for every progressive cause, unless a brace is already used.
+    Electrical stimulation is added only from the cause's own note (upper motor neuron).
+    """
     weak = rank(data.dorsiflexion_mmt) <= rank(rules.bracing.weak_grade_at_most.grade)
     trips = data.trips_per_week or 0
-    fes = rules.causes[data.cause].fes_note
+    cause = rules.causes[data.cause]
+    fes = cause.fes_note
     tail = f" {fes}" if fes else ""
     if data.uses_afo:
         return False, (
             "You already use a brace (AFO). Wear it when you walk. Check your skin for red "
             "marks each day. Have the brace checked if it rubs, hurts or no longer fits." + tail
         )
-    if trips > 0 or data.falls_past_month > 0:
-        events = []
-        if trips > 0:
-            times = "time" if trips == 1 else "times"
-            events.append(f"You trip about {num(trips)} {times} a week.")
-        if data.falls_past_month > 0:
-            events.append(f"You fell {count(data.falls_past_month, 'time')} in the past month.")
+    what = (
+        " An AFO is a light brace. It holds the foot up as you walk, so the toes clear the "
+        "floor."
+    )
+    impairment = impairment_reasons(data, rules)
+    events = []
+    if trips > 0:
+        times = "time" if trips == 1 else "times"
+        events.append(f"You trip about {num(trips)} {times} a week.")
+    if data.falls_past_month > 0:
+        events.append(f"You fell {count(data.falls_past_month, 'time')} in the past month.")
+    if cause.course == "progressive":
+        return True, (
+            "Ask for a brace (AFO) check. Your illness slowly gets worse, and a well-fitted "
+            "brace keeps you walking safely and saves energy. " + " ".join(events + impairment)
+        ).rstrip() + what
+    if impairment:
+        return True, "Ask for a brace (AFO) check. " + " ".join(events + impairment) + what + tail
+    if events:
         strength = (
             f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}. That is weak "
             "enough to let the toes catch."
@@ -283,8 +327,9 @@ def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
         return True, (
             "Ask for a brace (AFO) check. "
             + " ".join(events)
-            + f" You do not use a brace yet. {strength} An AFO is a light brace. It holds the "
-            "foot up as you walk, so the toes clear the floor." + tail
+            + f" You do not use a brace yet. {strength}"
+            + what
+            + tail
         )
     if data.trips_per_week is None and weak:
         return False, (

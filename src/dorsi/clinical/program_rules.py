@@ -2,8 +2,9 @@
 
 Loaded through the catalog loader (no file I/O here) and cross-checked against the exercise
 catalog: each phase's priority list names exactly the exercises whose catalog ``phases``
-include that phase, and electrical stimulation is named only in the neurological advice
-(it needs an intact lower motor neuron, REFERENCE 3.6).
+include that phase, and electrical stimulation is named only in the advice of a cause whose
+lower motor neuron is intact (``motor_neuron: upper``: stroke, MS, other central causes;
+REFERENCE 3.6).
 """
 
 from __future__ import annotations
@@ -101,6 +102,9 @@ class ReviewRules(CatalogModel):
 
 class BracingRules(CatalogModel):
     weak_grade_at_most: MinGrade
+    impairment_grade_at_most: MinGrade
+    tight_ankle_passive_below_deg: Sourced
+    slow_speed_below_mps: Sourced
 
 
 class ChildRule(CatalogModel):
