@@ -158,7 +158,7 @@ def test_fes_is_suggested_where_the_lower_motor_neuron_is_intact(
     assert "fes" in text_of(out["bracing"]["reason"])
 
 
-@pytest.mark.parametrize("cause", (*LOWER, "post_operative_sciatic"))
+@pytest.mark.parametrize("cause", [*LOWER, "post_operative_sciatic"])
 @pytest.mark.parametrize("changes", [{}, {"uses_afo": True}, {"dorsiflexion_mmt": "1"}])
 def test_fes_is_never_suggested_for_nerve_or_motor_neuron_causes(
     cause: str, changes: dict[str, Any]
