@@ -50,6 +50,11 @@ def inputs(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+def knee_bent(data: dict[str, Any]) -> bool:
+    """Calf stretching only with the knee bent: sciatic or root cause, or pain of 4 or more."""
+    return data["cause"] in ("lumbar", "post_operative_sciatic") or data["pain_nrs"] >= 4
+
+
 def build(data: dict[str, Any]) -> PlanOutput:
     return build_program(parse(PlanInput, data))
 
@@ -116,7 +121,7 @@ def test_pain_and_falls_and_onset_caps(data: dict[str, Any]) -> None:
     if result.phase == 1:
         foci = {CATALOG.get(e.id).kind.focus for e in result.exercises}
         assert "range_of_motion" in foci
-        if "strap" in set(data.get("equipment", EQUIPMENT)):
+        if "strap" in set(data.get("equipment", EQUIPMENT)) and not knee_bent(data):
             assert "calf_stretch" in foci
         else:
             assert any(p.startswith("Calf stretch") for p in result.precautions)
@@ -152,3 +157,17 @@ def test_output_round_trips_as_json(data: dict[str, Any]) -> None:
     dumped = result.model_dump(mode="json")
     assert PlanOutput.model_validate(dumped) == result
     assert dumped["phase_name"] == RULES.phase(dumped["phase"]).name
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs())
+def test_never_the_straight_knee_stretch_with_a_nerve_cause_or_much_pain(
+    data: dict[str, Any],
+) -> None:
+    result = build(data)
+    ids = [e.id for e in result.exercises]
+    if knee_bent(data):
+        assert "strap_assisted_toe_raises" not in ids
+        stretches = [p for p in result.precautions if p.startswith("Calf stretch")]
+        assert all("knee bent" in p for p in stretches)
+        assert not any("knee straight" in p for p in stretches)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.scenarios._cli import bad, ok, text_of
+from tests.scenarios._cli import bad, exercise_entry, ok, text_of
 
 NEW_CAUSES = (
     "stroke",
@@ -175,3 +175,51 @@ def test_progressive_causes_get_bracing_energy_and_follow_up_not_a_promise(cause
     assert "energy" in safety
     assert "specialist" in safety or "team" in safety
     assert "does not promise recovery" in text_of(out["rationale"])
+
+
+# --- safe calf stretching and the exercise pain rule ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"cause": "lumbar", "pain_nrs": 0},
+        {"cause": "post_operative_sciatic", "pain_nrs": 0},
+        {"cause": "peroneal", "pain_nrs": 4},
+        {"cause": "stroke", "pain_nrs": 5},
+        {"cause": "lumbar", "pain_nrs": 0, "dorsiflexion_arom_deg": 2},
+    ],
+)
+@pytest.mark.parametrize("grade", ["1", "3", "4+"])
+def test_nerve_causes_and_pain_get_the_knee_bent_stretch_only(
+    changes: dict[str, Any], grade: str
+) -> None:
+    out = plan(dorsiflexion_mmt=grade, **changes)
+    assert "strap_assisted_toe_raises" not in [e["id"] for e in out["exercises"]]
+    stretches = [p for p in out["precautions"] if p.lower().startswith("calf stretch")]
+    if out["phase"] == 1 or "dorsiflexion_arom_deg" in changes:
+        assert stretches
+    for text in stretches:
+        assert "knee bent" in text
+        assert "knee straight" not in text
+
+
+def test_a_peroneal_cause_with_little_pain_keeps_the_strap_stretch() -> None:
+    out = plan(cause="peroneal", pain_nrs=1, dorsiflexion_mmt="1")
+    assert "strap_assisted_toe_raises" in [e["id"] for e in out["exercises"]]
+
+
+def test_one_exercise_pain_rule_in_the_stop_rules_and_the_catalog() -> None:
+    for cause in ("peroneal", "lumbar"):
+        rules = text_of(plan(cause=cause)["precautions"])
+        assert "up to 3 out of 10" in rules
+        assert "above 3 out of 10" in rules
+        assert "5 out of 10" not in rules
+
+
+def test_the_catalog_entry_states_the_same_pain_rule() -> None:
+    shown = exercise_entry("seated_dorsiflexion")
+    assert shown.code == 0, shown.stderr
+    words = text_of(shown.json())
+    assert "above 3 out of 10" in words
+    assert "5 out of 10" not in words

@@ -123,6 +123,13 @@ class Situation:
     pain_acceptable: bool
     early: bool
     stiff_ankle: bool
+    #: Calf stretching only with the knee bent (nerve-tension cause, or much pain).
+    knee_bent_stretch: bool = False
+    #: Exercises this patient must not be given now, with the reason in plain words.
+    excluded: tuple[tuple[str, str], ...] = ()
+
+    def exclusion(self, exercise_id: str) -> str | None:
+        return next((why for i, why in self.excluded if i == exercise_id), None)
 
     @property
     def fall_risk(self) -> bool:
@@ -148,7 +155,18 @@ def assess(data: PlanInput, rules: ProgramRules) -> Situation:
     stiff = (
         data.dorsiflexion_arom_deg is not None
         and data.dorsiflexion_arom_deg < rules.stiff_ankle.arom_below_deg.value
+    ) or (
+        data.ankle_df_passive_deg is not None
+        and data.ankle_df_passive_deg < rules.bracing.tight_ankle_passive_below_deg.value
     )
+    tension = rules.nerve_tension
+    knee_bent = (
+        rules.causes[data.cause].nerve_tension
+        or data.pain_nrs >= tension.knee_bent_stretch_from_pain_nrs.value
+    )
+    excluded: list[tuple[str, str]] = []
+    if knee_bent:
+        excluded += [(i, advice.STRAIGHT_KNEE_UNUSABLE) for i in tension.straight_knee_exercises]
     return Situation(
         grade=data.dorsiflexion_mmt,
         fall_risk_signs=tuple(signs),
@@ -160,6 +178,8 @@ def assess(data: PlanInput, rules: ProgramRules) -> Situation:
         < rules.pain.too_much_nrs.value,
         early=data.weeks_since_onset < rules.early_after_onset.weeks_since_onset_below.value,
         stiff_ankle=stiff,
+        knee_bent_stretch=knee_bent,
+        excluded=tuple(excluded),
     )
 
 
@@ -199,6 +219,9 @@ def why_unusable(
     exercise: Exercise, data: PlanInput, sit: Situation, catalog: ExerciseCatalog
 ) -> str | None:
     """Why ``exercise`` cannot be in this program, or None when it can."""
+    excluded = sit.exclusion(exercise.id)
+    if excluded is not None:
+        return excluded
     missing = [item for item in exercise.equipment if item not in data.equipment]
     if missing:
         return "needs " + advice.equipment_words(missing) + ", which is not available"

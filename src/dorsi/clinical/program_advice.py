@@ -24,6 +24,10 @@ REQUIRED_NOTE = {
     "range_of_motion": "Phase 1 always has range-of-motion work.",
 }
 FILL_NOTE = "It comes from an earlier phase, to round out the plan."
+STRAIGHT_KNEE_UNUSABLE = (
+    "stretches the calf with the knee straight, which also pulls on the sciatic nerve; the calf "
+    "is stretched with the knee bent instead (see the safety list)"
+)
 URGENT_CARE = (
     "Seek immediate care if the weakness comes on suddenly or gets worse fast. Do the same "
     "for bad numbness, or a change in your speech or in how your face moves."
@@ -202,8 +206,9 @@ def situation_sentences(
         )
     if sit.pain_acceptable:
         out.append(
-            f"Pain is {data.pain_nrs} out of 10. That is OK during exercise, but it should not "
-            "go higher. Band work waits until pain is 3 or less."
+            f"Pain is {data.pain_nrs} out of 10. Exercise must not make it worse: stop any "
+            "exercise that makes the pain go up or that does not settle soon. Band work waits "
+            "until pain is 3 or less."
         )
     if sit.stiff_ankle and data.dorsiflexion_arom_deg is not None:
         out.append(
@@ -211,7 +216,17 @@ def situation_sentences(
             f"{num(rules.stiff_ankle.arom_below_deg.value)}), so calf stretching stays in the plan."
         )
     needs_stretch = phase == 1 or sit.stiff_ankle
-    if needs_stretch and "strap_assisted_toe_raises" not in chosen_ids:
+    if sit.knee_bent_stretch:
+        why = (
+            "a nerve in the back or hip is involved"
+            if rules.causes[data.cause].nerve_tension
+            else f"pain is {data.pain_nrs} out of 10"
+        )
+        out.append(
+            f"Calf stretching is done with the knee bent, because {why}. A stretch with the "
+            "knee straight pulls on the big nerve at the back of the leg."
+        )
+    elif needs_stretch and "strap_assisted_toe_raises" not in chosen_ids:
         out.append("There is no strap, so calf-stretch guidance is in the precautions instead.")
     cause = rules.causes[data.cause]
     out.append(cause.rationale)
@@ -299,8 +314,7 @@ def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
             "marks each day. Have the brace checked if it rubs, hurts or no longer fits." + tail
         )
     what = (
-        " An AFO is a light brace. It holds the foot up as you walk, so the toes clear the "
-        "floor."
+        " An AFO is a light brace. It holds the foot up as you walk, so the toes clear the floor."
     )
     impairment = impairment_reasons(data, rules)
     events = []
@@ -343,7 +357,14 @@ def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
     )
 
 
-def _calf_stretch_guidance(data: PlanInput) -> str:
+def _calf_stretch_guidance(data: PlanInput, sit: Situation) -> str:
+    if sit.knee_bent_stretch:
+        return (
+            "Calf stretch with the knee bent: stand facing a kitchen counter and hold it with "
+            "both hands. Step your weak leg back a little and keep that heel down. Bend both "
+            "knees slowly until you feel a gentle stretch low in the calf. Do not straighten the "
+            "back knee. Hold it and breathe; do not bounce. Do this every day."
+        )
     if "towel" in data.equipment:
         return (
             "Calf stretch without a strap: sit with your weak leg straight, loop a long towel "
@@ -389,6 +410,8 @@ def precautions(
         out.append(
             "Your foot drop is new. If a doctor has not checked it yet, get it checked first."
         )
-    if (phase == 1 or sit.stiff_ankle) and "strap_assisted_toe_raises" not in chosen_ids:
-        out.append(_calf_stretch_guidance(data))
+    if (phase == 1 or sit.stiff_ankle or sit.knee_bent_stretch) and (
+        "strap_assisted_toe_raises" not in chosen_ids
+    ):
+        out.append(_calf_stretch_guidance(data, sit))
     return out

@@ -107,6 +107,14 @@ class BracingRules(CatalogModel):
     slow_speed_below_mps: Sourced
 
 
+class NerveTensionRule(CatalogModel):
+    """When the straight-knee calf stretch is replaced by a knee-bent one."""
+
+    knee_bent_stretch_from_pain_nrs: Sourced
+    straight_knee_exercises: tuple[ExerciseId, ...] = Field(min_length=1)
+    reason: str = Field(min_length=20)
+
+
 class ChildRule(CatalogModel):
     """Under this age the adult home program is not given: a paediatric therapist decides."""
 
@@ -139,6 +147,7 @@ class ProgramRules(CatalogModel):
     program_size: ProgramSize
     review_in_days: ReviewRules
     bracing: BracingRules
+    nerve_tension: NerveTensionRule
     children: ChildRule
     causes: dict[Cause, CauseAdvice]
 
