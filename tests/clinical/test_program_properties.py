@@ -171,3 +171,53 @@ def test_never_the_straight_knee_stretch_with_a_nerve_cause_or_much_pain(
         stretches = [p for p in result.precautions if p.startswith("Calf stretch")]
         assert all("knee bent" in p for p in stretches)
         assert not any("knee straight" in p for p in stretches)
+
+
+def balance_limited(data: dict[str, Any]) -> bool:
+    """Issue 17: short single-leg stance, a recent fall or slow walking."""
+    speed = data.get("gait_speed_mps")
+    return (
+        data["single_leg_stance_s"] < 5
+        or data["falls_past_month"] >= 1
+        or (speed is not None and speed < 0.8)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs())
+def test_poor_balance_or_slow_walking_caps_the_phase_and_builds_balance_up(
+    data: dict[str, Any],
+) -> None:
+    result = build(data)
+    chosen = [e.id for e in result.exercises]
+    if balance_limited(data):
+        assert result.phase <= 2
+        assert not {"single_leg_balance", "heel_walking", "step_taps"} & set(chosen)
+        for item in result.exercises:
+            if CATALOG.get(item.id).kind.upright:
+                assert item.support == "hand_support"
+    else:
+        assert "balance_progression" not in chosen
+
+
+@settings(max_examples=150, deadline=None)
+@given(inputs())
+def test_reduced_feeling_adds_skin_checks_and_footwear(data: dict[str, Any]) -> None:
+    result = build(data)
+    text = " ".join(result.precautions).lower()
+    reduced = data.get("sensation") in ("reduced", "absent")
+    assert ("cannot warn you of a rub or a blister" in text) == reduced
+    if reduced:
+        assert "check both feet every day" in text
+        assert "never walk barefoot" in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(inputs())
+def test_lumbar_programs_hold_the_back_exercises_and_others_do_not(data: dict[str, Any]) -> None:
+    chosen = {e.id for e in build(data).exercises}
+    back = {"seated_pelvic_tilt", "seated_marching"}
+    if data["cause"] == "lumbar":
+        assert back <= chosen
+    else:
+        assert not back & chosen

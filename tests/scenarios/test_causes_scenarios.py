@@ -223,3 +223,88 @@ def test_the_catalog_entry_states_the_same_pain_rule() -> None:
     words = text_of(shown.json())
     assert "above 3 out of 10" in words
     assert "5 out of 10" not in words
+
+
+# --- balance and speed cap the phase; sensation; bracing from impairment ----------------------
+
+STRONG: dict[str, Any] = {"dorsiflexion_mmt": "4+", "single_leg_stance_s": 30}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"single_leg_stance_s": 4}, {"falls_past_month": 1}, {"gait_speed_mps": 0.7}],
+)
+def test_poor_balance_or_slow_walking_keeps_standing_work_supported(
+    changes: dict[str, Any],
+) -> None:
+    out = plan(**{**STRONG, **changes})
+    assert out["phase"] <= 2
+    chosen = [e["id"] for e in out["exercises"]]
+    assert "balance_progression" in chosen
+    assert not {"single_leg_balance", "heel_walking", "step_taps"} & set(chosen)
+    standing = [
+        e for e in out["exercises"] if e["id"] in ("balance_progression", "wall_toe_raises")
+    ]
+    assert standing
+    assert all(e["support"] == "hand_support" for e in standing)
+    assert "step by step" in text_of(out["rationale"])
+
+
+def test_good_balance_and_speed_reach_dynamic_stepping() -> None:
+    out = plan(**STRONG, gait_speed_mps=1.2)
+    assert out["phase"] == 3
+    assert "balance_progression" not in [e["id"] for e in out["exercises"]]
+
+
+def test_the_balance_build_up_goes_from_feet_together_to_one_leg() -> None:
+    steps = exercise_entry("balance_progression").json()["steps"]
+    text = " ".join(steps).lower()
+    order = [
+        text.index(w) for w in ("side by side", "beside the big toe", "heel to toe", "weak leg")
+    ]
+    assert order == sorted(order)
+
+
+@pytest.mark.parametrize("sensation", ["reduced", "absent"])
+def test_reduced_feeling_adds_skin_checks_and_footwear(sensation: str) -> None:
+    safety = text_of(plan(sensation=sensation)["precautions"])
+    assert "every day" in safety
+    assert "shoes" in safety
+    assert "cannot warn you" not in text_of(plan(sensation="intact")["precautions"])
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"dorsiflexion_mmt": "2", "trips_per_week": 0},
+        {"ankle_df_passive_deg": -5, "trips_per_week": 0},
+        {"gait_speed_mps": 0.6, "trips_per_week": 1},
+    ],
+)
+def test_an_afo_assessment_follows_the_impairment_not_only_trips(changes: dict[str, Any]) -> None:
+    out = plan(**{"dorsiflexion_mmt": "4", **changes})
+    assert out["bracing"]["recommend_afo_evaluation"] is True
+
+
+def test_no_afo_assessment_without_impairment_or_events() -> None:
+    out = plan(dorsiflexion_mmt="4", trips_per_week=0, gait_speed_mps=0.6, ankle_df_passive_deg=5)
+    assert out["bracing"]["recommend_afo_evaluation"] is False
+
+
+# --- lumbar: graded mobility and trunk control as exercises -----------------------------------
+
+
+@pytest.mark.parametrize("grade", ["0", "3", "5"])
+def test_lumbar_programs_hold_real_back_exercises(grade: str) -> None:
+    out = plan(cause="lumbar", dorsiflexion_mmt=grade)
+    chosen = [e["id"] for e in out["exercises"]]
+    assert {"seated_pelvic_tilt", "seated_marching"} <= set(chosen)
+    assert len(chosen) <= 6
+    for ex_id in ("seated_pelvic_tilt", "seated_marching"):
+        entry = exercise_entry(ex_id)
+        assert entry.code == 0, entry.stderr
+
+
+def test_other_causes_do_not_get_the_back_exercises() -> None:
+    chosen = [e["id"] for e in plan(cause="peroneal")["exercises"]]
+    assert "seated_pelvic_tilt" not in chosen

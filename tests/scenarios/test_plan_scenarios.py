@@ -173,7 +173,7 @@ def test_phase_three_is_dynamic_stepping(catalog: dict[str, Any]) -> None:
 
 
 def test_phase_one_has_calf_stretch_and_range_of_motion(catalog: dict[str, Any]) -> None:
-    out = plan(dorsiflexion_mmt="1", cause="lumbar")
+    out = plan(dorsiflexion_mmt="1", cause="peroneal")
     assert out["phase"] == 1
     focus = {catalog[e["id"]]["kind"]["focus"] for e in out["exercises"]}
     assert "range_of_motion" in focus

@@ -1,4 +1,5 @@
-"""The ten home exercises for foot drop, validated from ``data/exercises.yaml``.
+"""The home exercises for foot drop, validated from ``data/exercises.yaml``: the ten of the
+clinic protocol, a step-by-step balance build-up, and the back exercises for a lumbar cause.
 
 Public API: :class:`Exercise`, :class:`ExerciseCatalog` and :func:`load_exercises` (cached).
 
@@ -59,6 +60,9 @@ ExerciseId = Literal[
     "single_leg_balance",
     "yoga_toe_lifts",
     "strap_assisted_toe_raises",
+    "balance_progression",
+    "seated_pelvic_tilt",
+    "seated_marching",
 ]
 EXERCISE_IDS: tuple[str, ...] = get_args(ExerciseId)
 
@@ -76,6 +80,8 @@ Focus = Literal[
     "toe_control",
     "balance",
     "gait_pattern",
+    "back_mobility",
+    "trunk_control",
 ]
 
 Text = str
@@ -183,6 +189,8 @@ class Exercise(CatalogModel):
     regresses_to: ExerciseId | None
     progresses_to: ExerciseId | None
     phases: tuple[int, ...] = Field(min_length=1)
+    #: Given only for these causes (program rules' cause ids), beside the phase exercises.
+    only_for_causes: tuple[str, ...] = ()
 
     @field_validator("phases")
     @classmethod

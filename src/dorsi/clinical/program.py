@@ -127,13 +127,19 @@ class Situation:
     knee_bent_stretch: bool = False
     #: Exercises this patient must not be given now, with the reason in plain words.
     excluded: tuple[tuple[str, str], ...] = ()
+    #: Signs that balance must be built up step by step (short stance, a fall, slow walking).
+    balance_signs: tuple[str, ...] = ()
+
+    @property
+    def balance_limited(self) -> bool:
+        return bool(self.balance_signs)
 
     def exclusion(self, exercise_id: str) -> str | None:
         return next((why for i, why in self.excluded if i == exercise_id), None)
 
     @property
     def fall_risk(self) -> bool:
-        return bool(self.fall_risk_signs)
+        return bool(self.fall_risk_signs) or self.balance_limited
 
 
 def assess(data: PlanInput, rules: ProgramRules) -> Situation:
@@ -167,6 +173,13 @@ def assess(data: PlanInput, rules: ProgramRules) -> Situation:
     excluded: list[tuple[str, str]] = []
     if knee_bent:
         excluded += [(i, advice.STRAIGHT_KNEE_UNUSABLE) for i in tension.straight_knee_exercises]
+    balance = balance_signs(data, rules)
+    cap = rules.balance_cap
+    if balance:
+        excluded += [(i, advice.BALANCE_FIRST) for i in cap.replaces]
+        excluded += [(i, advice.NO_DYNAMIC_YET) for i in cap.no_dynamic]
+    else:
+        excluded.append((cap.build_up, advice.BUILD_UP_NOT_NEEDED))
     return Situation(
         grade=data.dorsiflexion_mmt,
         fall_risk_signs=tuple(signs),
@@ -180,7 +193,28 @@ def assess(data: PlanInput, rules: ProgramRules) -> Situation:
         stiff_ankle=stiff,
         knee_bent_stretch=knee_bent,
         excluded=tuple(excluded),
+        balance_signs=balance,
     )
+
+
+def balance_signs(data: PlanInput, rules: ProgramRules) -> tuple[str, ...]:
+    """Why balance must be built up step by step, in plain words (empty when it need not)."""
+    cap = rules.balance_cap
+    out: list[str] = []
+    stance = cap.single_leg_stance_below_s.value
+    if data.single_leg_stance_s < stance:
+        out.append(
+            f"standing on the weak leg for {advice.num(data.single_leg_stance_s)} s "
+            f"(under {advice.num(stance)} s)"
+        )
+    if data.falls_past_month >= cap.falls_past_month_at_least.value:
+        out.append(advice.count(data.falls_past_month, "fall") + " in the past month")
+    slow = cap.gait_speed_below_mps.value
+    if data.gait_speed_mps is not None and data.gait_speed_mps < slow:
+        out.append(
+            f"walking speed {advice.num(data.gait_speed_mps)} m/s (under {advice.num(slow)} m/s)"
+        )
+    return tuple(out)
 
 
 def grade_phase(grade: MmtGrade, rules: ProgramRules) -> Phase:
@@ -205,6 +239,11 @@ def decide_phase(data: PlanInput, sit: Situation, rules: ProgramRules) -> tuple[
             advice.falls_cap_sentence(data.falls_past_month, rules),
         ),
         (sit.early, rules.early_after_onset.max_phase, advice.early_cap_sentence(rules)),
+        (
+            sit.balance_limited,
+            rules.balance_cap.max_phase,
+            advice.balance_cap_sentence(sit.balance_signs, rules),
+        ),
     ]
     for applies, limit, sentence in caps:
         if applies:
@@ -265,13 +304,21 @@ def choose_exercises(
         match = next((e for e in usable if e.kind.focus == focus), None)
         if match is not None and all(c.exercise != match for c in chosen):
             chosen.append(Choice(match, note))
-    limit = as_int(rules.program_size.max_exercises)
+    extras = [
+        e
+        for e in catalog.exercises
+        if data.cause in e.only_for_causes and why_unusable(e, data, sit, catalog) is None
+    ]
+    limit = max(
+        rules.program_size.min_exercises, as_int(rules.program_size.max_exercises) - len(extras)
+    )
     for exercise in usable:
         if len(chosen) >= limit:
             break
         if all(c.exercise != exercise for c in chosen):
             from_phase = phase not in exercise.phases
             chosen.append(Choice(exercise, advice.FILL_NOTE if from_phase else ""))
+    chosen += [Choice(e, advice.CAUSE_NOTE) for e in extras]
     if len(chosen) < rules.program_size.min_exercises:
         raise InputError(
             advice.too_few_message(chosen_count=len(chosen), phase=phase), field="equipment"

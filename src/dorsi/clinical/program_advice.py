@@ -32,6 +32,13 @@ URGENT_CARE = (
     "Seek immediate care if the weakness comes on suddenly or gets worse fast. Do the same "
     "for bad numbness, or a change in your speech or in how your face moves."
 )
+CAUSE_NOTE = "It is in the plan for the cause of the foot drop."
+BALANCE_FIRST = (
+    "waits until balance is steadier; balance is built up step by step first (standing "
+    "balance, step by step)"
+)
+NO_DYNAMIC_YET = "waits until balance is steadier: no stepping work on one foot yet"
+BUILD_UP_NOT_NEEDED = "is for building balance up when standing on one leg is not yet safe"
 CHILD_BRACING = (
     "A paediatric therapist will decide if a brace (AFO) is needed. A child's brace must fit "
     "a growing foot."
@@ -113,6 +120,17 @@ def falls_cap_sentence(falls: int, rules: ProgramRules) -> str:
     return (
         f"{count(falls, 'fall')} in the past month show a high risk of falling, so there is no "
         f"dynamic stepping at home yet (phase {cap} at most)."
+    )
+
+
+def balance_cap_sentence(signs: Sequence[str], rules: ProgramRules) -> str:
+    cap = rules.balance_cap.max_phase
+    return (
+        "Balance needs building up. This shows it: "
+        + "; ".join(signs)
+        + ". So you hold a counter for standing work. Balance is built up step by step: feet "
+        "together, then one foot half in front, then heel to toe, then one leg. There is no "
+        f"heel walking or step taps yet (phase {cap} at most)."
     )
 
 
@@ -406,6 +424,8 @@ def precautions(
             f"Your pain is {data.pain_nrs} out of 10. Do not let exercise push it higher, and "
             "check how you feel the next morning."
         )
+    if data.sensation in ("reduced", "absent"):
+        out.extend(rules.sensation.reduced_advice)
     if sit.early:
         out.append(
             "Your foot drop is new. If a doctor has not checked it yet, get it checked first."

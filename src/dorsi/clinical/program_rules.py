@@ -69,6 +69,23 @@ class FallRiskRules(CatalogModel):
     gait_speed_below_mps: Sourced
 
 
+class BalanceCapRule(CatalogModel):
+    """Poor balance or slow walking: supported standing work, balance built up step by step."""
+
+    single_leg_stance_below_s: Sourced
+    falls_past_month_at_least: Sourced
+    gait_speed_below_mps: Sourced
+    max_phase: Literal[1, 2, 3]
+    build_up: ExerciseId
+    replaces: tuple[ExerciseId, ...]
+    no_dynamic: tuple[ExerciseId, ...]
+
+
+class SensationRule(CatalogModel):
+    reduced_advice: tuple[str, ...] = Field(min_length=1)
+    source: str = Field(min_length=3)
+
+
 class RecurrentFallsRule(CatalogModel):
     falls_past_month_at_least: Sourced
     max_phase: Literal[1, 2, 3]
@@ -141,6 +158,8 @@ class ProgramRules(CatalogModel):
     phases: tuple[PhaseRule, PhaseRule, PhaseRule]
     pain: PainRules
     fall_risk: FallRiskRules
+    balance_cap: BalanceCapRule
+    sensation: SensationRule
     recurrent_falls: RecurrentFallsRule
     early_after_onset: EarlyRule
     stiff_ankle: StiffAnkleRule
@@ -178,9 +197,18 @@ class ProgramRules(CatalogModel):
 
 def check_against_catalog(rules: ProgramRules, catalog: ExerciseCatalog) -> None:
     """Each phase's priority list holds exactly the exercises of that phase in the catalog."""
+    for exercise in catalog.exercises:
+        unknown = [c for c in exercise.only_for_causes if c not in CAUSES]
+        if unknown:
+            raise CatalogError(
+                f"catalog file data/exercises.yaml: field 'only_for_causes' of "
+                f"'{exercise.id}': unknown cause '{unknown[0]}' ({', '.join(CAUSES)})"
+            )
     for index, rule in enumerate(rules.phases):
         listed = list(rule.priority)
-        expected = [e.id for e in catalog.exercises if rule.phase in e.phases]
+        expected = [
+            e.id for e in catalog.exercises if rule.phase in e.phases and not e.only_for_causes
+        ]
         if len(set(listed)) != len(listed) or sorted(listed) != sorted(expected):
             raise CatalogError(
                 f"catalog file data/{FILENAME}: field 'phases.{index}.priority': must list "
