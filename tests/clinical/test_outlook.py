@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dorsi.catalog.recovery import load_recovery
+from dorsi.catalog.recovery import FactorId, load_recovery
 from dorsi.clinical.contract import parse
 from dorsi.clinical.outlook import OutlookInput, OutlookOutput, estimate_outlook, render_text
 from dorsi.errors import InputError
@@ -238,7 +238,7 @@ def test_unknown_cause_asks_to_find_the_cause_first() -> None:
 # ---- factors and signs of healing -----------------------------------------------------------
 
 
-def test_factors_are_listed_in_plain_words_and_do_not_move_the_numbers() -> None:
+def test_confidence_factors_are_listed_in_plain_words_and_do_not_move_the_numbers() -> None:
     factors = {"sleep": "helps", "consistency": "helps", "workload": "hinders", "rest": "neutral"}
     plain = outlook()
     result = outlook(factors=factors)
@@ -248,14 +248,40 @@ def test_factors_are_listed_in_plain_words_and_do_not_move_the_numbers() -> None
         REC.factor("consistency").helps,
     ]
     assert result.factors_hindering == [REC.factor("workload").hinders]
-    assert "do not change these numbers" in result.basis
+    assert "do not change the weeks" in result.basis
+    assert "later end more likely" in result.basis
+    assert "earlier end more likely" in result.basis
 
 
-def test_all_ten_factors_are_accepted() -> None:
+@pytest.mark.parametrize("factor", ["age", "diabetes"])
+def test_age_and_diabetes_stretch_the_high_bound_by_their_sourced_share(factor: FactorId) -> None:
+    pct = REC.factor(factor).hinders_high_weeks_pct
+    assert pct is not None
+    assert pct.source
+    plain = outlook()
+    slower = outlook(factors={factor: "hinders"})
+    assert weeks_of(slower).low == weeks_of(plain).low
+    raw_high = regrowth_high(REC.default_distance_cm.peroneal.high.value)
+    assert weeks_of(slower).high == math.ceil(raw_high * (1 + pct.value / 100))
+    assert "made later" in slower.basis
+    assert weeks_of(outlook(factors={factor: "helps"})) == weeks_of(plain)
+
+
+def test_age_in_years_sets_the_age_factor() -> None:
+    older = outlook(age_years=int(REC.older_age_from_years.value))
+    younger = outlook(age_years=30)
+    assert REC.factor("age").hinders in older.factors_hindering
+    assert REC.factor("age").helps in younger.factors_helping
+    assert weeks_of(older).high > weeks_of(younger).high
+    given = outlook(age_years=80, factors={"age": "neutral"})
+    assert weeks_of(given) == weeks_of(outlook())
+
+
+def test_all_factors_are_accepted() -> None:
     ids = [factor.id for factor in REC.factors]
-    assert len(ids) == 10
+    assert len(ids) == 14  # the protocol's ten, and age, diabetes, smoking, nutrition
     result = outlook(factors=dict.fromkeys(ids, "hinders"))
-    assert len(result.factors_hindering) == 10
+    assert len(result.factors_hindering) == 14
     assert result.factors_helping == []
 
 

@@ -308,3 +308,51 @@ def test_lumbar_programs_hold_real_back_exercises(grade: str) -> None:
 def test_other_causes_do_not_get_the_back_exercises() -> None:
     chosen = [e["id"] for e in plan(cause="peroneal")["exercises"]]
     assert "seated_pelvic_tilt" not in chosen
+
+
+# --- outlook: complete lesions and factors ----------------------------------------------------
+
+
+@pytest.mark.parametrize("repair_week", [0, 1, 3])
+def test_a_repaired_nerve_cannot_recover_before_regrowth(repair_week: int) -> None:
+    out = outlook(
+        cause="peroneal",
+        severity="neurotmesis",
+        weeks_since_onset=4,
+        nerve_repair_week=repair_week,
+        lesion_to_muscle_cm=5,
+    )
+    # repair + 2-week start delay + 5 cm at 2 mm/day + 12 weeks of muscle recovery
+    assert out["expected_weeks"]["low"] >= repair_week + 2 + 12
+    assert out["expected_weeks"]["low"] > 4
+    assert str(repair_week) in out["basis"]
+
+
+def test_a_repair_after_today_is_refused_by_name() -> None:
+    bad(
+        "outlook",
+        {
+            "cause": "peroneal",
+            "severity": "neurotmesis",
+            "weeks_since_onset": 2,
+            "nerve_repair_week": 3,
+        },
+        "nerve_repair_week",
+    )
+
+
+def test_diabetes_and_older_age_make_the_high_end_later_and_say_so() -> None:
+    plain = outlook(severity="axonotmesis")
+    slower = outlook(severity="axonotmesis", age_years=75, factors={"diabetes": "hinders"})
+    assert slower["expected_weeks"]["low"] == plain["expected_weeks"]["low"]
+    assert slower["expected_weeks"]["high"] > plain["expected_weeks"]["high"]
+    assert "made later" in slower["basis"]
+
+
+@pytest.mark.parametrize("factor", ["smoking", "sleep", "nutrition", "consistency", "training_age"])
+def test_other_seed_factors_change_the_confidence_not_the_weeks(factor: str) -> None:
+    plain = outlook(severity="axonotmesis")
+    out = outlook(severity="axonotmesis", factors={factor: "hinders"})
+    assert out["expected_weeks"] == plain["expected_weeks"]
+    assert "later end more likely" in out["basis"]
+    assert out["factors_hindering"]

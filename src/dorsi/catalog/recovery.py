@@ -25,6 +25,10 @@ FactorId = Literal[
     "baseline_strength",
     "training_age",
     "ability_to_adjust_volume",
+    "age",
+    "diabetes",
+    "smoking",
+    "nutrition",
 ]
 
 
@@ -94,7 +98,13 @@ class UnknownFigures(CatalogModel):
 
 
 class Factor(CatalogModel):
-    """One of the protocol's ten recovery factors, in plain words."""
+    """A recovery factor (the protocol's ten, and age, diabetes, smoking, nutrition), in plain
+    words, with what it does to the outlook.
+
+    ``hinders_high_weeks_pct`` (a sourced percentage) stretches the high bound when the factor
+    hinders: only where slower nerve recovery is published (age, diabetes). Every other factor
+    changes only the confidence: the text says which end of the range becomes more likely.
+    """
 
     id: FactorId
     name: str = Field(min_length=3)
@@ -102,6 +112,14 @@ class Factor(CatalogModel):
     hinders: str = Field(min_length=10)
     source: str = Field(min_length=3)
     evidence: Evidence
+    hinders_high_weeks_pct: Sourced | None = None
+
+    @model_validator(mode="after")
+    def _pct(self) -> Factor:
+        pct = self.hinders_high_weeks_pct
+        if pct is not None and not 0 < pct.value <= 100:
+            raise ValueError("hinders_high_weeks_pct must be above 0 and at most 100")
+        return self
 
 
 class HealingSign(CatalogModel):
@@ -138,6 +156,7 @@ class RecoveryCatalog(CatalogModel):
     """The validated recovery data. Use :func:`load_recovery`."""
 
     nerve: NerveFigures
+    older_age_from_years: Sourced
     default_distance_cm: DefaultDistances
     peroneal: PeronealFigures
     lumbar: LumbarFigures
@@ -152,7 +171,7 @@ class RecoveryCatalog(CatalogModel):
         ids = [factor.id for factor in self.factors]
         expected = list(get_args(FactorId))
         if sorted(ids) != sorted(expected) or len(ids) != len(set(ids)):
-            raise ValueError(f"factors must be exactly the ten ids: {', '.join(expected)}")
+            raise ValueError(f"factors must be exactly these ids: {', '.join(expected)}")
         missing = [c for c in get_args(CourseId) if c not in self.courses]
         if missing:
             raise ValueError(f"courses: missing {', '.join(missing)}")

@@ -14,15 +14,22 @@ Model, by severity (the nerve-injury grade) and cause:
   cause is assumed (lumbar: the published lumbar series window instead).
   A long distance makes the prognosis guarded (>= 20 cm) or poor (>= 45.7 cm, Ehni's 18 inches),
   with early specialist referral.
-- ``neurotmesis`` (nerve cut through): no recovery without surgery; referral now. The weeks
-  assume repair now: ``weeks_since_onset`` plus regrowth over the distance plus muscle recovery.
+- ``neurotmesis`` (nerve cut through) or a repaired nerve (``nerve_repair_week``): a complete
+  lesion, so both bounds follow the regrowth arithmetic from the repair week (repair now when
+  not yet repaired): ``repair + start delay + distance / rate + muscle recovery``, with the fast
+  rate and the short distance for the low bound. Incomplete lesions may recover sooner by
+  local sprouting, so only complete lesions are held to this floor.
+- relapsing causes (MS, polyneuropathy): a wide default window, ``uncertain``, with what to
+  watch for; progressive causes (motor neuron disease, hereditary neuropathy): no window
+  (``expected_weeks`` null), ``progressive``, with what to expect and what helps instead.
 - ``unknown``: an honest wide range, from the neurapraxia low to the highest nerve estimate.
 - cause ``neurological`` (stroke; nerve grades do not apply, except a cut nerve): the
   Copenhagen Stroke Study window, 6 to 11 weeks, with later gains still possible.
 
 Invariants: ``0 <= low <= high``; for fixed other inputs a longer ``lesion_to_muscle_cm`` never
-gives a smaller ``high``. Factors are listed in plain words but do not move the numbers: there
-are no published figures for how much each one matters.
+gives a smaller ``high``. Factors whose slowing of nerve recovery is published (age,
+diabetes) stretch the high bound by a sourced default; the others change only the confidence
+(the text says which end of the range becomes more likely). No factor moves the low bound.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from pydantic import Field
 from dorsi.catalog.recovery import CourseId, FactorId, RecoveryCatalog, load_recovery
 from dorsi.clinical.contract import Contract, Output
 from dorsi.clinical.program_rules import Cause
+from dorsi.errors import InputError
 
 Severity = Literal["neurapraxia", "axonotmesis", "neurotmesis", "unknown"]
 Effect = Literal["helps", "hinders", "neutral"]
@@ -55,11 +63,12 @@ COURSES: tuple[CourseId, ...] = (
 class OutlookInput(Contract):
     """What the outlook rests on.
 
-    ``factors`` (optional) maps any of the ten recovery factors of the clinic protocol to
-    ``"helps"``, ``"hinders"`` or ``"neutral"``: ``severity``, ``duration_before_treatment``,
+    ``factors`` (optional) maps any recovery factor to ``"helps"``, ``"hinders"`` or
+    ``"neutral"``: the clinic protocol's ten (``severity``, ``duration_before_treatment``,
     ``sleep``, ``workload``, ``health_history``, ``consistency``, ``rest``,
-    ``baseline_strength``, ``training_age``, ``ability_to_adjust_volume``. Factors left out
-    are simply not listed.
+    ``baseline_strength``, ``training_age``, ``ability_to_adjust_volume``) and ``age``,
+    ``diabetes``, ``smoking``, ``nutrition``. Factors left out are simply not listed.
+    ``age_years`` (optional) sets the age factor when ``factors`` does not.
     """
 
     cause: Cause
@@ -67,6 +76,10 @@ class OutlookInput(Contract):
     weeks_since_onset: float = Field(ge=0, le=5200, allow_inf_nan=False)
     lesion_to_muscle_cm: float | None = Field(default=None, ge=0, le=150, allow_inf_nan=False)
     factors: dict[FactorId, Effect] | None = None
+    #: Week (from onset) the nerve was repaired: the lesion is then complete, and recovery
+    #: cannot start before regrowth from that week.
+    nerve_repair_week: float | None = Field(default=None, ge=0, le=5200, allow_inf_nan=False)
+    age_years: int | None = Field(default=None, ge=0, le=120)
 
 
 class ExpectedWeeks(Output):
@@ -223,16 +236,35 @@ def _axonotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     return _Estimate(low, high, prognosis, basis)
 
 
+def complete_lesion_weeks(
+    repair_week: float, d_low: float, d_high: float, rec: RecoveryCatalog
+) -> tuple[float, float]:
+    """Weeks from onset for a complete lesion repaired at ``repair_week``: nothing can come
+    back before the repair, the start delay, regrowth over the distance (fast rate for the low
+    bound, usual rate for the high) and the muscle's own recovery time."""
+    nerve = rec.nerve
+    fixed = repair_week + nerve.regrowth_start_delay_weeks.value + nerve.muscle_recovery_weeks.value
+    low = fixed + d_low * 10 / nerve.regrowth_fast_mm_per_day.value / 7
+    high = fixed + d_high * 10 / nerve.regrowth_mm_per_day.value / 7
+    return low, high
+
+
 def _neurotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     d_low, d_high, where = _distances(data, rec)
-    low, high = _regrowth_weeks(d_low, d_high, rec)
     w = data.weeks_since_onset
+    repaired = data.nerve_repair_week
+    r = w if repaired is None else repaired
+    low, high = complete_lesion_weeks(r, d_low, d_high, rec)
     regrowth = _regrowth_text(rec, where)
-    basis = [
-        "In a neurotmesis the nerve is cut through. It does not recover without surgery. "
+    when = (
+        f"The nerve was repaired at week {_n(r)}. Nothing can come back before the fibres "
+        "regrow from the repair to the muscle. After repair: "
+        if repaired is not None
+        else "In a neurotmesis the nerve is cut through. It does not recover without surgery. "
         f"These weeks assume the nerve is repaired now, at week {_n(w)}. After repair: "
-        + regrowth[0].lower()
-        + regrowth[1:],
+    )
+    basis = [
+        when + regrowth[0].lower() + regrowth[1:],
         "Results after repair are often only partial. They are worse with long nerve grafts "
         "(Cho 2011); grafts over 12 cm rarely give good results (Medscape). So the outlook is "
         "poor.",
@@ -242,7 +274,7 @@ def _neurotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
             "You gave a brain or spinal cord cause and also a cut nerve. The estimate follows "
             "the cut nerve, because it is more urgent. Check the cause with your clinician."
         )
-    return _Estimate(w + low, w + high, "poor", basis)
+    return _Estimate(low, high, "poor", basis)
 
 
 def _unknown_severity(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
@@ -311,7 +343,7 @@ def _course(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
 def _estimate(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     if data.cause in COURSES:
         return _course(data, rec)
-    if data.severity == "neurotmesis":
+    if data.severity == "neurotmesis" or data.nerve_repair_week is not None:
         return _neurotmesis(data, rec)
     if data.cause in CENTRAL:
         return _central(data, rec)
@@ -324,6 +356,12 @@ def _estimate(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
 
 def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> str:
     w = data.weeks_since_onset
+    if data.nerve_repair_week is not None and data.cause not in COURSES:
+        return (
+            f"The nerve was repaired at week {_n(data.nerve_repair_week)}. Keep your visits "
+            "with the nerve surgeon. If there is no sign of recovery by the end of the range "
+            "above, ask about nerve studies (EMG/NCS) and whether a tendon transfer could help."
+        )
     if data.severity == "neurotmesis":
         return (
             "Now. A nerve that is cut through does not recover without surgery. Ask for a "
@@ -398,6 +436,65 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
     return " ".join(parts)
 
 
+def factor_effects(data: OutlookInput, rec: RecoveryCatalog) -> dict[FactorId, Effect]:
+    """The factors as given, with the age factor from ``age_years`` when not given."""
+    effects: dict[FactorId, Effect] = dict(data.factors or {})
+    if data.age_years is not None and "age" not in effects:
+        older = data.age_years >= rec.older_age_from_years.value
+        effects["age"] = "hinders" if older else "helps"
+    return effects
+
+
+def stretch_high(
+    high: float, anchor: float, effects: dict[FactorId, Effect], rec: RecoveryCatalog
+) -> float:
+    """The high bound, its recovery time (after ``anchor``) stretched by each hindering factor
+    whose slowing is published (age, diabetes); never shorter than given."""
+    pct = sum(
+        f.hinders_high_weeks_pct.value
+        for f in rec.factors
+        if f.hinders_high_weeks_pct is not None and effects.get(f.id) == "hinders"
+    )
+    return high + max(0.0, high - anchor) * pct / 100
+
+
+def factor_text(effects: dict[FactorId, Effect], rec: RecoveryCatalog, *, stretched: bool) -> str:
+    """How the factors changed the estimate or its confidence, in plain words."""
+    moving = [
+        f
+        for f in rec.factors
+        if f.hinders_high_weeks_pct is not None and effects.get(f.id) == "hinders"
+    ]
+    parts: list[str] = []
+    if moving and stretched:
+        names = " and ".join(f.name.lower() for f in moving)
+        each = ", ".join(
+            f"{_n(f.hinders_high_weeks_pct.value)}%" for f in moving if f.hinders_high_weeks_pct
+        )
+        parts.append(
+            f"Because of {names}, the high end was made later (by {each} of the recovery "
+            "time). Studies show these slow nerve healing, but not by how much, so the size is "
+            "a Dorsi default."
+        )
+    others = [f.id for f in rec.factors if f.id in effects and f not in moving]
+    if others:
+        hinder = any(effects[i] == "hinders" for i in others)
+        help_ = any(effects[i] == "helps" for i in others)
+        tail = []
+        if hinder:
+            tail.append("the factors that hinder make the later end more likely")
+        if help_:
+            tail.append("the factors that help make the earlier end more likely")
+        sentence = (
+            "The other factors you gave do not change the weeks, because no study says how "
+            "much each one matters."
+        )
+        if tail:
+            sentence += " But " + " and ".join(tail) + "."
+        parts.append(sentence)
+    return " ".join(parts)
+
+
 def estimate_outlook(data: OutlookInput) -> OutlookOutput:
     """Estimate the recovery timeline (weeks from onset) and explain it."""
     rec = load_recovery()
@@ -417,7 +514,9 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
         high = math.inf
     else:
         low = max(0, math.floor(est.low))
-        high = max(low, math.ceil(est.high))
+        anchor = data.nerve_repair_week if data.nerve_repair_week is not None else 0.0
+        stretched = stretch_high(est.high, anchor, factor_effects(data, rec), rec)
+        high = max(low, math.ceil(stretched))
         weeks = ExpectedWeeks(low=low, high=high)
     if w > high:
         if data.cause in CENTRAL and data.severity != "neurotmesis":
@@ -431,11 +530,14 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
                 "recovered, tell your clinician. Ask about nerve studies and a specialist's "
                 "opinion. Recovery can still come later, but it is less likely."
             )
-    effects = data.factors or {}
+    effects = factor_effects(data, rec)
     if effects:
-        basis.append(
-            "The factors you gave do not change these numbers, because no study says how much "
-            "each one matters. They hint whether you may land near the low or the high end."
+        basis.append(factor_text(effects, rec, stretched=weeks is not None))
+    if data.nerve_repair_week is not None and data.nerve_repair_week > w:
+        raise InputError(
+            f"must not be after weeks_since_onset ({_n(w)}): give the week of the repair, "
+            "counted from onset",
+            field="nerve_repair_week",
         )
     helping = [f.helps for f in rec.factors if effects.get(f.id) == "helps"]
     hindering = [f.hinders for f in rec.factors if effects.get(f.id) == "hinders"]
