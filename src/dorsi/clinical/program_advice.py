@@ -228,10 +228,17 @@ def situation_sentences(
             "exercise that makes the pain go up or that does not settle soon. Band work waits "
             "until pain is 3 or less."
         )
-    if sit.stiff_ankle and data.dorsiflexion_arom_deg is not None:
+    arom = data.dorsiflexion_arom_deg
+    if sit.stiff_ankle and arom is not None and arom < rules.stiff_ankle.arom_below_deg.value:
         out.append(
-            f"The ankle lifts only {num(data.dorsiflexion_arom_deg)} degrees (under "
+            f"The ankle lifts only {num(arom)} degrees (under "
             f"{num(rules.stiff_ankle.arom_below_deg.value)}), so calf stretching stays in the plan."
+        )
+    passive = data.ankle_df_passive_deg
+    if passive is not None and passive < rules.bracing.tight_ankle_passive_below_deg.value:
+        out.append(
+            f"Even with help the ankle does not come up to a right angle ({num(passive)} "
+            "degrees). So calf stretching stays in the plan."
         )
     needs_stretch = phase == 1 or sit.stiff_ankle
     if sit.knee_bent_stretch:
