@@ -58,6 +58,13 @@ def render(result: PlanOutput) -> str:
     from dorsi.catalog.exercises import load_exercises
 
     catalog = load_exercises()
+    if not result.exercises:
+        # A program not for this patient (a child): no phase, no exercises; say why first.
+        lines = ["No home program: this program is not for this patient."]
+        lines += _section("Why", result.rationale)
+        lines += _section("Safety", result.precautions)
+        lines += _section("Brace (AFO)", [result.bracing.reason])
+        return "\n".join(lines)
     lines = [f"Phase {result.phase}: {result.phase_name}", "", "Exercises"]
     for number, item in enumerate(result.exercises, start=1):
         lines.append(f"  {number}. {catalog.get(item.id).name} ({item.id})")
