@@ -43,11 +43,11 @@ from pydantic import Field
 
 from dorsi.catalog.recovery import CourseId, FactorId, RecoveryCatalog, load_recovery
 from dorsi.clinical.contract import Contract, Output
+from dorsi.clinical.outlook_factors import Effect, factor_effects, factor_text, stretch_high
 from dorsi.clinical.program_rules import Cause
 from dorsi.errors import InputError
 
 Severity = Literal["neurapraxia", "axonotmesis", "neurotmesis", "unknown"]
-Effect = Literal["helps", "hinders", "neutral"]
 Prognosis = Literal["good", "fair", "guarded", "poor", "uncertain", "progressive"]
 #: Causes in the brain or spinal cord: the nerve-injury grades do not apply.
 CENTRAL: tuple[Cause, ...] = ("neurological", "stroke")
@@ -433,65 +433,6 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
             parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
     if data.severity == "unknown" and data.cause not in CENTRAL + COURSES:
         parts.append("If the nerve turns out to be cut through, it needs surgery straight away.")
-    return " ".join(parts)
-
-
-def factor_effects(data: OutlookInput, rec: RecoveryCatalog) -> dict[FactorId, Effect]:
-    """The factors as given, with the age factor from ``age_years`` when not given."""
-    effects: dict[FactorId, Effect] = dict(data.factors or {})
-    if data.age_years is not None and "age" not in effects:
-        older = data.age_years >= rec.older_age_from_years.value
-        effects["age"] = "hinders" if older else "helps"
-    return effects
-
-
-def stretch_high(
-    high: float, anchor: float, effects: dict[FactorId, Effect], rec: RecoveryCatalog
-) -> float:
-    """The high bound, its recovery time (after ``anchor``) stretched by each hindering factor
-    whose slowing is published (age, diabetes); never shorter than given."""
-    pct = sum(
-        f.hinders_high_weeks_pct.value
-        for f in rec.factors
-        if f.hinders_high_weeks_pct is not None and effects.get(f.id) == "hinders"
-    )
-    return high + max(0.0, high - anchor) * pct / 100
-
-
-def factor_text(effects: dict[FactorId, Effect], rec: RecoveryCatalog, *, stretched: bool) -> str:
-    """How the factors changed the estimate or its confidence, in plain words."""
-    moving = [
-        f
-        for f in rec.factors
-        if f.hinders_high_weeks_pct is not None and effects.get(f.id) == "hinders"
-    ]
-    parts: list[str] = []
-    if moving and stretched:
-        names = " and ".join(f.name.lower() for f in moving)
-        each = ", ".join(
-            f"{_n(f.hinders_high_weeks_pct.value)}%" for f in moving if f.hinders_high_weeks_pct
-        )
-        parts.append(
-            f"Because of {names}, the high end was made later (by {each} of the recovery "
-            "time). Studies show these slow nerve healing, but not by how much, so the size is "
-            "a Dorsi default."
-        )
-    others = [f.id for f in rec.factors if f.id in effects and f not in moving]
-    if others:
-        hinder = any(effects[i] == "hinders" for i in others)
-        help_ = any(effects[i] == "helps" for i in others)
-        tail = []
-        if hinder:
-            tail.append("the factors that hinder make the later end more likely")
-        if help_:
-            tail.append("the factors that help make the earlier end more likely")
-        sentence = (
-            "The other factors you gave do not change the weeks, because no study says how "
-            "much each one matters."
-        )
-        if tail:
-            sentence += " But " + " and ".join(tail) + "."
-        parts.append(sentence)
     return " ".join(parts)
 
 
