@@ -324,7 +324,7 @@ def _central(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
 def _course(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     """A relapsing cause's wide window, or ``None`` for a progressive cause (no window)."""
     course = rec.courses[data.cause]  # type: ignore[index]
-    basis = [course.expect, "What helps: " + course.helps]
+    basis = [course.expect, "What helps: " + course.helps[0].lower() + course.helps[1:]]
     if data.severity != "unknown" or data.lesion_to_muscle_cm is not None:
         basis.append(
             "The nerve injury grade and the distance to the muscle are for one hurt nerve, "
