@@ -30,6 +30,8 @@ FIXED_IDS = {
     "yoga_toe_lifts",
     "strap_assisted_toe_raises",
 }
+#: Added by issue 17: the step-by-step balance build-up and the two lumbar back exercises.
+ADDED_IDS = {"balance_progression", "seated_pelvic_tilt", "seated_marching"}
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +51,17 @@ def _exercise(raw: Any, exercise_id: str) -> dict[str, Any]:
     raise AssertionError(exercise_id)
 
 
-def test_the_ten_fixed_ids_are_there_once(catalog: ExerciseCatalog) -> None:
-    assert set(catalog.ids) == FIXED_IDS
-    assert len(catalog.ids) == 10
-    assert set(EXERCISE_IDS) == FIXED_IDS
+def test_the_ten_fixed_ids_and_the_added_ones_are_there_once(catalog: ExerciseCatalog) -> None:
+    assert set(catalog.ids) == FIXED_IDS | ADDED_IDS
+    assert len(catalog.ids) == len(FIXED_IDS) + len(ADDED_IDS)
+    assert set(EXERCISE_IDS) == FIXED_IDS | ADDED_IDS
+
+
+def test_only_the_back_exercises_are_tied_to_a_cause(catalog: ExerciseCatalog) -> None:
+    tied = {e.id: e.only_for_causes for e in catalog.exercises if e.only_for_causes}
+    assert tied == {"seated_pelvic_tilt": ("lumbar",), "seated_marching": ("lumbar",)}
+    foci = {catalog.get(i).kind.focus for i in tied}
+    assert foci == {"back_mobility", "trunk_control"}
 
 
 def test_loader_is_cached() -> None:

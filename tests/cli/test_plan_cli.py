@@ -99,3 +99,18 @@ def test_missing_file_is_one_line(tmp_path: Path) -> None:
     assert result.code == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "does not exist" in result.stderr
+
+
+def test_text_for_a_child_says_there_is_no_program_and_why() -> None:
+    result = run_dorsi("plan", "-", stdin=json.dumps({**INPUT, "age_years": 9}))
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("No home program")
+    assert "paediatric therapist" in result.stdout
+    assert "Phase" not in result.stdout
+
+
+def test_text_for_a_lumbar_cause_lists_the_back_exercises() -> None:
+    result = run_dorsi("plan", "-", stdin=json.dumps({**INPUT, "single_leg_stance_s": 20}))
+    assert result.code == 0, result.stderr
+    assert "(seated_pelvic_tilt)" in result.stdout
+    assert "(seated_marching)" in result.stdout

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from dorsi.catalog.recovery import load_recovery
+from dorsi.catalog.recovery import FactorId, load_recovery
 from dorsi.clinical.contract import parse
 from dorsi.clinical.outlook import OutlookInput, OutlookOutput, estimate_outlook, render_text
 from dorsi.errors import InputError
+from tests.clinical.outlook_helpers import weeks_of
 
 REC = load_recovery()
 NERVE = REC.nerve
@@ -57,8 +58,8 @@ def test_weeks_since_onset_is_restated() -> None:
 @pytest.mark.parametrize("cause", ["peroneal", "lumbar", "unknown"])
 def test_neurapraxia_recovers_within_weeks_to_about_three_months(cause: str) -> None:
     result = outlook(cause=cause, severity="neurapraxia")
-    assert result.expected_weeks.low == NERVE.neurapraxia_low_weeks.value
-    assert result.expected_weeks.high == 13
+    assert weeks_of(result).low == NERVE.neurapraxia_low_weeks.value
+    assert weeks_of(result).high == 13
     assert result.prognosis == "good"
     assert "3 months" in result.basis
 
@@ -75,8 +76,8 @@ def test_neurapraxia_ignores_the_distance_and_says_so() -> None:
 
 def test_axonotmesis_30_cm_gives_at_least_43_weeks_plus_muscle_recovery() -> None:
     result = outlook(severity="axonotmesis", lesion_to_muscle_cm=30, weeks_since_onset=2)
-    assert result.expected_weeks.high >= 43 + NERVE.muscle_recovery_weeks.value
-    assert result.expected_weeks.high == math.ceil(regrowth_high(30))
+    assert weeks_of(result).high >= 43 + NERVE.muscle_recovery_weeks.value
+    assert weeks_of(result).high == math.ceil(regrowth_high(30))
     assert result.prognosis == "guarded"
     assert "1 mm a day" in result.basis
     assert "30 cm" in result.basis
@@ -87,7 +88,7 @@ def test_axonotmesis_30_cm_gives_at_least_43_weeks_plus_muscle_recovery() -> Non
 
 def test_axonotmesis_low_bound_uses_the_fastest_published_regrowth() -> None:
     result = outlook(severity="axonotmesis", lesion_to_muscle_cm=14)
-    assert result.expected_weeks.low == math.floor(140 / NERVE.regrowth_fast_mm_per_day.value / 7)
+    assert weeks_of(result).low == math.floor(140 / NERVE.regrowth_fast_mm_per_day.value / 7)
 
 
 def test_axonotmesis_close_to_the_muscle_is_not_guarded() -> None:
@@ -112,14 +113,14 @@ def test_axonotmesis_beyond_18_inches_is_poor() -> None:
 def test_axonotmesis_without_distance_assumes_the_peroneal_range() -> None:
     result = outlook(cause="peroneal", severity="axonotmesis")
     rng = REC.default_distance_cm.peroneal
-    assert result.expected_weeks.high == math.ceil(regrowth_high(rng.high.value))
+    assert weeks_of(result).high == math.ceil(regrowth_high(rng.high.value))
     assert "no distance was given" in result.basis
 
 
 def test_lumbar_axonotmesis_without_distance_uses_the_lumbar_series() -> None:
     result = outlook(cause="lumbar", severity="axonotmesis")
-    assert result.expected_weeks.low == REC.lumbar.low_weeks.value
-    assert result.expected_weeks.high == REC.lumbar.high_weeks.value
+    assert weeks_of(result).low == REC.lumbar.low_weeks.value
+    assert weeks_of(result).high == REC.lumbar.high_weeks.value
     assert "Macki" in result.basis
     assert "Overdevest" in result.basis
     assert result.prognosis == "fair"
@@ -141,8 +142,8 @@ def test_neurotmesis_needs_surgical_referral_now(cause: str) -> None:
 def test_neurotmesis_weeks_count_from_onset_with_repair_now() -> None:
     early = outlook(severity="neurotmesis", lesion_to_muscle_cm=10, weeks_since_onset=1)
     late = outlook(severity="neurotmesis", lesion_to_muscle_cm=10, weeks_since_onset=11)
-    assert late.expected_weeks.low - early.expected_weeks.low == 10
-    assert late.expected_weeks.high - early.expected_weeks.high == 10
+    assert weeks_of(late).low - weeks_of(early).low == 10
+    assert weeks_of(late).high - weeks_of(early).high == 10
 
 
 # ---- unknown severity -----------------------------------------------------------------------
@@ -150,8 +151,8 @@ def test_neurotmesis_weeks_count_from_onset_with_repair_now() -> None:
 
 def test_unknown_severity_gives_a_wide_honest_range() -> None:
     result = outlook(cause="unknown", severity="unknown")
-    assert result.expected_weeks.low <= NERVE.neurapraxia_low_weeks.value
-    assert result.expected_weeks.high >= REC.unknown.high_weeks.value
+    assert weeks_of(result).low <= NERVE.neurapraxia_low_weeks.value
+    assert weeks_of(result).high >= REC.unknown.high_weeks.value
     assert result.prognosis == "uncertain"
     assert "not known" in result.basis
     assert "EMG/NCS" in result.basis
@@ -160,9 +161,9 @@ def test_unknown_severity_gives_a_wide_honest_range() -> None:
 
 def test_unknown_severity_covers_both_neurapraxia_and_axonotmesis() -> None:
     for cause in ("peroneal", "lumbar", "unknown"):
-        wide = outlook(cause=cause, severity="unknown").expected_weeks
+        wide = weeks_of(outlook(cause=cause, severity="unknown"))
         for severity in ("neurapraxia", "axonotmesis"):
-            narrow = outlook(cause=cause, severity=severity).expected_weeks
+            narrow = weeks_of(outlook(cause=cause, severity=severity))
             assert wide.low <= narrow.low, (cause, severity)
             assert wide.high >= narrow.high, (cause, severity)
 
@@ -202,8 +203,8 @@ def test_lumbar_surgery_advice_names_warning_signs_and_timing() -> None:
 @pytest.mark.parametrize("severity", ["unknown", "neurapraxia", "axonotmesis"])
 def test_neurological_cause_uses_the_copenhagen_stroke_study(severity: str) -> None:
     result = outlook(cause="neurological", severity=severity, weeks_since_onset=3)
-    assert result.expected_weeks.low == REC.stroke.low_weeks.value
-    assert result.expected_weeks.high == 11
+    assert weeks_of(result).low == REC.stroke.low_weeks.value
+    assert weeks_of(result).high == 11
     assert "Copenhagen" in result.basis
     assert "still possible" in result.basis
     assert "stroke" in result.when_to_discuss_surgery
@@ -211,7 +212,7 @@ def test_neurological_cause_uses_the_copenhagen_stroke_study(severity: str) -> N
 
 def test_neurological_cause_ignores_distance_and_grade_and_says_so() -> None:
     result = outlook(cause="neurological", severity="axonotmesis", lesion_to_muscle_cm=30)
-    assert result.expected_weeks.high == 11
+    assert weeks_of(result).high == 11
     assert "grade was not used" in result.basis
     assert "distance to the muscle is not used" in result.basis
 
@@ -237,7 +238,7 @@ def test_unknown_cause_asks_to_find_the_cause_first() -> None:
 # ---- factors and signs of healing -----------------------------------------------------------
 
 
-def test_factors_are_listed_in_plain_words_and_do_not_move_the_numbers() -> None:
+def test_confidence_factors_are_listed_in_plain_words_and_do_not_move_the_numbers() -> None:
     factors = {"sleep": "helps", "consistency": "helps", "workload": "hinders", "rest": "neutral"}
     plain = outlook()
     result = outlook(factors=factors)
@@ -247,14 +248,40 @@ def test_factors_are_listed_in_plain_words_and_do_not_move_the_numbers() -> None
         REC.factor("consistency").helps,
     ]
     assert result.factors_hindering == [REC.factor("workload").hinders]
-    assert "do not change these numbers" in result.basis
+    assert "do not change the weeks" in result.basis
+    assert "later end more likely" in result.basis
+    assert "earlier end more likely" in result.basis
 
 
-def test_all_ten_factors_are_accepted() -> None:
+@pytest.mark.parametrize("factor", ["age", "diabetes"])
+def test_age_and_diabetes_stretch_the_high_bound_by_their_sourced_share(factor: FactorId) -> None:
+    pct = REC.factor(factor).hinders_high_weeks_pct
+    assert pct is not None
+    assert pct.source
+    plain = outlook()
+    slower = outlook(factors={factor: "hinders"})
+    assert weeks_of(slower).low == weeks_of(plain).low
+    raw_high = regrowth_high(REC.default_distance_cm.peroneal.high.value)
+    assert weeks_of(slower).high == math.ceil(raw_high * (1 + pct.value / 100))
+    assert "made later" in slower.basis
+    assert weeks_of(outlook(factors={factor: "helps"})) == weeks_of(plain)
+
+
+def test_age_in_years_sets_the_age_factor() -> None:
+    older = outlook(age_years=int(REC.older_age_from_years.value))
+    younger = outlook(age_years=30)
+    assert REC.factor("age").hinders in older.factors_hindering
+    assert REC.factor("age").helps in younger.factors_helping
+    assert weeks_of(older).high > weeks_of(younger).high
+    given = outlook(age_years=80, factors={"age": "neutral"})
+    assert weeks_of(given) == weeks_of(outlook())
+
+
+def test_all_factors_are_accepted() -> None:
     ids = [factor.id for factor in REC.factors]
-    assert len(ids) == 10
+    assert len(ids) == 14  # the protocol's ten, and age, diabetes, smoking, nutrition
     result = outlook(factors=dict.fromkeys(ids, "hinders"))
-    assert len(result.factors_hindering) == 10
+    assert len(result.factors_hindering) == 14
     assert result.factors_helping == []
 
 

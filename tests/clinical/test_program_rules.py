@@ -108,3 +108,60 @@ def test_program_size_outside_the_contract_is_refused(raw: Any) -> None:
 def test_unsourced_threshold_is_refused(raw: Any) -> None:
     del raw["fall_risk"]["single_leg_stance_below_s"]["source"]
     _fails(raw, "fall_risk.single_leg_stance_below_s.source")
+
+
+@pytest.mark.parametrize(
+    "cause",
+    ["motor_neuron_disease", "polyneuropathy", "hereditary_neuropathy", "post_operative_sciatic"],
+)
+def test_fes_for_a_lower_motor_neuron_cause_is_refused(raw: Any, cause: str) -> None:
+    raw["causes"][cause]["fes_note"] = "A small device can stimulate the nerve."
+    _fails(raw, f"causes.{cause}", "lower motor neuron")
+
+
+def test_a_cause_moved_to_the_lower_motor_neuron_loses_its_fes_note(raw: Any) -> None:
+    raw["causes"]["stroke"]["motor_neuron"] = "lower"
+    _fails(raw, "causes.stroke", "electrical stimulation")
+
+
+def test_fes_is_named_only_for_upper_motor_neuron_causes() -> None:
+    rules = load_program_rules()
+    with_fes = {c for c, advice in rules.causes.items() if advice.fes_note}
+    upper = {c for c, advice in rules.causes.items() if advice.motor_neuron == "upper"}
+    assert with_fes == upper == {"neurological", "stroke", "multiple_sclerosis"}
+
+
+def test_progressive_and_nerve_tension_causes_are_as_the_issue_names_them() -> None:
+    rules = load_program_rules()
+    progressive = {c for c, a in rules.causes.items() if a.course == "progressive"}
+    relapsing = {c for c, a in rules.causes.items() if a.course == "relapsing"}
+    tension = {c for c, a in rules.causes.items() if a.nerve_tension}
+    assert progressive == {"motor_neuron_disease", "hereditary_neuropathy"}
+    assert relapsing == {"multiple_sclerosis", "polyneuropathy"}
+    assert tension == {"lumbar", "post_operative_sciatic"}
+
+
+def test_ambiguous_cut_offs_say_they_are_clinician_defaults() -> None:
+    rules = load_program_rules()
+    assert rules.children.adult_program_from_age_years.evidence == "clinician_default"
+    assert rules.balance_cap.falls_past_month_at_least.evidence == "clinician_default"
+    assert rules.nerve_tension.knee_bent_stretch_from_pain_nrs.evidence == "clinician_default"
+    assert rules.bracing.tight_ankle_passive_below_deg.evidence == "clinician_default"
+
+
+def test_the_balance_build_up_must_be_a_catalog_exercise(raw: Any) -> None:
+    raw["balance_cap"]["build_up"] = "tightrope"
+    _fails(raw, "balance_cap.build_up")
+
+
+def test_a_cause_bound_exercise_must_name_a_known_cause() -> None:
+    from dorsi.catalog.exercises import build_catalog
+    from dorsi.clinical.program_rules import check_against_catalog
+
+    data = copy.deepcopy(read_yaml("exercises.yaml"))
+    for item in data["exercises"]:
+        if item["id"] == "seated_marching":
+            item["only_for_causes"] = ["gout"]
+    with pytest.raises(CatalogError) as info:
+        check_against_catalog(load_program_rules(), build_catalog(data))
+    assert "gout" in info.value.message

@@ -25,6 +25,9 @@ EXERCISE_IDS = (
     "single_leg_balance",
     "yoga_toe_lifts",
     "strap_assisted_toe_raises",
+    "balance_progression",
+    "seated_pelvic_tilt",
+    "seated_marching",
 )
 
 

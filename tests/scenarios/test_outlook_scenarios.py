@@ -134,7 +134,7 @@ def test_optional_fields_null() -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("cause", "stroke"),
+        ("cause", "gout"),
         ("severity", "mild"),
         ("weeks_since_onset", -1),
         ("weeks_since_onset", "4"),

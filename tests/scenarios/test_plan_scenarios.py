@@ -173,7 +173,7 @@ def test_phase_three_is_dynamic_stepping(catalog: dict[str, Any]) -> None:
 
 
 def test_phase_one_has_calf_stretch_and_range_of_motion(catalog: dict[str, Any]) -> None:
-    out = plan(dorsiflexion_mmt="1", cause="lumbar")
+    out = plan(dorsiflexion_mmt="1", cause="peroneal")
     assert out["phase"] == 1
     focus = {catalog[e["id"]]["kind"]["focus"] for e in out["exercises"]}
     assert "range_of_motion" in focus
@@ -370,8 +370,8 @@ def test_missing_required_field_is_named(field: str) -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("side", "both"),
-        ("cause", "stroke"),
+        ("side", "middle"),
+        ("cause", "gout"),
         ("dorsiflexion_mmt", "6"),
         ("dorsiflexion_mmt", 3),
         ("dorsiflexion_mmt", "3 "),

@@ -1,4 +1,5 @@
-"""The ten home exercises for foot drop, validated from ``data/exercises.yaml``.
+"""The home exercises for foot drop, validated from ``data/exercises.yaml``: the ten of the
+clinic protocol, a step-by-step balance build-up, and the back exercises for a lumbar cause.
 
 Public API: :class:`Exercise`, :class:`ExerciseCatalog` and :func:`load_exercises` (cached).
 
@@ -59,6 +60,9 @@ ExerciseId = Literal[
     "single_leg_balance",
     "yoga_toe_lifts",
     "strap_assisted_toe_raises",
+    "balance_progression",
+    "seated_pelvic_tilt",
+    "seated_marching",
 ]
 EXERCISE_IDS: tuple[str, ...] = get_args(ExerciseId)
 
@@ -76,6 +80,8 @@ Focus = Literal[
     "toe_control",
     "balance",
     "gait_pattern",
+    "back_mobility",
+    "trunk_control",
 ]
 
 Text = str
@@ -183,6 +189,8 @@ class Exercise(CatalogModel):
     regresses_to: ExerciseId | None
     progresses_to: ExerciseId | None
     phases: tuple[int, ...] = Field(min_length=1)
+    #: Given only for these causes (program rules' cause ids), beside the phase exercises.
+    only_for_causes: tuple[str, ...] = ()
 
     @field_validator("phases")
     @classmethod
@@ -220,10 +228,25 @@ class Exercise(CatalogModel):
         return first if first.endswith(".") else first + "."
 
 
+class ExercisePain(CatalogModel):
+    """The one exercise pain rule: mild discomfort up to ``stop_above_nrs`` that settles is
+    acceptable; more stops the exercise. Texts write it as ``{stop_above_nrs}``."""
+
+    stop_above_nrs: Sourced
+
+    @field_validator("stop_above_nrs")
+    @classmethod
+    def _scale(cls, value: Sourced) -> Sourced:
+        if value.value != int(value.value) or not 0 <= value.value <= 10:
+            raise ValueError("stop_above_nrs must be a whole number from 0 to 10")
+        return value
+
+
 class _ExerciseFile(CatalogModel):
     """The raw layout of ``exercises.yaml``."""
 
     shared: dict[str, Any] = Field(default_factory=dict)
+    exercise_pain: ExercisePain
     common_stop_rules: tuple[Text, ...] = Field(min_length=1)
     exercises: tuple[Exercise, ...]
 
@@ -233,6 +256,7 @@ class ExerciseCatalog(CatalogModel):
 
     exercises: tuple[Exercise, ...]
     common_stop_rules: tuple[Text, ...]
+    exercise_pain: ExercisePain
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -255,6 +279,14 @@ def build_catalog(data: Any, *, filename: str = FILENAME, lang: Language = "en")
     in). Every patient text must be given in every language, whichever ``lang`` is built."""
     texts = localize(data, lang, filename=filename, fields=TEXT_FIELDS)
     raw = validate_data(filename, texts, _ExerciseFile)
+    stop = str(int(raw.exercise_pain.stop_above_nrs.value))
+    raw = raw.model_copy(
+        update={
+            "common_stop_rules": tuple(
+                r.replace("{stop_above_nrs}", stop) for r in raw.common_stop_rules
+            )
+        }
+    )
     joined = " ".join(raw.common_stop_rules).lower()
     for english, word in zip(STOP_RULE_WORDS["en"], STOP_RULE_WORDS[lang], strict=True):
         if word not in joined:
@@ -281,7 +313,11 @@ def build_catalog(data: Any, *, filename: str = FILENAME, lang: Language = "en")
         e.model_copy(update={"stop_rules": raw.common_stop_rules + e.stop_rules})
         for e in raw.exercises
     )
-    return ExerciseCatalog(exercises=merged, common_stop_rules=raw.common_stop_rules)
+    return ExerciseCatalog(
+        exercises=merged,
+        common_stop_rules=raw.common_stop_rules,
+        exercise_pain=raw.exercise_pain,
+    )
 
 
 def load_exercises(lang: str = "en") -> ExerciseCatalog:
@@ -304,6 +340,7 @@ __all__ = [
     "Exercise",
     "ExerciseCatalog",
     "ExerciseId",
+    "ExercisePain",
     "Kind",
     "MinGrade",
     "Prerequisites",

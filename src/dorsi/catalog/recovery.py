@@ -25,6 +25,10 @@ FactorId = Literal[
     "baseline_strength",
     "training_age",
     "ability_to_adjust_volume",
+    "age",
+    "diabetes",
+    "smoking",
+    "nutrition",
 ]
 
 
@@ -66,6 +70,7 @@ class DistanceRange(CatalogModel):
 class DefaultDistances(CatalogModel):
     peroneal: DistanceRange
     lumbar: DistanceRange
+    post_operative_sciatic: DistanceRange
     unknown: DistanceRange
 
 
@@ -93,7 +98,13 @@ class UnknownFigures(CatalogModel):
 
 
 class Factor(CatalogModel):
-    """One of the protocol's ten recovery factors, in plain words."""
+    """A recovery factor (the protocol's ten, and age, diabetes, smoking, nutrition), in plain
+    words, with what it does to the outlook.
+
+    ``hinders_high_weeks_pct`` (a sourced percentage) stretches the high bound when the factor
+    hinders: only where slower nerve recovery is published (age, diabetes). Every other factor
+    changes only the confidence: the text says which end of the range becomes more likely.
+    """
 
     id: FactorId
     name: str = Field(min_length=3)
@@ -101,6 +112,14 @@ class Factor(CatalogModel):
     hinders: str = Field(min_length=10)
     source: str = Field(min_length=3)
     evidence: Evidence
+    hinders_high_weeks_pct: Sourced | None = None
+
+    @model_validator(mode="after")
+    def _pct(self) -> Factor:
+        pct = self.hinders_high_weeks_pct
+        if pct is not None and not 0 < pct.value <= 100:
+            raise ValueError("hinders_high_weeks_pct must be above 0 and at most 100")
+        return self
 
 
 class HealingSign(CatalogModel):
@@ -109,15 +128,41 @@ class HealingSign(CatalogModel):
     evidence: Evidence
 
 
+CourseId = Literal[
+    "multiple_sclerosis", "polyneuropathy", "motor_neuron_disease", "hereditary_neuropathy"
+]
+
+
+class CourseOutlook(CatalogModel):
+    """The outlook of a cause whose course is not nerve regrowth: a relapsing cause (a sourced
+    or default window, ``prognosis: uncertain``) or a progressive one (no window at all)."""
+
+    prognosis: Literal["uncertain", "progressive"]
+    window: DistanceRange | None
+    expect: str = Field(min_length=20)
+    helps: str = Field(min_length=20)
+    watch_for: tuple[str, ...] = Field(min_length=1)
+    source: str = Field(min_length=3)
+    evidence: Evidence
+
+    @model_validator(mode="after")
+    def _window(self) -> CourseOutlook:
+        if (self.prognosis == "progressive") != (self.window is None):
+            raise ValueError("a progressive course has no window; a relapsing one needs one")
+        return self
+
+
 class RecoveryCatalog(CatalogModel):
     """The validated recovery data. Use :func:`load_recovery`."""
 
     nerve: NerveFigures
+    older_age_from_years: Sourced
     default_distance_cm: DefaultDistances
     peroneal: PeronealFigures
     lumbar: LumbarFigures
     stroke: WindowFigures
     unknown: UnknownFigures
+    courses: dict[CourseId, CourseOutlook]
     factors: tuple[Factor, ...]
     signs_of_healing: tuple[HealingSign, ...] = Field(min_length=1)
 
@@ -126,7 +171,10 @@ class RecoveryCatalog(CatalogModel):
         ids = [factor.id for factor in self.factors]
         expected = list(get_args(FactorId))
         if sorted(ids) != sorted(expected) or len(ids) != len(set(ids)):
-            raise ValueError(f"factors must be exactly the ten ids: {', '.join(expected)}")
+            raise ValueError(f"factors must be exactly these ids: {', '.join(expected)}")
+        missing = [c for c in get_args(CourseId) if c not in self.courses]
+        if missing:
+            raise ValueError(f"courses: missing {', '.join(missing)}")
         for name, window in (("lumbar", self.lumbar), ("stroke", self.stroke)):
             if not 0 <= window.low_weeks.value <= window.high_weeks.value:
                 raise ValueError(f"{name}: low_weeks must be <= high_weeks")
@@ -145,4 +193,12 @@ def load_recovery() -> RecoveryCatalog:
     return load_data("recovery.yaml", RecoveryCatalog)
 
 
-__all__ = ["Factor", "FactorId", "HealingSign", "RecoveryCatalog", "load_recovery"]
+__all__ = [
+    "CourseId",
+    "CourseOutlook",
+    "Factor",
+    "FactorId",
+    "HealingSign",
+    "RecoveryCatalog",
+    "load_recovery",
+]

@@ -28,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "progress": ("progress", "review progress against measurement error; alerts"),
     "outlook": ("outlook", "estimate the recovery timeline"),
     "cost": ("cost", "estimate out-of-pocket cost of a course of visits"),
-    "exercises": ("exercises", "list the ten exercises, or show one in full"),
+    "exercises": ("exercises", "list the exercises, or show one in full"),
     "gait": ("gait", "measure walking from a side-on phone video (gait analyze VIDEO)"),
     "learn": ("learn", "read about foot drop and your program, in English or Spanish"),
     "serve": ("serve", "run the clinic web app (add --demo for a demo clinic)"),

@@ -17,7 +17,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "with visits, allowed_per_visit, deductible_remaining, copay_per_visit, "
         "coinsurance_pct, oop_max_remaining, covered_visits_remaining and, out of network, "
         "in_network: false with out_of_network {billed_per_visit, deductible_remaining, "
-        "coinsurance_pct}."
+        "coinsurance_pct}; optionally therapy_threshold {kind: medicare_kx with year, or plan "
+        "with amount; spent_this_year}. Coinsurance is a percent (20 for 20%)."
     )
     add_json_io(parser)
     parser.add_argument(

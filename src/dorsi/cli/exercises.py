@@ -1,4 +1,4 @@
-"""``dorsi exercises [ID] [--lang es]``: list the ten exercises, or show one in full.
+"""``dorsi exercises [ID] [--lang es]``: list the exercises, or show one in full.
 
 English by default; ``--lang es`` shows the patient text (names, steps, cues, stop rules) and
 the headings in Spanish. The clinician's reasoning under "Who can do it" stays English.

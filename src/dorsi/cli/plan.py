@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Build a phase-by-phase home program from an evaluation. INPUT is one JSON object "
         "with side, cause, weeks_since_onset, dorsiflexion_mmt, single_leg_stance_s, "
         "falls_past_month, pain_nrs, uses_afo and optionally trips_per_week, gait_speed_mps, "
-        "dorsiflexion_arom_deg, equipment."
+        "dorsiflexion_arom_deg, ankle_df_passive_deg, age_years, sensation, equipment."
     )
     add_json_io(parser)
 
@@ -58,6 +58,13 @@ def render(result: PlanOutput) -> str:
     from dorsi.catalog.exercises import load_exercises
 
     catalog = load_exercises()
+    if not result.exercises:
+        # A program not for this patient (a child): no phase, no exercises; say why first.
+        lines = ["No home program: this program is not for this patient."]
+        lines += _section("Why", result.rationale)
+        lines += _section("Safety", result.precautions)
+        lines += _section("Brace (AFO)", [result.bracing.reason])
+        return "\n".join(lines)
     lines = [f"Phase {result.phase}: {result.phase_name}", "", "Exercises"]
     for number, item in enumerate(result.exercises, start=1):
         lines.append(f"  {number}. {catalog.get(item.id).name} ({item.id})")

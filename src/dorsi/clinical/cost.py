@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from dorsi.catalog.thresholds import load_thresholds
 from dorsi.catalog.words import load_words
 from dorsi.clinical.contract import Contract, Output
 from dorsi.errors import InputError
@@ -71,6 +72,8 @@ def _money(value: object) -> Decimal:
 
 
 def _percent(value: object) -> Decimal:
+    """A percent from 0 to 100. A value between 0 and 1 (0.2) is refused: it is almost always a
+    fraction meant as 20%, and reading it as 0.2% would hide the mistake in a tiny estimate."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise PydanticCustomError("percent", "must be a percent from 0 to 100")
     try:
@@ -79,7 +82,58 @@ def _percent(value: object) -> Decimal:
         raise PydanticCustomError("percent", "must be a percent from 0 to 100") from None
     if not pct.is_finite() or not 0 <= pct <= 100:
         raise PydanticCustomError("percent", "must be a percent from 0 to 100")
+    if 0 < pct < 1:
+        raise PydanticCustomError(
+            "percent",
+            "looks like a fraction ({given}); give coinsurance as a percent: {as_pct} for "
+            "{as_pct}%",
+            {"given": f"{pct:g}", "as_pct": format((pct * 100).normalize(), "f")},
+        )
     return pct
+
+
+class TherapyThreshold(Contract):
+    """A yearly therapy threshold: Medicare's KX threshold for ``year`` (``kind:
+    "medicare_kx"``) or a plan's own ``amount``; ``spent_this_year`` is the therapy cost (the
+    allowed amounts) already counted this year."""
+
+    kind: Literal["medicare_kx", "plan"]
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    amount: Decimal | None = None
+    spent_this_year: Decimal = Decimal(0)
+
+    @field_validator("amount", mode="plain")
+    @classmethod
+    def _amount(cls, value: object) -> Decimal | None:
+        return None if value is None else _money(value)
+
+    @field_validator("spent_this_year", mode="plain")
+    @classmethod
+    def _spent(cls, value: object) -> Decimal:
+        return _money(value)
+
+    @model_validator(mode="after")
+    def _complete(self) -> TherapyThreshold:
+        if self.kind == "plan" and self.amount is None:
+            raise InputError(
+                "is required when kind is 'plan' (the plan's yearly therapy threshold)",
+                field="therapy_threshold.amount",
+            )
+        if self.kind == "medicare_kx":
+            years = load_thresholds().medicare_kx.years
+            if self.year is None or self.year not in years:
+                known = ", ".join(str(y) for y in years)
+                raise InputError(
+                    f"must be a year with a known Medicare KX threshold ({known})",
+                    field="therapy_threshold.year",
+                )
+        return self
+
+    def limit(self) -> Decimal:
+        if self.kind == "plan":
+            return self.amount if self.amount is not None else Decimal(0)
+        kx = load_thresholds().medicare_kx
+        return cents(Decimal(str(kx.by_year[self.year or 0].value)))
 
 
 class OutOfNetwork(Contract):
@@ -112,6 +166,7 @@ class CostInput(Contract):
     covered_visits_remaining: int | None = Field(default=None, ge=0)
     in_network: bool = True
     out_of_network: OutOfNetwork | None = None
+    therapy_threshold: TherapyThreshold | None = None
 
     @field_validator("allowed_per_visit", "deductible_remaining", "copay_per_visit", mode="plain")
     @classmethod
@@ -175,10 +230,17 @@ def estimate_cost(data: CostInput, *, lang: str = "en") -> CostOutput:
 
     visits: list[VisitCost] = []
     cap_reached_at: int | None = None
+    counted = data.therapy_threshold.spent_this_year if data.therapy_threshold else Decimal(0)
+    passes: dict[str, int] = {}
     for number in range(1, data.visits + 1):
         if covered is not None and number > covered:
             visits.append(VisitCost(visit=number, patient=billed, insurer=Decimal(0)))
             continue
+        counted += plan_amount
+        if data.therapy_threshold is not None:
+            for name, limit in _limits(data.therapy_threshold).items():
+                if counted > limit and name not in passes:
+                    passes[name] = number
         toward_deductible = min(deductible, plan_amount)
         deductible -= toward_deductible
         rest = plan_amount - toward_deductible
@@ -198,11 +260,64 @@ def estimate_cost(data: CostInput, *, lang: str = "en") -> CostOutput:
         per_visit=tuple(visits),
         total_patient=total_patient,
         total_insurer=total_insurer,
-        explanation=_explain(data, balance, cap_reached_at, language),
+        explanation=_explain(
+            data, balance, cap_reached_at, language, _threshold_text(data, passes, language)
+        ),
     )
 
 
-def _explain(data: CostInput, balance: Decimal, cap_reached_at: int | None, lang: Language) -> str:
+def _limits(threshold: TherapyThreshold) -> dict[str, Decimal]:
+    """The threshold, and for Medicare the targeted review amount above it."""
+    out = {"threshold": threshold.limit()}
+    if threshold.kind == "medicare_kx":
+        review = load_thresholds().medicare_kx.review.value
+        out["review"] = cents(Decimal(str(review)))
+    return out
+
+
+def _threshold_text(data: CostInput, passes: dict[str, int], lang: Language) -> str:
+    """Whether and when the course passes the yearly therapy threshold, and what that means."""
+    threshold = data.therapy_threshold
+    if threshold is None:
+        return ""
+    words = load_words("cost")
+    limit = threshold.limit()
+    if threshold.kind == "medicare_kx":
+        name = load_thresholds().medicare_kx.name.get(lang)
+        where = words.say("threshold_medicare", lang, name=name, year=threshold.year)
+    else:
+        where = words.say("threshold_plan", lang)
+    values = {
+        "where": where,
+        "amount": _dollars(limit),
+        "spent": _dollars(threshold.spent_this_year),
+    }
+    if "threshold" not in passes:
+        return words.say("threshold_not_passed", lang, **values)
+    meaning = (
+        "threshold_meaning_medicare"
+        if threshold.kind == "medicare_kx"
+        else ("threshold_meaning_plan")
+    )
+    parts = [
+        words.say("threshold_passed", lang, visit=passes["threshold"], **values),
+        words.say(meaning, lang),
+    ]
+    if "review" in passes:
+        review = cents(Decimal(str(load_thresholds().medicare_kx.review.value)))
+        parts.append(
+            words.say("threshold_review", lang, review=_dollars(review), visit=passes["review"])
+        )
+    return " ".join(parts)
+
+
+def _explain(
+    data: CostInput,
+    balance: Decimal,
+    cap_reached_at: int | None,
+    lang: Language,
+    threshold: str = "",
+) -> str:
     words = load_words("cost")
 
     def say(key: str, /, **values: object) -> str:
@@ -234,6 +349,8 @@ def _explain(data: CostInput, balance: Decimal, cap_reached_at: int | None, lang
         )
         if balance > 0:
             parts.append(say("balance", balance=_dollars(balance)))
+    if data.visits and oon is None:
+        parts.append(say("order"))
     if data.oop_max_remaining is None:
         parts.append(say("no_cap"))
     else:
@@ -257,8 +374,18 @@ def _explain(data: CostInput, balance: Decimal, cap_reached_at: int | None, lang
                 s_after="s" if after != 1 else "",
             )
         )
+    if threshold:
+        parts.append(threshold)
     parts.append(say("estimate"))
     return " ".join(parts)
 
 
-__all__ = ["CostInput", "CostOutput", "OutOfNetwork", "VisitCost", "cents", "estimate_cost"]
+__all__ = [
+    "CostInput",
+    "CostOutput",
+    "OutOfNetwork",
+    "TherapyThreshold",
+    "VisitCost",
+    "cents",
+    "estimate_cost",
+]

@@ -14,15 +14,22 @@ Model, by severity (the nerve-injury grade) and cause:
   cause is assumed (lumbar: the published lumbar series window instead).
   A long distance makes the prognosis guarded (>= 20 cm) or poor (>= 45.7 cm, Ehni's 18 inches),
   with early specialist referral.
-- ``neurotmesis`` (nerve cut through): no recovery without surgery; referral now. The weeks
-  assume repair now: ``weeks_since_onset`` plus regrowth over the distance plus muscle recovery.
+- ``neurotmesis`` (nerve cut through) or a repaired nerve (``nerve_repair_week``): a complete
+  lesion, so both bounds follow the regrowth arithmetic from the repair week (repair now when
+  not yet repaired): ``repair + start delay + distance / rate + muscle recovery``, with the fast
+  rate and the short distance for the low bound. Incomplete lesions may recover sooner by
+  local sprouting, so only complete lesions are held to this floor.
+- relapsing causes (MS, polyneuropathy): a wide default window, ``uncertain``, with what to
+  watch for; progressive causes (motor neuron disease, hereditary neuropathy): no window
+  (``expected_weeks`` null), ``progressive``, with what to expect and what helps instead.
 - ``unknown``: an honest wide range, from the neurapraxia low to the highest nerve estimate.
 - cause ``neurological`` (stroke; nerve grades do not apply, except a cut nerve): the
   Copenhagen Stroke Study window, 6 to 11 weeks, with later gains still possible.
 
 Invariants: ``0 <= low <= high``; for fixed other inputs a longer ``lesion_to_muscle_cm`` never
-gives a smaller ``high``. Factors are listed in plain words but do not move the numbers: there
-are no published figures for how much each one matters.
+gives a smaller ``high``. Factors whose slowing of nerve recovery is published (age,
+diabetes) stretch the high bound by a sourced default; the others change only the confidence
+(the text says which end of the range becomes more likely). No factor moves the low bound.
 """
 
 from __future__ import annotations
@@ -34,23 +41,34 @@ from typing import Literal
 
 from pydantic import Field
 
-from dorsi.catalog.recovery import FactorId, RecoveryCatalog, load_recovery
+from dorsi.catalog.recovery import CourseId, FactorId, RecoveryCatalog, load_recovery
 from dorsi.clinical.contract import Contract, Output
+from dorsi.clinical.outlook_factors import Effect, factor_effects, factor_text, stretch_high
+from dorsi.clinical.program_rules import Cause
+from dorsi.errors import InputError
 
-Cause = Literal["peroneal", "lumbar", "neurological", "unknown"]
 Severity = Literal["neurapraxia", "axonotmesis", "neurotmesis", "unknown"]
-Effect = Literal["helps", "hinders", "neutral"]
-Prognosis = Literal["good", "fair", "guarded", "poor", "uncertain"]
+Prognosis = Literal["good", "fair", "guarded", "poor", "uncertain", "progressive"]
+#: Causes in the brain or spinal cord: the nerve-injury grades do not apply.
+CENTRAL: tuple[Cause, ...] = ("neurological", "stroke")
+#: Causes whose course the recovery data describes as a whole (relapsing or progressive).
+COURSES: tuple[CourseId, ...] = (
+    "multiple_sclerosis",
+    "polyneuropathy",
+    "motor_neuron_disease",
+    "hereditary_neuropathy",
+)
 
 
 class OutlookInput(Contract):
     """What the outlook rests on.
 
-    ``factors`` (optional) maps any of the ten recovery factors of the clinic protocol to
-    ``"helps"``, ``"hinders"`` or ``"neutral"``: ``severity``, ``duration_before_treatment``,
+    ``factors`` (optional) maps any recovery factor to ``"helps"``, ``"hinders"`` or
+    ``"neutral"``: the clinic protocol's ten (``severity``, ``duration_before_treatment``,
     ``sleep``, ``workload``, ``health_history``, ``consistency``, ``rest``,
-    ``baseline_strength``, ``training_age``, ``ability_to_adjust_volume``. Factors left out
-    are simply not listed.
+    ``baseline_strength``, ``training_age``, ``ability_to_adjust_volume``) and ``age``,
+    ``diabetes``, ``smoking``, ``nutrition``. Factors left out are simply not listed.
+    ``age_years`` (optional) sets the age factor when ``factors`` does not.
     """
 
     cause: Cause
@@ -58,6 +76,10 @@ class OutlookInput(Contract):
     weeks_since_onset: float = Field(ge=0, le=5200, allow_inf_nan=False)
     lesion_to_muscle_cm: float | None = Field(default=None, ge=0, le=150, allow_inf_nan=False)
     factors: dict[FactorId, Effect] | None = None
+    #: Week (from onset) the nerve was repaired: the lesion is then complete, and recovery
+    #: cannot start before regrowth from that week.
+    nerve_repair_week: float | None = Field(default=None, ge=0, le=5200, allow_inf_nan=False)
+    age_years: int | None = Field(default=None, ge=0, le=120)
 
 
 class ExpectedWeeks(Output):
@@ -68,9 +90,10 @@ class ExpectedWeeks(Output):
 
 
 class OutlookOutput(Output):
-    """The recovery outlook. ``weeks_counted_from`` is always ``"onset"``."""
+    """The recovery outlook. ``weeks_counted_from`` is always ``"onset"``; ``expected_weeks``
+    is ``None`` for a progressive cause (no recovery is expected)."""
 
-    expected_weeks: ExpectedWeeks
+    expected_weeks: ExpectedWeeks | None
     weeks_counted_from: Literal["onset"]
     prognosis: Prognosis
     basis: str
@@ -98,10 +121,15 @@ def _distances(data: OutlookInput, rec: RecoveryCatalog) -> tuple[float, float, 
     if data.lesion_to_muscle_cm is not None:
         d = data.lesion_to_muscle_cm
         return d, d, f"the {_n(d)} cm from the injury to the muscle"
-    key = data.cause if data.cause in ("peroneal", "lumbar") else "unknown"
+    known = ("peroneal", "lumbar", "post_operative_sciatic")
+    key = data.cause if data.cause in known else "unknown"
     rng = getattr(rec.default_distance_cm, key)
     lo, hi = rng.low.value, rng.high.value
-    what = {"peroneal": "a peroneal nerve injury at the knee", "lumbar": "a nerve root in the back"}
+    what = {
+        "peroneal": "a peroneal nerve injury at the knee",
+        "lumbar": "a nerve root in the back",
+        "post_operative_sciatic": "a sciatic nerve injury at the hip",
+    }
     return (
         lo,
         hi,
@@ -208,26 +236,45 @@ def _axonotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     return _Estimate(low, high, prognosis, basis)
 
 
+def complete_lesion_weeks(
+    repair_week: float, d_low: float, d_high: float, rec: RecoveryCatalog
+) -> tuple[float, float]:
+    """Weeks from onset for a complete lesion repaired at ``repair_week``: nothing can come
+    back before the repair, the start delay, regrowth over the distance (fast rate for the low
+    bound, usual rate for the high) and the muscle's own recovery time."""
+    nerve = rec.nerve
+    fixed = repair_week + nerve.regrowth_start_delay_weeks.value + nerve.muscle_recovery_weeks.value
+    low = fixed + d_low * 10 / nerve.regrowth_fast_mm_per_day.value / 7
+    high = fixed + d_high * 10 / nerve.regrowth_mm_per_day.value / 7
+    return low, high
+
+
 def _neurotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     d_low, d_high, where = _distances(data, rec)
-    low, high = _regrowth_weeks(d_low, d_high, rec)
     w = data.weeks_since_onset
+    repaired = data.nerve_repair_week
+    r = w if repaired is None else repaired
+    low, high = complete_lesion_weeks(r, d_low, d_high, rec)
     regrowth = _regrowth_text(rec, where)
-    basis = [
-        "In a neurotmesis the nerve is cut through. It does not recover without surgery. "
+    when = (
+        f"The nerve was repaired at week {_n(r)}. Nothing can come back before the fibres "
+        "regrow from the repair to the muscle. After repair: "
+        if repaired is not None
+        else "In a neurotmesis the nerve is cut through. It does not recover without surgery. "
         f"These weeks assume the nerve is repaired now, at week {_n(w)}. After repair: "
-        + regrowth[0].lower()
-        + regrowth[1:],
+    )
+    basis = [
+        when + regrowth[0].lower() + regrowth[1:],
         "Results after repair are often only partial. They are worse with long nerve grafts "
         "(Cho 2011); grafts over 12 cm rarely give good results (Medscape). So the outlook is "
         "poor.",
     ]
-    if data.cause == "neurological":
+    if data.cause in CENTRAL:
         basis.append(
             "You gave a brain or spinal cord cause and also a cut nerve. The estimate follows "
             "the cut nerve, because it is more urgent. Check the cause with your clinician."
         )
-    return _Estimate(w + low, w + high, "poor", basis)
+    return _Estimate(low, high, "poor", basis)
 
 
 def _unknown_severity(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
@@ -274,10 +321,31 @@ def _central(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
     return _Estimate(stroke.low_weeks.value, stroke.high_weeks.value, "uncertain", basis)
 
 
+def _course(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+    """A relapsing cause's wide window, or ``None`` for a progressive cause (no window)."""
+    course = rec.courses[data.cause]  # type: ignore[index]
+    basis = [course.expect, "What helps: " + course.helps[0].lower() + course.helps[1:]]
+    if data.severity != "unknown" or data.lesion_to_muscle_cm is not None:
+        basis.append(
+            "The nerve injury grade and the distance to the muscle are for one hurt nerve, "
+            "not for this illness, so they were not used."
+        )
+    if course.window is None:
+        return _Estimate(math.nan, math.nan, course.prognosis, basis)
+    basis.insert(
+        1,
+        f"The range is wide on purpose: about {_n(course.window.low.value)} to "
+        f"{_n(course.window.high.value)} weeks from onset, if it gets better at all.",
+    )
+    return _Estimate(course.window.low.value, course.window.high.value, course.prognosis, basis)
+
+
 def _estimate(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
-    if data.severity == "neurotmesis":
+    if data.cause in COURSES:
+        return _course(data, rec)
+    if data.severity == "neurotmesis" or data.nerve_repair_week is not None:
         return _neurotmesis(data, rec)
-    if data.cause == "neurological":
+    if data.cause in CENTRAL:
         return _central(data, rec)
     if data.severity == "neurapraxia":
         return _neurapraxia(data, rec)
@@ -288,6 +356,12 @@ def _estimate(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
 
 def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> str:
     w = data.weeks_since_onset
+    if data.nerve_repair_week is not None and data.cause not in COURSES:
+        return (
+            f"The nerve was repaired at week {_n(data.nerve_repair_week)}. Keep your visits "
+            "with the nerve surgeon. If there is no sign of recovery by the end of the range "
+            "above, ask about nerve studies (EMG/NCS) and whether a tendon transfer could help."
+        )
     if data.severity == "neurotmesis":
         return (
             "Now. A nerve that is cut through does not recover without surgery. Ask for a "
@@ -328,7 +402,20 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
             parts.append(
                 f"You are at week {_n(w)}: if the weakness has not started to get better, ask now."
             )
-    elif data.cause == "neurological":
+    elif data.cause in COURSES:
+        parts.append(
+            "Surgery does not treat this illness. A specialist may suggest foot or tendon "
+            "surgery only for a stiff or twisted foot. Ask your specialist."
+        )
+    elif data.cause == "post_operative_sciatic":
+        parts.append(
+            "Tell your hip surgeon now. Is there no sign of recovery 3 to 4 months after "
+            f"surgery (weeks {_n(studies)} to {_n(opinion)}; Ehni 1991, Chiang)? Then ask for "
+            "nerve studies (EMG/NCS) and a nerve surgeon's opinion."
+        )
+        if w >= studies:
+            parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
+    elif data.cause in CENTRAL:
         parts.append(
             "Surgery is not a usual treatment for foot drop after a stroke. Ask about a brace "
             "(AFO) or a small device that stimulates the nerve (FES). Both help walking after "
@@ -344,7 +431,7 @@ def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> 
         )
         if w >= studies:
             parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
-    if data.severity == "unknown" and data.cause != "neurological":
+    if data.severity == "unknown" and data.cause not in CENTRAL + COURSES:
         parts.append("If the nerve turns out to be cut through, it needs surgery straight away.")
     return " ".join(parts)
 
@@ -353,16 +440,27 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
     """Estimate the recovery timeline (weeks from onset) and explain it."""
     rec = load_recovery()
     est = _estimate(data, rec)
-    low = max(0, math.floor(est.low))
-    high = max(low, math.ceil(est.high))
     w = data.weeks_since_onset
     basis = [
         "Weeks are counted from onset (the day the foot drop started), not from today. "
         f"You are now at week {_n(w)}.",
         *est.basis,
     ]
+    weeks: ExpectedWeeks | None = None
+    if est.prognosis == "progressive":
+        basis[0] = (
+            f"You are now at week {_n(w)} since the foot drop started. This illness slowly "
+            "gets worse, so there is no recovery window to count."
+        )
+        high = math.inf
+    else:
+        low = max(0, math.floor(est.low))
+        anchor = data.nerve_repair_week if data.nerve_repair_week is not None else 0.0
+        stretched = stretch_high(est.high, anchor, factor_effects(data, rec), rec)
+        high = max(low, math.ceil(stretched))
+        weeks = ExpectedWeeks(low=low, high=high)
     if w > high:
-        if data.cause == "neurological" and data.severity != "neurotmesis":
+        if data.cause in CENTRAL and data.severity != "neurotmesis":
             basis.append(
                 f"You are past the weeks when most recovery happens (week {_n(w)}). Keep "
                 "practising: later gains are still possible."
@@ -373,20 +471,26 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
                 "recovered, tell your clinician. Ask about nerve studies and a specialist's "
                 "opinion. Recovery can still come later, but it is less likely."
             )
-    effects = data.factors or {}
+    effects = factor_effects(data, rec)
     if effects:
-        basis.append(
-            "The factors you gave do not change these numbers, because no study says how much "
-            "each one matters. They hint whether you may land near the low or the high end."
+        basis.append(factor_text(effects, rec, stretched=weeks is not None))
+    if data.nerve_repair_week is not None and data.nerve_repair_week > w:
+        raise InputError(
+            f"must not be after weeks_since_onset ({_n(w)}): give the week of the repair, "
+            "counted from onset",
+            field="nerve_repair_week",
         )
     helping = [f.helps for f in rec.factors if effects.get(f.id) == "helps"]
     hindering = [f.hinders for f in rec.factors if effects.get(f.id) == "hinders"]
+    signs = [sign.text for sign in rec.signs_of_healing]
+    if data.cause in COURSES:
+        signs = list(rec.courses[data.cause].watch_for)
     return OutlookOutput(
-        expected_weeks=ExpectedWeeks(low=low, high=high),
+        expected_weeks=weeks,
         weeks_counted_from="onset",
         prognosis=est.prognosis,
         basis=" ".join(basis),
-        signs_of_healing=[sign.text for sign in rec.signs_of_healing],
+        signs_of_healing=signs,
         when_to_discuss_surgery=_surgery(data, rec, est.prognosis),
         factors_helping=helping,
         factors_hindering=hindering,
@@ -400,13 +504,18 @@ def render_text(result: OutlookOutput) -> str:
     def wrap(text: str, first: str = "  ", rest: str = "  ") -> str:
         return textwrap.fill(text, width=78, initial_indent=first, subsequent_indent=rest)
 
-    lines = [
-        wrap(
+    if weeks is None:
+        headline = "Expected recovery: none expected; this illness slowly gets worse."
+    else:
+        headline = (
             f"Expected recovery: about {weeks.low} to {weeks.high} weeks after the foot drop "
-            "started (counted from onset).",
-            "",
-            "",
-        ),
+            "started (counted from onset)."
+        )
+    watch = {"progressive": "What to watch for:", "uncertain": "Signs to look for:"}.get(
+        result.prognosis
+    )
+    lines = [
+        wrap(headline, "", ""),
         f"Outlook: {result.prognosis}.",
         "",
         "What this is based on:",
@@ -415,7 +524,7 @@ def render_text(result: OutlookOutput) -> str:
         "When to talk about surgery:",
         wrap(result.when_to_discuss_surgery),
         "",
-        "Signs of healing to look for:",
+        watch or "Signs of healing to look for:",
         *(wrap(sign, "  - ", "    ") for sign in result.signs_of_healing),
     ]
     if result.factors_helping:

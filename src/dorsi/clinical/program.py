@@ -20,8 +20,11 @@ The rules, in the order they are applied (every one is explained in the output's
    0.76 m/s); heel walking below grade 3+ always with hand support; seated lifts are helped
    (``assisted``) below the grades the catalog names.
 4. **Dose** is the catalog default; with too much pain at most two sets.
-5. **Bracing**: an AFO evaluation is suggested when trips or falls are reported and no brace is
-   used. Electrical stimulation is mentioned only for a neurological cause.
+5. **Bracing**: an AFO evaluation is suggested, unless a brace is used, when trips or falls
+   are reported, from the impairment itself (grade 2 or below, an ankle that cannot reach
+   neutral passively, slow walking with toe catching) and for every progressive cause.
+   Electrical stimulation is mentioned only where the lower motor neuron is intact.
+6. **Children** (under the rules' age) get no adult program: the rationale says why.
 """
 
 from __future__ import annotations
@@ -46,12 +49,13 @@ from dorsi.clinical.program_rules import Cause, ProgramRules, as_int, load_progr
 from dorsi.errors import InputError
 
 Phase = Literal[1, 2, 3]
+Sensation = Literal["intact", "reduced", "absent"]
 
 
 class PlanInput(Contract):
     """An evaluation to build the program from (contract of issue 2)."""
 
-    side: Literal["left", "right"]
+    side: Literal["left", "right", "both"]
     cause: Cause
     weeks_since_onset: float = Field(ge=0, le=2600)
     dorsiflexion_mmt: MmtGrade
@@ -62,6 +66,9 @@ class PlanInput(Contract):
     trips_per_week: float | None = Field(default=None, ge=0, le=1000)
     gait_speed_mps: float | None = Field(default=None, ge=0, le=4)
     dorsiflexion_arom_deg: float | None = Field(default=None, ge=-60, le=60)
+    age_years: int | None = Field(default=None, ge=0, le=120)
+    sensation: Sensation | None = None
+    ankle_df_passive_deg: float | None = Field(default=None, ge=-60, le=60)
     equipment: tuple[Equipment, ...] = EQUIPMENT
 
     @field_validator("equipment", mode="before")
@@ -116,10 +123,23 @@ class Situation:
     pain_acceptable: bool
     early: bool
     stiff_ankle: bool
+    #: Calf stretching only with the knee bent (nerve-tension cause, or much pain).
+    knee_bent_stretch: bool = False
+    #: Exercises this patient must not be given now, with the reason in plain words.
+    excluded: tuple[tuple[str, str], ...] = ()
+    #: Signs that balance must be built up step by step (short stance, a fall, slow walking).
+    balance_signs: tuple[str, ...] = ()
+
+    @property
+    def balance_limited(self) -> bool:
+        return bool(self.balance_signs)
+
+    def exclusion(self, exercise_id: str) -> str | None:
+        return next((why for i, why in self.excluded if i == exercise_id), None)
 
     @property
     def fall_risk(self) -> bool:
-        return bool(self.fall_risk_signs)
+        return bool(self.fall_risk_signs) or self.balance_limited
 
 
 def assess(data: PlanInput, rules: ProgramRules) -> Situation:
@@ -141,7 +161,25 @@ def assess(data: PlanInput, rules: ProgramRules) -> Situation:
     stiff = (
         data.dorsiflexion_arom_deg is not None
         and data.dorsiflexion_arom_deg < rules.stiff_ankle.arom_below_deg.value
+    ) or (
+        data.ankle_df_passive_deg is not None
+        and data.ankle_df_passive_deg < rules.bracing.tight_ankle_passive_below_deg.value
     )
+    tension = rules.nerve_tension
+    knee_bent = (
+        rules.causes[data.cause].nerve_tension
+        or data.pain_nrs >= tension.knee_bent_stretch_from_pain_nrs.value
+    )
+    excluded: list[tuple[str, str]] = []
+    if knee_bent:
+        excluded += [(i, advice.STRAIGHT_KNEE_UNUSABLE) for i in tension.straight_knee_exercises]
+    balance = balance_signs(data, rules)
+    cap = rules.balance_cap
+    if balance:
+        excluded += [(i, advice.BALANCE_FIRST) for i in cap.replaces]
+        excluded += [(i, advice.NO_DYNAMIC_YET) for i in cap.no_dynamic]
+    else:
+        excluded.append((cap.build_up, advice.BUILD_UP_NOT_NEEDED))
     return Situation(
         grade=data.dorsiflexion_mmt,
         fall_risk_signs=tuple(signs),
@@ -153,7 +191,30 @@ def assess(data: PlanInput, rules: ProgramRules) -> Situation:
         < rules.pain.too_much_nrs.value,
         early=data.weeks_since_onset < rules.early_after_onset.weeks_since_onset_below.value,
         stiff_ankle=stiff,
+        knee_bent_stretch=knee_bent,
+        excluded=tuple(excluded),
+        balance_signs=balance,
     )
+
+
+def balance_signs(data: PlanInput, rules: ProgramRules) -> tuple[str, ...]:
+    """Why balance must be built up step by step, in plain words (empty when it need not)."""
+    cap = rules.balance_cap
+    out: list[str] = []
+    stance = cap.single_leg_stance_below_s.value
+    if data.single_leg_stance_s < stance:
+        out.append(
+            f"standing on the weak leg for {advice.num(data.single_leg_stance_s)} s "
+            f"(under {advice.num(stance)} s)"
+        )
+    if data.falls_past_month >= cap.falls_past_month_at_least.value:
+        out.append(advice.count(data.falls_past_month, "fall") + " in the past month")
+    slow = cap.gait_speed_below_mps.value
+    if data.gait_speed_mps is not None and data.gait_speed_mps < slow:
+        out.append(
+            f"walking speed {advice.num(data.gait_speed_mps)} m/s (under {advice.num(slow)} m/s)"
+        )
+    return tuple(out)
 
 
 def grade_phase(grade: MmtGrade, rules: ProgramRules) -> Phase:
@@ -178,6 +239,11 @@ def decide_phase(data: PlanInput, sit: Situation, rules: ProgramRules) -> tuple[
             advice.falls_cap_sentence(data.falls_past_month, rules),
         ),
         (sit.early, rules.early_after_onset.max_phase, advice.early_cap_sentence(rules)),
+        (
+            sit.balance_limited,
+            rules.balance_cap.max_phase,
+            advice.balance_cap_sentence(sit.balance_signs, rules),
+        ),
     ]
     for applies, limit, sentence in caps:
         if applies:
@@ -192,6 +258,9 @@ def why_unusable(
     exercise: Exercise, data: PlanInput, sit: Situation, catalog: ExerciseCatalog
 ) -> str | None:
     """Why ``exercise`` cannot be in this program, or None when it can."""
+    excluded = sit.exclusion(exercise.id)
+    if excluded is not None:
+        return excluded
     missing = [item for item in exercise.equipment if item not in data.equipment]
     if missing:
         return "needs " + advice.equipment_words(missing) + ", which is not available"
@@ -235,13 +304,21 @@ def choose_exercises(
         match = next((e for e in usable if e.kind.focus == focus), None)
         if match is not None and all(c.exercise != match for c in chosen):
             chosen.append(Choice(match, note))
-    limit = as_int(rules.program_size.max_exercises)
+    extras = [
+        e
+        for e in catalog.exercises
+        if data.cause in e.only_for_causes and why_unusable(e, data, sit, catalog) is None
+    ]
+    limit = max(
+        rules.program_size.min_exercises, as_int(rules.program_size.max_exercises) - len(extras)
+    )
     for exercise in usable:
         if len(chosen) >= limit:
             break
         if all(c.exercise != exercise for c in chosen):
             from_phase = phase not in exercise.phases
             chosen.append(Choice(exercise, advice.FILL_NOTE if from_phase else ""))
+    chosen += [Choice(e, advice.CAUSE_NOTE) for e in extras]
     if len(chosen) < rules.program_size.min_exercises:
         raise InputError(
             advice.too_few_message(chosen_count=len(chosen), phase=phase), field="equipment"
@@ -274,8 +351,31 @@ def dose(choice: Choice, data: PlanInput, sit: Situation, rules: ProgramRules) -
     )
 
 
+def is_child(data: PlanInput, rules: ProgramRules) -> bool:
+    """Under the rules' age the adult program is not for this patient."""
+    adult = rules.children.adult_program_from_age_years.value
+    return data.age_years is not None and data.age_years < adult
+
+
+def child_program(data: PlanInput, rules: ProgramRules) -> PlanOutput:
+    """No adult exercises for a child: the output says why and who should plan the care."""
+    review = as_int(rules.review_in_days.soon)
+    return PlanOutput(
+        phase=1,
+        phase_name=rules.phase(1).name,
+        exercises=[],
+        gait_training=[],
+        bracing=Bracing(recommend_afo_evaluation=False, reason=advice.CHILD_BRACING),
+        precautions=[advice.URGENT_CARE],
+        rationale=advice.child_rationale(data.age_years or 0, rules),
+        review_in_days=review,
+    )
+
+
 def build_with(data: PlanInput, catalog: ExerciseCatalog, rules: ProgramRules) -> PlanOutput:
     """:func:`build_program` with an explicit catalog and rules (used by tests)."""
+    if is_child(data, rules):
+        return child_program(data, rules)
     sit = assess(data, rules)
     phase, rationale = decide_phase(data, sit, rules)
     chosen, left_out = choose_exercises(phase, data, sit, rules, catalog)

@@ -24,6 +24,36 @@ REQUIRED_NOTE = {
     "range_of_motion": "Phase 1 always has range-of-motion work.",
 }
 FILL_NOTE = "It comes from an earlier phase, to round out the plan."
+STRAIGHT_KNEE_UNUSABLE = (
+    "stretches the calf with the knee straight, which also pulls on the sciatic nerve; the calf "
+    "is stretched with the knee bent instead (see the safety list)"
+)
+URGENT_CARE = (
+    "Seek immediate care if the weakness comes on suddenly or gets worse fast. Do the same "
+    "for bad numbness, or a change in your speech or in how your face moves."
+)
+CAUSE_NOTE = "It is in the plan for the cause of the foot drop."
+BALANCE_FIRST = (
+    "waits until balance is steadier; balance is built up step by step first (standing "
+    "balance, step by step)"
+)
+NO_DYNAMIC_YET = "waits until balance is steadier: no stepping work on one foot yet"
+BUILD_UP_NOT_NEEDED = "is for building balance up when standing on one leg is not yet safe"
+CHILD_BRACING = (
+    "A paediatric therapist will decide if a brace (AFO) is needed. A child's brace must fit "
+    "a growing foot."
+)
+
+
+def child_rationale(age_years: int, rules: ProgramRules) -> list[str]:
+    adult = num(rules.children.adult_program_from_age_years.value)
+    return [
+        f"The patient is {age_years} years old. This home program is for adults and young "
+        f"people from age {adult}. It is not for this patient, so it has no exercises.",
+        "Please see a paediatric therapist (a children's physical therapist). A child's bones "
+        "are still growing, and the causes and the right exercises differ from an adult's.",
+    ]
+
 
 _EQUIPMENT_WORDS = {
     "resistance_band": "a resistance band",
@@ -93,6 +123,17 @@ def falls_cap_sentence(falls: int, rules: ProgramRules) -> str:
     )
 
 
+def balance_cap_sentence(signs: Sequence[str], rules: ProgramRules) -> str:
+    cap = rules.balance_cap.max_phase
+    return (
+        "Balance needs building up. This shows it: "
+        + "; ".join(signs)
+        + ". So you hold a counter for standing work. Balance is built up step by step: feet "
+        "together, then one foot half in front, then heel to toe, then one leg. There is no "
+        f"heel walking or step taps yet (phase {cap} at most)."
+    )
+
+
 def early_cap_sentence(rules: ProgramRules) -> str:
     weeks = num(rules.early_after_onset.weeks_since_onset_below.value)
     cap = rules.early_after_onset.max_phase
@@ -147,8 +188,14 @@ def choice_sentence(exercise: Exercise, note: str, item: PlannedExercise, sit: S
     )
 
 
+def side_cue(side: str) -> str:
+    if side == "both":
+        return "Work one side at a time: first your left foot and leg, then your right."
+    return f"Work your {side} (weak) foot and leg."
+
+
 def cues(exercise: Exercise, support: Support, side: str, *, pain_too_much: bool) -> list[str]:
-    out = [f"Work your {side} (weak) foot and leg."]
+    out = [side_cue(side)]
     support_cue = _SUPPORT_CUES.get((exercise.kind.upright, support))
     # Seated exercises whose own cues already say how to help the movement need no repeat.
     already_said = "strap" in exercise.equipment or any("help" in c for c in exercise.form_cues)
@@ -177,16 +224,34 @@ def situation_sentences(
         )
     if sit.pain_acceptable:
         out.append(
-            f"Pain is {data.pain_nrs} out of 10. That is OK during exercise, but it should not "
-            "go higher. Band work waits until pain is 3 or less."
+            f"Pain is {data.pain_nrs} out of 10. Exercise must not make it worse: stop any "
+            "exercise that makes the pain go up or that does not settle soon. Band work waits "
+            "until pain is 3 or less."
         )
-    if sit.stiff_ankle and data.dorsiflexion_arom_deg is not None:
+    arom = data.dorsiflexion_arom_deg
+    if sit.stiff_ankle and arom is not None and arom < rules.stiff_ankle.arom_below_deg.value:
         out.append(
-            f"The ankle lifts only {num(data.dorsiflexion_arom_deg)} degrees (under "
+            f"The ankle lifts only {num(arom)} degrees (under "
             f"{num(rules.stiff_ankle.arom_below_deg.value)}), so calf stretching stays in the plan."
         )
+    passive = data.ankle_df_passive_deg
+    if passive is not None and passive < rules.bracing.tight_ankle_passive_below_deg.value:
+        out.append(
+            f"Even with help the ankle does not come up to a right angle ({num(passive)} "
+            "degrees). So calf stretching stays in the plan."
+        )
     needs_stretch = phase == 1 or sit.stiff_ankle
-    if needs_stretch and "strap_assisted_toe_raises" not in chosen_ids:
+    if sit.knee_bent_stretch:
+        why = (
+            "a nerve in the back or hip is involved"
+            if rules.causes[data.cause].nerve_tension
+            else f"pain is {data.pain_nrs} out of 10"
+        )
+        out.append(
+            f"Calf stretching is done with the knee bent, because {why}. A stretch with the "
+            "knee straight pulls on the big nerve at the back of the leg."
+        )
+    elif needs_stretch and "strap_assisted_toe_raises" not in chosen_ids:
         out.append("There is no strap, so calf-stretch guidance is in the precautions instead.")
     cause = rules.causes[data.cause]
     out.append(cause.rationale)
@@ -230,24 +295,67 @@ def gait_training(data: PlanInput, sit: Situation, rules: ProgramRules) -> list[
     return out
 
 
+def impairment_reasons(data: PlanInput, rules: ProgramRules) -> list[str]:
+    """Why the impairment itself calls for an AFO assessment (trips or not)."""
+    b = rules.bracing
+    out: list[str] = []
+    if rank(data.dorsiflexion_mmt) <= rank(b.impairment_grade_at_most.grade):
+        out.append(
+            f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}. At grade "
+            f"{b.impairment_grade_at_most.grade} or below the foot cannot lift against its own "
+            "weight, so the toes will catch."
+        )
+    tight = b.tight_ankle_passive_below_deg.value
+    if data.ankle_df_passive_deg is not None and data.ankle_df_passive_deg < tight:
+        out.append(
+            f"Your ankle cannot be brought up to a right angle, even with help (it reaches "
+            f"{num(data.ankle_df_passive_deg)} degrees). The brace must suit a tight ankle."
+        )
+    slow = b.slow_speed_below_mps.value
+    trips = data.trips_per_week or 0
+    if data.gait_speed_mps is not None and data.gait_speed_mps < slow and trips > 0:
+        out.append(
+            f"You walk slowly ({num(data.gait_speed_mps)} m/s, under {num(slow)} m/s) and your "
+            "toes catch."
+        )
+    return out
+
+
 def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
-    """Whether to suggest an AFO evaluation, and why in plain words."""
+    """Whether to suggest an AFO evaluation, and why in plain words.
+
+    Suggested from the impairment (a very weak or tight ankle, slow walking with toe catching),
+    after trips or falls, and for every progressive cause, unless a brace is already used.
+    Electrical stimulation is added only from the cause's own note (upper motor neuron).
+    """
     weak = rank(data.dorsiflexion_mmt) <= rank(rules.bracing.weak_grade_at_most.grade)
     trips = data.trips_per_week or 0
-    fes = rules.causes[data.cause].fes_note
+    cause = rules.causes[data.cause]
+    fes = cause.fes_note
     tail = f" {fes}" if fes else ""
     if data.uses_afo:
         return False, (
             "You already use a brace (AFO). Wear it when you walk. Check your skin for red "
             "marks each day. Have the brace checked if it rubs, hurts or no longer fits." + tail
         )
-    if trips > 0 or data.falls_past_month > 0:
-        events = []
-        if trips > 0:
-            times = "time" if trips == 1 else "times"
-            events.append(f"You trip about {num(trips)} {times} a week.")
-        if data.falls_past_month > 0:
-            events.append(f"You fell {count(data.falls_past_month, 'time')} in the past month.")
+    what = (
+        " An AFO is a light brace. It holds the foot up as you walk, so the toes clear the floor."
+    )
+    impairment = impairment_reasons(data, rules)
+    events = []
+    if trips > 0:
+        times = "time" if trips == 1 else "times"
+        events.append(f"You trip about {num(trips)} {times} a week.")
+    if data.falls_past_month > 0:
+        events.append(f"You fell {count(data.falls_past_month, 'time')} in the past month.")
+    if cause.course == "progressive":
+        return True, (
+            "Ask for a brace (AFO) check. Your illness slowly gets worse, and a well-fitted "
+            "brace keeps you walking safely and saves energy. " + " ".join(events + impairment)
+        ).rstrip() + what
+    if impairment:
+        return True, "Ask for a brace (AFO) check. " + " ".join(events + impairment) + what + tail
+    if events:
         strength = (
             f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}. That is weak "
             "enough to let the toes catch."
@@ -258,8 +366,9 @@ def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
         return True, (
             "Ask for a brace (AFO) check. "
             + " ".join(events)
-            + f" You do not use a brace yet. {strength} An AFO is a light brace. It holds the "
-            "foot up as you walk, so the toes clear the floor." + tail
+            + f" You do not use a brace yet. {strength}"
+            + what
+            + tail
         )
     if data.trips_per_week is None and weak:
         return False, (
@@ -273,7 +382,14 @@ def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
     )
 
 
-def _calf_stretch_guidance(data: PlanInput) -> str:
+def _calf_stretch_guidance(data: PlanInput, sit: Situation) -> str:
+    if sit.knee_bent_stretch:
+        return (
+            "Calf stretch with the knee bent: stand facing a kitchen counter and hold it with "
+            "both hands. Step your weak leg back a little and keep that heel down. Bend both "
+            "knees slowly until you feel a gentle stretch low in the calf. Do not straighten the "
+            "back knee. Hold it and breathe; do not bounce. Do this every day."
+        )
     if "towel" in data.equipment:
         return (
             "Calf stretch without a strap: sit with your weak leg straight, loop a long towel "
@@ -297,10 +413,7 @@ def precautions(
     chosen_ids: list[str],
 ) -> list[str]:
     out = list(catalog.common_stop_rules)
-    out.append(
-        "Seek immediate care if the weakness comes on suddenly or gets worse fast. Do the same "
-        "for bad numbness, or a change in your speech or in how your face moves."
-    )
+    out.append(URGENT_CARE)
     out.extend(rules.causes[data.cause].precautions)
     if sit.fall_risk:
         out.append(
@@ -318,10 +431,14 @@ def precautions(
             f"Your pain is {data.pain_nrs} out of 10. Do not let exercise push it higher, and "
             "check how you feel the next morning."
         )
+    if data.sensation in ("reduced", "absent"):
+        out.extend(rules.sensation.reduced_advice)
     if sit.early:
         out.append(
             "Your foot drop is new. If a doctor has not checked it yet, get it checked first."
         )
-    if (phase == 1 or sit.stiff_ankle) and "strap_assisted_toe_raises" not in chosen_ids:
-        out.append(_calf_stretch_guidance(data))
+    if (phase == 1 or sit.stiff_ankle or sit.knee_bent_stretch) and (
+        "strap_assisted_toe_raises" not in chosen_ids
+    ):
+        out.append(_calf_stretch_guidance(data, sit))
     return out

@@ -2,15 +2,16 @@
 
 Loaded through the catalog loader (no file I/O here) and cross-checked against the exercise
 catalog: each phase's priority list names exactly the exercises whose catalog ``phases``
-include that phase, and electrical stimulation is named only in the neurological advice
-(it needs an intact lower motor neuron, REFERENCE 3.6).
+include that phase, and electrical stimulation is named only in the advice of a cause whose
+lower motor neuron is intact (``motor_neuron: upper``: stroke, MS, other central causes;
+REFERENCE 3.6).
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -22,10 +23,29 @@ from dorsi.errors import CatalogError
 
 FILENAME = "program_rules.yaml"
 
-Cause = Literal["peroneal", "lumbar", "neurological", "unknown"]
-CAUSES: tuple[Cause, ...] = ("peroneal", "lumbar", "neurological", "unknown")
+Cause = Literal[
+    "peroneal",
+    "lumbar",
+    "neurological",
+    "unknown",
+    "stroke",
+    "multiple_sclerosis",
+    "motor_neuron_disease",
+    "polyneuropathy",
+    "hereditary_neuropathy",
+    "post_operative_sciatic",
+]
+CAUSES: tuple[Cause, ...] = get_args(Cause)
 
-# Words that would suggest electrical stimulation; refused outside the neurological advice.
+#: Where the cause sits: ``upper`` (brain or spinal cord: the lower motor neuron is intact, so
+#: FES can work), ``lower`` (the nerve or its cell body: FES cannot work), ``unknown``.
+MotorNeuron = Literal["upper", "lower", "unknown"]
+#: How the cause tends to run: ``recovering`` (can get better), ``relapsing`` (can get better
+#: or worse: MS, polyneuropathy) or ``progressive`` (gets slowly worse: no recovery promise).
+Course = Literal["recovering", "relapsing", "progressive"]
+
+# Words that would suggest electrical stimulation; refused unless the lower motor neuron is
+# intact (an upper-motor-neuron cause).
 _STIMULATION = re.compile(r"\b(fes|stimulat\w*|electric\w*|nmes|tens)\b", re.IGNORECASE)
 
 
@@ -47,6 +67,23 @@ class FallRiskRules(CatalogModel):
     falls_past_month_at_least: Sourced
     single_leg_stance_below_s: Sourced
     gait_speed_below_mps: Sourced
+
+
+class BalanceCapRule(CatalogModel):
+    """Poor balance or slow walking: supported standing work, balance built up step by step."""
+
+    single_leg_stance_below_s: Sourced
+    falls_past_month_at_least: Sourced
+    gait_speed_below_mps: Sourced
+    max_phase: Literal[1, 2, 3]
+    build_up: ExerciseId
+    replaces: tuple[ExerciseId, ...]
+    no_dynamic: tuple[ExerciseId, ...]
+
+
+class SensationRule(CatalogModel):
+    reduced_advice: tuple[str, ...] = Field(min_length=1)
+    source: str = Field(min_length=3)
 
 
 class RecurrentFallsRule(CatalogModel):
@@ -82,6 +119,23 @@ class ReviewRules(CatalogModel):
 
 class BracingRules(CatalogModel):
     weak_grade_at_most: MinGrade
+    impairment_grade_at_most: MinGrade
+    tight_ankle_passive_below_deg: Sourced
+    slow_speed_below_mps: Sourced
+
+
+class NerveTensionRule(CatalogModel):
+    """When the straight-knee calf stretch is replaced by a knee-bent one."""
+
+    knee_bent_stretch_from_pain_nrs: Sourced
+    straight_knee_exercises: tuple[ExerciseId, ...] = Field(min_length=1)
+    reason: str = Field(min_length=20)
+
+
+class ChildRule(CatalogModel):
+    """Under this age the adult home program is not given: a paediatric therapist decides."""
+
+    adult_program_from_age_years: Sourced
 
 
 class CauseAdvice(CatalogModel):
@@ -90,6 +144,11 @@ class CauseAdvice(CatalogModel):
     precautions: tuple[str, ...]
     gait_training: tuple[str, ...]
     fes_note: str | None = None
+    motor_neuron: MotorNeuron
+    course: Course
+    #: The sciatic nerve or a lumbar root is involved: no stretch that tensions it (straight
+    #: knee), whatever the pain.
+    nerve_tension: bool = False
     source: str = Field(min_length=3)
 
 
@@ -99,12 +158,16 @@ class ProgramRules(CatalogModel):
     phases: tuple[PhaseRule, PhaseRule, PhaseRule]
     pain: PainRules
     fall_risk: FallRiskRules
+    balance_cap: BalanceCapRule
+    sensation: SensationRule
     recurrent_falls: RecurrentFallsRule
     early_after_onset: EarlyRule
     stiff_ankle: StiffAnkleRule
     program_size: ProgramSize
     review_in_days: ReviewRules
     bracing: BracingRules
+    nerve_tension: NerveTensionRule
+    children: ChildRule
     causes: dict[Cause, CauseAdvice]
 
     @model_validator(mode="after")
@@ -118,10 +181,10 @@ class ProgramRules(CatalogModel):
         if missing:
             raise ValueError(f"causes: advice missing for {', '.join(missing)}")
         for cause, advice in self.causes.items():
-            if cause == "neurological":
-                continue
             texts = [advice.rationale, *advice.precautions, *advice.gait_training]
-            if advice.fes_note or any(_STIMULATION.search(t) for t in texts):
+            if advice.motor_neuron != "upper" and (
+                advice.fes_note or any(_STIMULATION.search(t) for t in texts)
+            ):
                 raise ValueError(
                     f"causes.{cause}: electrical stimulation must not be suggested for this "
                     "cause (it needs an intact lower motor neuron)"
@@ -134,9 +197,18 @@ class ProgramRules(CatalogModel):
 
 def check_against_catalog(rules: ProgramRules, catalog: ExerciseCatalog) -> None:
     """Each phase's priority list holds exactly the exercises of that phase in the catalog."""
+    for exercise in catalog.exercises:
+        unknown = [c for c in exercise.only_for_causes if c not in CAUSES]
+        if unknown:
+            raise CatalogError(
+                f"catalog file data/exercises.yaml: field 'only_for_causes' of "
+                f"'{exercise.id}': unknown cause '{unknown[0]}' ({', '.join(CAUSES)})"
+            )
     for index, rule in enumerate(rules.phases):
         listed = list(rule.priority)
-        expected = [e.id for e in catalog.exercises if rule.phase in e.phases]
+        expected = [
+            e.id for e in catalog.exercises if rule.phase in e.phases and not e.only_for_causes
+        ]
         if len(set(listed)) != len(listed) or sorted(listed) != sorted(expected):
             raise CatalogError(
                 f"catalog file data/{FILENAME}: field 'phases.{index}.priority': must list "

@@ -347,7 +347,9 @@ class Layout:
 
     def __init__(self, x0: float, x1: float, top: float, bottom: float) -> None:
         self.x0, self.x1, self.top, self.bottom = x0, x1, top, bottom
-        self.width = x1 - x0 + 2 * MARGIN_CM
+        # Canvas sizes are kept to the 0.01 cm the SVG viewBox states, so the pixel height
+        # computed from them agrees with the file (no off-by-one-pixel rounding).
+        self.width = round(x1 - x0 + 2 * MARGIN_CM, 2)
         self.floor: list[Primitive] = [
             Line(((x0, 0.0), (x1, 0.0)), 1.2, INK, role="floor", part="floor")
         ]
@@ -384,7 +386,8 @@ class Layout:
 
     def height(self, caption: str, *, key: bool) -> float:
         lines = len(_caption_lines(caption, self.width))
-        return self.picture_height + lines * CAPTION_CM * 1.25 + (KEY_CM * 2.2 if key else 1.0)
+        extra = KEY_CM * 2.2 if key else 1.0
+        return round(self.picture_height + lines * CAPTION_CM * 1.25 + extra, 2)
 
     def caption(self, caption: str, *, key: bool) -> list[Primitive]:
         return _caption_and_key(caption, self.width, self.picture_height, key=key)

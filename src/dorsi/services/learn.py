@@ -125,7 +125,7 @@ def personal_input(
     if uses_brace is None:
         uses_brace = bool(evaluation is not None and evaluation.input_json.get("uses_afo"))
     outlook = None
-    if data.outlook is not None:
+    if data.outlook is not None and data.outlook.expected_weeks is not None:
         weeks = data.outlook.expected_weeks
         # The Learn contract caps weeks at ten years; a longer estimate is shown as the cap.
         low, high = (min(int(w), MAX_WEEKS) for w in (weeks.low, weeks.high))

@@ -305,6 +305,14 @@ def evaluation_body(form: FormData) -> tuple[dict[str, Any], list[str]]:
         "uses_afo": yes_no(text_of(form, "uses_afo", 10)),
         "equipment": [str(v) for v in form.getlist("equipment")],
     }
+    # Optional patient details (issue 17); left empty = not given.
+    for name in ("age_years", "ankle_df_passive_deg"):
+        raw_value = text_of(form, name, 20).strip()
+        if raw_value:
+            body[name] = number(raw_value)
+    sensation = text_of(form, "sensation", 20).strip()
+    if sensation:
+        body["sensation"] = sensation
     for measure in in_plan:
         raw = text_of(form, measure.id, 20).strip()
         required = PlanInput.model_fields[measure.id].is_required()
@@ -345,6 +353,7 @@ async def _evaluation_page(
 ) -> Response:
     from dorsi.clinical.mmt import GRADES
     from dorsi.clinical.program import PlanInput
+    from dorsi.clinical.program_rules import CAUSES
 
     def work(ctx: Ctx) -> tuple[Actor | None, Any]:
         patient = patients.load_patient(ctx, patient_id, "patient.evaluate", "evaluation form")
@@ -363,6 +372,7 @@ async def _evaluation_page(
             "others": others,
             "equipment": equipment,
             "grades": GRADES,
+            "causes": CAUSES,
             "values": values,
             "errors": errors or {},
             "required": {m.id for m in in_plan if PlanInput.model_fields[m.id].is_required()},

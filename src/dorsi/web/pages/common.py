@@ -299,7 +299,11 @@ COST_FIELDS = (  # labels marked with N_ and translated in the template
         N_("What you still pay before the plan pays."),
     ),
     ("copay_per_visit", N_("Copay per visit ($)"), N_("A fixed amount you pay each visit.")),
-    ("coinsurance_pct", N_("Coinsurance (%)"), N_("Your share of the cost after the copay.")),
+    (
+        "coinsurance_pct",
+        N_("Coinsurance (%)"),
+        N_("Your share of the cost after the copay, as a percent (write 20, not 0.2)."),
+    ),
     (
         "oop_max_remaining",
         N_("Out-of-pocket maximum left ($)"),
@@ -310,7 +314,19 @@ COST_FIELDS = (  # labels marked with N_ and translated in the template
         N_("Covered visits left"),
         N_("Leave empty if there is no limit."),
     ),
+    (
+        "medicare_year",
+        N_("Medicare: year of the visits"),
+        N_("Only if Medicare Part B pays. Leave empty for other plans."),
+    ),
+    (
+        "therapy_spent_this_year",
+        N_("Therapy already used this year ($)"),
+        N_("With Medicare: what your therapy has cost so far this year."),
+    ),
 )
+#: Form fields that are not cost contract fields: they build its ``therapy_threshold``.
+THRESHOLD_FIELDS = {"medicare_year": "year", "therapy_spent_this_year": "spent_this_year"}
 
 
 @router.get("/cost", openapi_extra=act("public"))
@@ -335,14 +351,23 @@ async def cost_estimate(request: Request) -> Response:
     values.setdefault("coinsurance_pct", 0)
     values.setdefault("oop_max_remaining", None)
     values.setdefault("covered_visits_remaining", None)
+    body = {k: v for k, v in values.items() if k not in THRESHOLD_FIELDS}
+    if "medicare_year" in values:
+        body["therapy_threshold"] = {
+            "kind": "medicare_kx",
+            **{THRESHOLD_FIELDS[k]: values[k] for k in THRESHOLD_FIELDS if k in values},
+        }
     actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page", csrf=csrf_of(form))
     try:
-        result = estimate_cost(parse(CostInput, values), lang=page_language(request, actor))
+        result = estimate_cost(parse(CostInput, body), lang=page_language(request, actor))
     except InputError as exc:
+        errors = field_errors(exc)
+        form_names = {f"therapy_threshold.{v}": k for k, v in THRESHOLD_FIELDS.items()}
+        errors = {form_names.get(k, k): v for k, v in errors.items()}
         return render(
             request,
             "cost.html",
-            {"fields": COST_FIELDS, "values": values, "errors": field_errors(exc)},
+            {"fields": COST_FIELDS, "values": values, "errors": errors},
             actor=actor,
             status=422,
         )
