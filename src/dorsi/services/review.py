@@ -45,6 +45,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Subquery,
     Text,
     case,
     cast,
@@ -200,16 +201,22 @@ def _program_starts(db: Session, ids: list[int]) -> dict[int, dt.date]:
     return {pid: started.date() for pid, started in rows if started is not None}
 
 
-def _planned_days(db: Session, ids: list[int]) -> dict[int, int]:
+def _current_program(ids: list[int]) -> tuple[Subquery, ColumnElement[bool]]:
+    """A join condition on ``Program`` that keeps each patient's newest assigned program."""
     newest = (
         select(Program.patient_id, func.max(Program.version).label("v"))
         .where(Program.patient_id.in_(ids), Program.assigned.is_(True))
         .group_by(Program.patient_id)
         .subquery()
     )
+    return newest, (Program.patient_id == newest.c.patient_id) & (Program.version == newest.c.v)
+
+
+def _planned_days(db: Session, ids: list[int]) -> dict[int, int]:
+    newest, on = _current_program(ids)
     rows = db.execute(
         select(Program.patient_id, func.max(ProgramExercise.days_per_week))
-        .join(newest, (Program.patient_id == newest.c.patient_id) & (Program.version == newest.c.v))
+        .join(newest, on)
         .join(ProgramExercise, ProgramExercise.program_id == Program.id)
         .group_by(Program.patient_id)
     )
@@ -217,19 +224,12 @@ def _planned_days(db: Session, ids: list[int]) -> dict[int, int]:
 
 
 def _phases(db: Session, ids: list[int]) -> dict[int, int]:
-    """The phase of each patient's current (newest assigned) program."""
-    newest = (
-        select(Program.patient_id, func.max(Program.version).label("v"))
-        .where(Program.patient_id.in_(ids), Program.assigned.is_(True))
-        .group_by(Program.patient_id)
-        .subquery()
-    )
-    rows = db.execute(
-        select(Program.patient_id, Program.phase).join(
-            newest, (Program.patient_id == newest.c.patient_id) & (Program.version == newest.c.v)
-        )
-    )
-    return {pid: phase for pid, phase in rows}
+    """The phase of each patient's current program: the review checks the next one's entry."""
+    newest, on = _current_program(ids)
+    return {
+        pid: phase
+        for pid, phase in db.execute(select(Program.patient_id, Program.phase).join(newest, on))
+    }
 
 
 def _measurements(
