@@ -47,7 +47,7 @@ def assign(
         json={"exercises": suggestion["program"]["exercises"]},
     )
     assert response.status_code == 200, response.text
-    return max(e["days_per_week"] for e in response.json()["exercises"])
+    return max(int(e["days_per_week"]) for e in response.json()["exercises"])
 
 
 def checkin(
