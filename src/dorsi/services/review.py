@@ -229,7 +229,7 @@ def _phases(db: Session, ids: list[int]) -> dict[int, int]:
             newest, (Program.patient_id == newest.c.patient_id) & (Program.version == newest.c.v)
         )
     )
-    return dict(rows.tuples())
+    return {pid: phase for pid, phase in rows}
 
 
 def _measurements(
