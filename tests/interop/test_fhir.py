@@ -265,3 +265,77 @@ def test_any_record_gives_a_valid_bundle(
     )
     bundle = build_bundle(record, now=NOW, namespace=NAMESPACE)
     _check(bundle)
+
+
+def _peak_then_decline(record: PatientRecord) -> PatientRecord:
+    """Grade 2 -> 4 -> 3 and 0.50 -> 0.90 -> 0.62 m/s, four weeks apart, ending the day
+    before the export."""
+    end = NOW.date() - dt.timedelta(days=1)
+    days = [end - dt.timedelta(days=offset) for offset in (56, 28, 0)]
+    rows: list[MeasurementRow] = []
+    courses: tuple[tuple[str, tuple[float | str, ...]], ...] = (
+        ("dorsiflexion_mmt", ("2", "4", "3")),
+        ("gait_speed_mps", (0.5, 0.9, 0.62)),
+    )
+    for measure, values in courses:
+        for day, value in zip(days, values, strict=True):
+            rows.append(
+                MeasurementRow(len(rows) + 1, measure, value, day, "evaluation", None, NOW, None)
+            )
+    return dataclasses.replace(record, measurements=tuple(rows))
+
+
+def test_the_latest_values_carry_the_review_and_a_clinical_impression_sums_it_up(
+    records: dict[str, PatientRecord],
+) -> None:
+    record = _peak_then_decline(records["rosa"])
+    bundle = build_bundle(record, now=NOW, namespace=NAMESPACE)
+    _check(bundle)
+    best_day = (NOW.date() - dt.timedelta(days=29)).isoformat()
+    observations = {
+        int(o["identifier"][0]["value"]): o
+        for o in _by_type(bundle, "Observation")
+        if o["code"]["coding"][-1]["system"] == codes.CS_MEASURE
+    }
+    latest = {3: "3/5", 6: "0.62 m/s"}
+    for row_id, obs in observations.items():
+        if row_id not in latest:
+            assert "interpretation" not in obs  # only the latest value is judged
+            continue
+        (judged,) = obs["interpretation"]
+        assert judged["coding"] == [
+            {"system": codes.OBSERVATION_INTERPRETATION, "code": "W", "display": "Worse"}
+        ]
+        assert (
+            f"worse than its best of {'4/5' if row_id == 3 else '0.9 m/s'} on {best_day}"
+            in (judged["text"])
+        )
+        assert f"latest {latest[row_id]}" in judged["text"]
+    (impression,) = _by_type(bundle, "ClinicalImpression")
+    assert impression["status"] == "completed"
+    assert impression["effectiveDateTime"] == NOW.date().isoformat()
+    assert impression["subject"]["reference"] == bundle["entry"][0]["fullUrl"]
+    refs = {f["itemReference"]["reference"] for f in impression["finding"]}
+    urls = {o["id"]: e["fullUrl"] for e in bundle["entry"] for o in [e["resource"]]}
+    assert refs == {urls[observations[3]["id"]], urls[observations[6]["id"]]}
+    assert f"worse than its best of 4/5 on {best_day}" in impression["summary"]
+    assert "planned days" in impression["summary"]
+    notes = " ".join(n["text"] for n in impression["note"])
+    assert "Worsening:" in notes
+    assert "Ready to progress" not in notes
+
+
+def test_an_improving_value_is_better_and_no_real_change_has_no_interpretation(
+    rosa_bundle: dict[str, Any],
+) -> None:
+    judged = {
+        o["code"]["text"]: [c["code"] for i in o.get("interpretation", []) for c in i["coding"]]
+        for o in _by_type(rosa_bundle, "Observation")
+        if "interpretation" in o
+    }
+    # Rosa improved on strength, balance and walking speed; her pain and falls did not change.
+    assert len(judged) == 3
+    assert set(map(tuple, judged.values())) == {("B",)}
+    names = " ".join(judged)
+    assert "Pain" not in names
+    assert "Falls" not in names

@@ -87,7 +87,7 @@ def test_adherence_words_never_say_0_of_0() -> None:
     assert adherence_words(0, 0, 100, has_program=False).startswith("No home program")
     assert "planned no sessions" in adherence_words(2, 0, 100, has_program=True)
     assert adherence_words(3, 4, 75, has_program=True) == (
-        "Home sessions done: 3 of 4 planned (75%)."
+        "Home sessions done on 3 of 4 planned days (75%)."
     )
 
 

@@ -18,6 +18,10 @@ that names Dorsi's own vocabulary (the ids of its catalogs); receiving systems c
   point-in-time walking speed), so both speeds carry local codes only: ``gait_speed_mps`` (the
   10-metre walk test) and ``gait_speed_video_mps`` (from a phone video). The video's speed
   also carries the method :data:`PHONE_VIDEO` (local), so a receiver never merges the two.
+- HL7 v3 ObservationInterpretation, its change group (``_ObservationInterpretationChange``:
+  "B" Better, "W" Worse): the latest value of each measure, as the progress review judged it
+  against its first, previous and best values. No code there means "no real change", so such a
+  value has no interpretation; the review's ClinicalImpression words every measure.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ US_CORE_CAREPLAN_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/careplan-cat
 US_CORE_DOCREF_CATEGORY = (
     "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category"
 )
+OBSERVATION_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 EXT_ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 EXT_CONDITION_DUE_TO = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
 BCP47 = "urn:ietf:bcp:47"
@@ -77,6 +82,10 @@ CAUSE_TEXT = {
 EXERCISE_THERAPY = (SNOMED, "229065009", "Exercise therapy")
 #: Observation.method of values measured from a phone video (local; no standard code found).
 PHONE_VIDEO = (CS_METHOD, "phone-video", "Phone video gait analysis (Dorsi)")
+#: review status -> (code, display) in :data:`OBSERVATION_INTERPRETATION`
+INTERPRETATION_CHANGE = {"improved": ("B", "Better"), "worse": ("W", "Worse")}
+#: ClinicalImpression.code of the progress review (local).
+PROGRESS_REVIEW = (CS_OBSERVATION, "progress-review", "Progress review of the course of care")
 PHYSICAL_THERAPY_PROCEDURE = (SNOMED, "91251008", "Physical therapy procedure")
 
 # Measures a patient reports (survey) rather than a clinician examines (exam).

@@ -14,8 +14,11 @@ Resources:
 - ``Condition``: foot drop (ICD-10-CM by side + local code) and, when known, its recorded
   cause (its own Condition, linked with the ``condition-dueTo`` extension).
 - ``Observation`` for every measurement (LOINC when the catalog has a verified code, always the
-  local measure code, UCUM units from the catalog; MMT grades as a coded ordinal value), and one
-  for each screening's triage level (``derivedFrom`` its QuestionnaireResponse).
+  local measure code, UCUM units from the catalog; MMT grades as a coded ordinal value; each
+  measure's latest value with the progress review's ``interpretation``), and one for each
+  screening's triage level (``derivedFrom`` its QuestionnaireResponse).
+- ``ClinicalImpression``: the progress review as of the export day, the same review the app's
+  pages and the progress note show (:mod:`dorsi.interop.fhir_review`).
 - ``QuestionnaireResponse`` for each red-flag screening and each session check-in.
 - ``CarePlan`` for each assigned program version (the exercises as activities; older versions
   ``revoked`` and replaced by the next).
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dorsi.interop import codes as c
+from dorsi.interop.fhir_review import clinical_impression, interpretation, latest_rows
 from dorsi.interop.record import (
     CheckinRow,
     MeasurementRow,
@@ -40,6 +44,7 @@ from dorsi.interop.record import (
     ProgramVersion,
     ScreeningRow,
 )
+from dorsi.interop.review import review_record
 
 FHIR_VERSION = "4.0.1"
 MEDIA_TYPE = "application/fhir+json"
@@ -88,13 +93,19 @@ def _number(value: float) -> int | float:
 
 
 class _Builder:
-    def __init__(self, record: PatientRecord, namespace: uuid.UUID) -> None:
+    def __init__(self, record: PatientRecord, namespace: uuid.UUID, today: dt.date) -> None:
         from dorsi.catalog.measures import load_measures
 
         self.record = record
         self.namespace = namespace
         self.measures = load_measures()
         self.entries: list[dict[str, Any]] = []
+        self.today = today
+        self.review = review_record(record, today)
+        #: measurement id -> measure, for each reviewed measure's latest value
+        self.latest = latest_rows(record, self.review)
+        #: measure -> reference of the Observation of its latest value
+        self.latest_refs: dict[str, str] = {}
 
     def ref(self, kind: str, key: object) -> str:
         return f"urn:uuid:{uuid.uuid5(self.namespace, f'{kind}/{key}')}"
@@ -274,7 +285,28 @@ class _Builder:
             resource["method"]["coding"] = [c.coding(*c.PHONE_VIDEO)]
         if m.measure.startswith("dorsiflexion_"):
             resource["bodySite"] = {"text": f"{self.record.patient.side.title()} ankle"}
-        self.add("Observation", f"measurement/{m.id}", resource)
+        reviewed = self.latest.get(m.id)
+        if reviewed is not None:
+            judged = interpretation(self.review.measures[reviewed], measure)
+            if judged is not None:
+                resource["interpretation"] = judged
+        ref = self.add("Observation", f"measurement/{m.id}", resource)
+        if reviewed is not None:
+            self.latest_refs[reviewed] = ref
+
+    # --- the progress review --------------------------------------------------------------
+
+    def progress_review(self, condition_ref: str, now: dt.datetime) -> None:
+        resource = clinical_impression(
+            self.record,
+            self.review,
+            self.today,
+            subject=self.patient_ref,
+            problem=condition_ref,
+            observations=self.latest_refs,
+            issued=instant(now),
+        )
+        self.add("ClinicalImpression", f"{self.record.patient.id}/progress-review", resource)
 
     # --- questionnaire responses ----------------------------------------------------------
 
@@ -554,7 +586,7 @@ def build_bundle(
     documents:
         Generated PDFs to include as DocumentReference resources.
     """
-    builder = _Builder(record, namespace)
+    builder = _Builder(record, namespace, now.date())
     builder.patient()
     builder.practitioners()
     condition = builder.conditions()
@@ -565,6 +597,7 @@ def build_bundle(
     for checkin in record.checkins:
         builder.checkin(checkin)
     builder.care_plans(condition)
+    builder.progress_review(condition, now)
     for index, doc in enumerate(documents):
         builder.document(index, doc)
     bundle_id = uuid.uuid5(namespace, f"Bundle/{record.patient.id}/{instant(now)}")

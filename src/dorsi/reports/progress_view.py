@@ -19,6 +19,15 @@ from typing import Any
 
 from dorsi.interop.codes import CAUSE_TEXT, FOOT_DROP_ICD10CM, cause_codes
 from dorsi.interop.record import CheckinRow, MeasurementRow, PatientRecord, ProgramVersion
+from dorsi.interop.review import (
+    clinician_clears,
+    program_at,
+    review_record,
+    stops_resolved_through,
+    worse_from_best,
+)
+from dorsi.interop.review import fmt as _fmt
+from dorsi.interop.review import value_text as _value_text
 
 PERIOD_DAYS = 30
 RTM_FULL_DAYS = 16  # CODES.md section 4: 98976/98977 need 16+ days with data in 30 days
@@ -127,17 +136,6 @@ class ProgressNoteView:
     program_paused: bool
 
 
-def _fmt(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _value_text(value: float | str, unit: str) -> str:
-    if isinstance(value, str):
-        return f"{value}/5"
-    return f"{_fmt(value)} {unit}"
-
-
 def dose_words(sets: int, reps: int | None, hold_s: int | None, rest_s: int, days: int) -> str:
     amount = f"{reps} times" if reps is not None else f"hold {hold_s} seconds"
     return f"{sets} sets, {amount}, rest {rest_s} s, {days} days a week"
@@ -153,59 +151,6 @@ def default_period(record: PatientRecord, today: dt.date) -> tuple[dt.date, dt.d
 
 def _in(day: dt.date, start: dt.date, end: dt.date) -> bool:
     return start <= day <= end
-
-
-def _program_at(record: PatientRecord, day: dt.date) -> ProgramVersion | None:
-    """The newest assigned version assigned on or before ``day``."""
-    found = [
-        p
-        for p in record.assigned_programs
-        if p.assigned_at is not None and p.assigned_at.date() <= day
-    ]
-    return max(found, key=lambda p: p.version) if found else None
-
-
-def _review(
-    record: PatientRecord,
-    measurements: list[MeasurementRow],
-    checkins: list[CheckinRow],
-    start: dt.date,
-    end: dt.date,
-) -> Any:
-    from dorsi.clinical.contract import parse
-    from dorsi.clinical.progress import ProgressInput, review
-
-    firsts = [p.assigned_at.date() for p in record.assigned_programs if p.assigned_at]
-    program_start = max(min(firsts), start) if firsts else None
-    program = _program_at(record, end)
-    days = [e.days_per_week for e in program.exercises] if program else []
-    payload = {
-        "measurements": [
-            {"measure": m.measure, "value": m.value, "date": m.date.isoformat()}
-            for m in measurements
-        ],
-        "sessions": [
-            {
-                "date": s.date.isoformat(),
-                "completed": s.completed,
-                "pain_nrs": s.pain_nrs,
-                "difficulty": s.difficulty,
-                "weakness_worse": s.weakness_worse,
-                "balance_worse": s.balance_worse,
-            }
-            for s in checkins
-        ],
-        "program_start": program_start.isoformat()
-        if program_start and program_start <= end
-        else None,
-        "planned_days_per_week": max(days) if days else None,
-        "stops_resolved_through": _iso(stops_resolved_through(record, end)),
-    }
-    return review(parse(ProgressInput, payload), today=end)
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[MeasureLine]:
@@ -245,13 +190,7 @@ def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[Meas
                 mcid=mcid,
                 exceeds_mcid=exceeds_mcid,
                 status=r.status,
-                worse_from_best=(
-                    f"worse than its best of {_value_text(r.best, measure.unit)} on "
-                    f"{r.best_date.isoformat()} ({_fmt(r.change_from_best or 0)} {unit}, "
-                    f"MDC at the best {_fmt(r.mdc_from_best or 0)})"
-                    if "best" in r.worse_than and r.best is not None and r.best_date
-                    else ""
-                ),
+                worse_from_best=worse_from_best(r, measure.unit, unit),
             )
         )
     return lines
@@ -334,31 +273,8 @@ def _pain(checkins: list[CheckinRow]) -> tuple[list[SeriesPoint], str]:
     )
 
 
-def _clears(record: PatientRecord) -> list[dt.datetime]:
-    """When clinician screenings found it safe to go on."""
-    return sorted(
-        s.created_at
-        for s in record.screenings
-        if s.created_by_role == "clinician" and s.level == "proceed"
-    )
-
-
-def stops_resolved_through(record: PatientRecord, end: dt.date) -> dt.date | None:
-    """The review's ``stops_resolved_through`` as of ``end`` (as :mod:`dorsi.services.stops`):
-    the newest day a clinician acknowledged, or of a stop check-in a later clinician
-    screening cleared."""
-    days = [a.through_date for a in record.stop_acknowledgements if a.created_at.date() <= end]
-    clears = [t for t in _clears(record) if t.date() <= end]
-    days += [
-        c.date
-        for c in record.checkins
-        if (c.weakness_worse or c.balance_worse) and any(t >= c.created_at for t in clears)
-    ]
-    return max(days, default=None)
-
-
 def _alerts(record: PatientRecord, start: dt.date, end: dt.date, result: Any) -> list[AlertLine]:
-    clears = _clears(record)
+    clears = clinician_clears(record)
 
     def acknowledged(day: dt.date) -> str | None:
         found = [a for a in record.stop_acknowledgements if a.through_date >= day]
@@ -432,7 +348,7 @@ def adherence_words(done: int, planned: int, percent: int | None, has_program: b
         return "No home program was assigned in this period, so no sessions were planned."
     if planned == 0 or percent is None:
         return "The home program planned no sessions in this period."
-    return f"Home sessions done: {done} of {planned} planned ({percent}%)."
+    return f"Home sessions done on {done} of {planned} planned days ({percent}%)."
 
 
 def _summary(
@@ -465,11 +381,7 @@ def _summary(
         out.append("No measure changed by more than its measurement error (MDC) in this period.")
     if not lines:
         out.append("No measurements were recorded in this period.")
-    out.append(
-        f"Adherence: {percent}% of planned home sessions were done."
-        if planned and percent is not None
-        else adherence
-    )
+    out.append(f"Adherence: {adherence}" if planned and percent is not None else adherence)
     for alert in alerts:
         if alert.date is None:
             out.append(f"{alert.what.split(' (')[0]}: {alert.detail}")
@@ -514,10 +426,10 @@ def progress_note_view(
 
     measurements = [m for m in record.measurements if _in(m.date, start, end)]
     checkins = [s for s in record.checkins if _in(s.date, start, end)]
-    result = _review(record, measurements, checkins, start, end)
+    result = review_record(record, end, start=start, measurements=measurements, checkins=checkins)
     lines = _measure_lines(measurements, result)
     alerts = _alerts(record, start, end, result)
-    program = _program_at(record, end)
+    program = program_at(record, end)
     evaluations = [e for e in record.evaluations if e.date <= end]
     next_review = None
     base = program or (record.programs[-1] if record.programs else None)

@@ -123,12 +123,17 @@ class MeasureChart:
     mdc_rule: str
     #: no published MDC (walking speed from a phone video): values only, never judged
     trend_only: bool = False
+    #: the review in clinical words, as the progress note and the FHIR export word it
+    statement: str = ""
+    #: an MMT grade (said "grade 4" to the patient), not a number with a unit
+    is_grade: bool = False
 
 
 def measure_charts(dashboard: Any) -> list[MeasureChart]:
     """One chart per measure, with the band of no real change (baseline +/- MDC)."""
     from dorsi.catalog.measures import load_measures
     from dorsi.clinical.mmt import numeric
+    from dorsi.interop.fhir_review import statement
 
     catalog = load_measures()
     left_out = {item.measurement_id for item in dashboard.set_aside}  # the review leaves them out
@@ -171,6 +176,8 @@ def measure_charts(dashboard: Any) -> list[MeasureChart]:
                 review=review,
                 mdc_rule=measure.mdc_rule,
                 trend_only=measure.trend_only,
+                statement=statement(review, measure) if review is not None else "",
+                is_grade=measure.value_kind == "mmt_grade",
             )
         )
     return charts
