@@ -71,12 +71,27 @@ def test_every_cause_has_advice() -> None:
 
 
 def test_fes_suggested_for_a_peripheral_cause_is_refused(raw: Any) -> None:
-    raw["causes"]["peroneal"]["precautions"].append("Ask about electrical stimulation.")
+    raw["causes"]["peroneal"]["precautions"].append(
+        {"en": "Ask about electrical stimulation.", "es": "Pregunte por otra cosa."}
+    )
     _fails(raw, "causes.peroneal", "electrical stimulation")
 
 
+def test_fes_suggested_only_in_spanish_is_refused(raw: Any) -> None:
+    raw["causes"]["peroneal"]["precautions"].append(
+        {"en": "Ask about something else.", "es": "Pregunte por la estimulación eléctrica."}
+    )
+    with pytest.raises(CatalogError, match="electrical stimulation"):
+        build_rules(raw, load_exercises(), "es")
+
+
+def test_a_cause_text_without_spanish_is_refused_naming_the_field(raw: Any) -> None:
+    raw["causes"]["stroke"]["precautions"][0] = "Only English here."
+    _fails(raw, "causes.stroke.precautions.0", "every language")
+
+
 def test_fes_note_on_lumbar_is_refused(raw: Any) -> None:
-    raw["causes"]["lumbar"]["fes_note"] = "FES may help."
+    raw["causes"]["lumbar"]["fes_note"] = {"en": "FES may help.", "es": "La FES puede ayudar."}
     _fails(raw, "causes.lumbar")
 
 
@@ -115,7 +130,10 @@ def test_unsourced_threshold_is_refused(raw: Any) -> None:
     ["motor_neuron_disease", "polyneuropathy", "hereditary_neuropathy", "post_operative_sciatic"],
 )
 def test_fes_for_a_lower_motor_neuron_cause_is_refused(raw: Any, cause: str) -> None:
-    raw["causes"][cause]["fes_note"] = "A small device can stimulate the nerve."
+    raw["causes"][cause]["fes_note"] = {
+        "en": "A small device can stimulate the nerve.",
+        "es": "Un aparato pequeño puede estimular el nervio.",
+    }
     _fails(raw, f"causes.{cause}", "lower motor neuron")
 
 

@@ -18,7 +18,7 @@ from dorsi.catalog.sourced import CatalogModel
 from dorsi.errors import CatalogError
 from dorsi.i18n import Language, Translated
 
-WordsName = Literal["progress", "cost", "handout"]
+WordsName = Literal["progress", "cost", "handout", "plan", "outlook"]
 
 
 class MeasureWordsEs(CatalogModel):

@@ -172,14 +172,17 @@ def assess(data: PlanInput, rules: ProgramRules) -> Situation:
     )
     excluded: list[tuple[str, str]] = []
     if knee_bent:
-        excluded += [(i, advice.STRAIGHT_KNEE_UNUSABLE) for i in tension.straight_knee_exercises]
+        excluded += [
+            (i, advice.say(rules, "straight_knee_unusable"))
+            for i in tension.straight_knee_exercises
+        ]
     balance = balance_signs(data, rules)
     cap = rules.balance_cap
     if balance:
-        excluded += [(i, advice.BALANCE_FIRST) for i in cap.replaces]
-        excluded += [(i, advice.NO_DYNAMIC_YET) for i in cap.no_dynamic]
+        excluded += [(i, advice.say(rules, "balance_first")) for i in cap.replaces]
+        excluded += [(i, advice.say(rules, "no_dynamic_yet")) for i in cap.no_dynamic]
     else:
-        excluded.append((cap.build_up, advice.BUILD_UP_NOT_NEEDED))
+        excluded.append((cap.build_up, advice.say(rules, "build_up_not_needed")))
     return Situation(
         grade=data.dorsiflexion_mmt,
         fall_risk_signs=tuple(signs),
@@ -203,17 +206,15 @@ def balance_signs(data: PlanInput, rules: ProgramRules) -> tuple[str, ...]:
     out: list[str] = []
     stance = cap.single_leg_stance_below_s.value
     if data.single_leg_stance_s < stance:
-        out.append(
-            f"standing on the weak leg for {advice.num(data.single_leg_stance_s)} s "
-            f"(under {advice.num(stance)} s)"
-        )
+        stance_s = advice.num(data.single_leg_stance_s)
+        out.append(advice.say(rules, "sign_stance", stance=stance_s, limit=advice.num(stance)))
     if data.falls_past_month >= cap.falls_past_month_at_least.value:
-        out.append(advice.count(data.falls_past_month, "fall") + " in the past month")
+        key = "sign_falls_one" if data.falls_past_month == 1 else "sign_falls_many"
+        out.append(advice.say(rules, key, count=data.falls_past_month))
     slow = cap.gait_speed_below_mps.value
     if data.gait_speed_mps is not None and data.gait_speed_mps < slow:
-        out.append(
-            f"walking speed {advice.num(data.gait_speed_mps)} m/s (under {advice.num(slow)} m/s)"
-        )
+        speed = advice.num(data.gait_speed_mps)
+        out.append(advice.say(rules, "sign_speed", speed=speed, limit=advice.num(slow)))
     return tuple(out)
 
 
@@ -324,7 +325,7 @@ def choose_exercises(
             advice.too_few_message(chosen_count=len(chosen), phase=phase), field="equipment"
         )
     left_out = [
-        advice.left_out_sentence(e, why_unusable(e, data, sit, catalog))
+        advice.left_out_sentence(e, why_unusable(e, data, sit, catalog), rules)
         for e in ordered
         if phase in e.phases and all(c.exercise != e for c in chosen)
     ]
@@ -347,7 +348,7 @@ def dose(choice: Choice, data: PlanInput, sit: Situation, rules: ProgramRules) -
         rest_s=as_int(d.rest_s),
         days_per_week=as_int(d.days_per_week),
         support=support,
-        cues=advice.cues(exercise, support, data.side, pain_too_much=sit.pain_too_much),
+        cues=advice.cues(exercise, support, data.side, rules, pain_too_much=sit.pain_too_much),
     )
 
 
@@ -365,8 +366,8 @@ def child_program(data: PlanInput, rules: ProgramRules) -> PlanOutput:
         phase_name=rules.phase(1).name,
         exercises=[],
         gait_training=[],
-        bracing=Bracing(recommend_afo_evaluation=False, reason=advice.CHILD_BRACING),
-        precautions=[advice.URGENT_CARE],
+        bracing=Bracing(recommend_afo_evaluation=False, reason=advice.say(rules, "child_bracing")),
+        precautions=[advice.say(rules, "urgent_care")],
         rationale=advice.child_rationale(data.age_years or 0, rules),
         review_in_days=review,
     )
@@ -404,9 +405,10 @@ def build_with(data: PlanInput, catalog: ExerciseCatalog, rules: ProgramRules) -
     )
 
 
-def build_program(data: PlanInput) -> PlanOutput:
-    """Build the home program for ``data`` from the shipped catalog and rules."""
-    return build_with(data, load_exercises(), load_program_rules())
+def build_program(data: PlanInput, lang: str = "en") -> PlanOutput:
+    """Build the home program for ``data`` from the shipped catalog and rules; ``lang`` only
+    chooses the language of the words (the decisions are the same in every language)."""
+    return build_with(data, load_exercises(lang), load_program_rules(lang))
 
 
 __all__ = [

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from dorsi.catalog.exercises import Exercise, ExerciseCatalog, Support
+from dorsi.catalog.words import load_words
 from dorsi.clinical.mmt import MmtGrade, rank
 from dorsi.clinical.program_rules import PhaseRule, ProgramRules, as_int
 
@@ -24,35 +25,17 @@ REQUIRED_NOTE = {
     "range_of_motion": "Phase 1 always has range-of-motion work.",
 }
 FILL_NOTE = "It comes from an earlier phase, to round out the plan."
-STRAIGHT_KNEE_UNUSABLE = (
-    "stretches the calf with the knee straight, which also pulls on the sciatic nerve; the calf "
-    "is stretched with the knee bent instead (see the safety list)"
-)
-URGENT_CARE = (
-    "Seek immediate care if the weakness comes on suddenly or gets worse fast. Do the same "
-    "for bad numbness, or a change in your speech or in how your face moves."
-)
 CAUSE_NOTE = "It is in the plan for the cause of the foot drop."
-BALANCE_FIRST = (
-    "waits until balance is steadier; balance is built up step by step first (standing "
-    "balance, step by step)"
-)
-NO_DYNAMIC_YET = "waits until balance is steadier: no stepping work on one foot yet"
-BUILD_UP_NOT_NEEDED = "is for building balance up when standing on one leg is not yet safe"
-CHILD_BRACING = (
-    "A paediatric therapist will decide if a brace (AFO) is needed. A child's brace must fit "
-    "a growing foot."
-)
+
+
+def say(rules: ProgramRules, key: str, /, **values: object) -> str:
+    """The message ``key`` of ``data/words/plan.yaml`` in the rules' language."""
+    return load_words("plan").say(key, rules.lang, **values)
 
 
 def child_rationale(age_years: int, rules: ProgramRules) -> list[str]:
     adult = num(rules.children.adult_program_from_age_years.value)
-    return [
-        f"The patient is {age_years} years old. This home program is for adults and young "
-        f"people from age {adult}. It is not for this patient, so it has no exercises.",
-        "Please see a paediatric therapist (a children's physical therapist). A child's bones "
-        "are still growing, and the causes and the right exercises differ from an adult's.",
-    ]
+    return [say(rules, "child_age", age=age_years, adult=adult), say(rules, "child_paediatric")]
 
 
 _EQUIPMENT_WORDS = {
@@ -125,13 +108,7 @@ def falls_cap_sentence(falls: int, rules: ProgramRules) -> str:
 
 def balance_cap_sentence(signs: Sequence[str], rules: ProgramRules) -> str:
     cap = rules.balance_cap.max_phase
-    return (
-        "Balance needs building up. This shows it: "
-        + "; ".join(signs)
-        + ". So you hold a counter for standing work. Balance is built up step by step: feet "
-        "together, then one foot half in front, then heel to toe, then one leg. There is no "
-        f"heel walking or step taps yet (phase {cap} at most)."
-    )
+    return say(rules, "balance_cap", signs="; ".join(signs), cap=cap)
 
 
 def early_cap_sentence(rules: ProgramRules) -> str:
@@ -154,9 +131,9 @@ def too_few_message(*, chosen_count: int, phase: int) -> str:
     )
 
 
-def left_out_sentence(exercise: Exercise, reason: str | None) -> str:
-    why = reason or "is not needed: the plan is full, and a few exercises done well beat many"
-    return f"Left out: {exercise.name.lower()}. It {why}."
+def left_out_sentence(exercise: Exercise, reason: str | None, rules: ProgramRules) -> str:
+    why = reason or say(rules, "not_needed")
+    return say(rules, "left_out", name=exercise.name.lower(), why=why)
 
 
 def _support_note(exercise: Exercise, item: PlannedExercise, sit: Situation) -> str:
@@ -188,14 +165,14 @@ def choice_sentence(exercise: Exercise, note: str, item: PlannedExercise, sit: S
     )
 
 
-def side_cue(side: str) -> str:
-    if side == "both":
-        return "Work one side at a time: first your left foot and leg, then your right."
-    return f"Work your {side} (weak) foot and leg."
+def side_cue(side: str, rules: ProgramRules) -> str:
+    return say(rules, f"side_{side}")
 
 
-def cues(exercise: Exercise, support: Support, side: str, *, pain_too_much: bool) -> list[str]:
-    out = [side_cue(side)]
+def cues(
+    exercise: Exercise, support: Support, side: str, rules: ProgramRules, *, pain_too_much: bool
+) -> list[str]:
+    out = [side_cue(side, rules)]
     support_cue = _SUPPORT_CUES.get((exercise.kind.upright, support))
     # Seated exercises whose own cues already say how to help the movement need no repeat.
     already_said = "strap" in exercise.equipment or any("help" in c for c in exercise.form_cues)
@@ -243,14 +220,11 @@ def situation_sentences(
     needs_stretch = phase == 1 or sit.stiff_ankle
     if sit.knee_bent_stretch:
         why = (
-            "a nerve in the back or hip is involved"
+            say(rules, "knee_bent_nerve")
             if rules.causes[data.cause].nerve_tension
-            else f"pain is {data.pain_nrs} out of 10"
+            else say(rules, "knee_bent_pain", pain=data.pain_nrs)
         )
-        out.append(
-            f"Calf stretching is done with the knee bent, because {why}. A stretch with the "
-            "knee straight pulls on the big nerve at the back of the leg."
-        )
+        out.append(say(rules, "knee_bent", why=why))
     elif needs_stretch and "strap_assisted_toe_raises" not in chosen_ids:
         out.append("There is no strap, so calf-stretch guidance is in the precautions instead.")
     cause = rules.causes[data.cause]
@@ -382,14 +356,9 @@ def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
     )
 
 
-def _calf_stretch_guidance(data: PlanInput, sit: Situation) -> str:
+def _calf_stretch_guidance(data: PlanInput, sit: Situation, rules: ProgramRules) -> str:
     if sit.knee_bent_stretch:
-        return (
-            "Calf stretch with the knee bent: stand facing a kitchen counter and hold it with "
-            "both hands. Step your weak leg back a little and keep that heel down. Bend both "
-            "knees slowly until you feel a gentle stretch low in the calf. Do not straighten the "
-            "back knee. Hold it and breathe; do not bounce. Do this every day."
-        )
+        return say(rules, "calf_stretch_knee_bent")
     if "towel" in data.equipment:
         return (
             "Calf stretch without a strap: sit with your weak leg straight, loop a long towel "
@@ -413,7 +382,7 @@ def precautions(
     chosen_ids: list[str],
 ) -> list[str]:
     out = list(catalog.common_stop_rules)
-    out.append(URGENT_CARE)
+    out.append(say(rules, "urgent_care"))
     out.extend(rules.causes[data.cause].precautions)
     if sit.fall_risk:
         out.append(
@@ -440,5 +409,5 @@ def precautions(
     if (phase == 1 or sit.stiff_ankle or sit.knee_bent_stretch) and (
         "strap_assisted_toe_raises" not in chosen_ids
     ):
-        out.append(_calf_stretch_guidance(data, sit))
+        out.append(_calf_stretch_guidance(data, sit, rules))
     return out

@@ -18,8 +18,10 @@ from pydantic import Field, field_validator, model_validator
 from dorsi.catalog.exercises import ExerciseCatalog, ExerciseId, MinGrade, load_exercises
 from dorsi.catalog.load import read_yaml, validate_data
 from dorsi.catalog.sourced import CatalogModel, Sourced
+from dorsi.catalog.translate import localize, patterns
 from dorsi.clinical.mmt import rank
 from dorsi.errors import CatalogError
+from dorsi.i18n import Language, normalize_language
 
 FILENAME = "program_rules.yaml"
 
@@ -46,7 +48,9 @@ Course = Literal["recovering", "relapsing", "progressive"]
 
 # Words that would suggest electrical stimulation; refused unless the lower motor neuron is
 # intact (an upper-motor-neuron cause).
-_STIMULATION = re.compile(r"\b(fes|stimulat\w*|electric\w*|nmes|tens)\b", re.IGNORECASE)
+_STIMULATION = re.compile(
+    r"\b(fes|stimulat\w*|electric\w*|el[ée]ctric\w*|estimul\w*|nmes|tens)\b", re.IGNORECASE
+)
 
 
 class PhaseRule(CatalogModel):
@@ -169,6 +173,8 @@ class ProgramRules(CatalogModel):
     nerve_tension: NerveTensionRule
     children: ChildRule
     causes: dict[Cause, CauseAdvice]
+    #: The language the patient texts were read in (set by the loader, not in the file).
+    lang: Language = "en"
 
     @model_validator(mode="after")
     def _check(self) -> ProgramRules:
@@ -216,17 +222,37 @@ def check_against_catalog(rules: ProgramRules, catalog: ExerciseCatalog) -> None
             )
 
 
-def build_rules(data: Any, catalog: ExerciseCatalog) -> ProgramRules:
-    """Validate parsed YAML ``data`` and cross-check it with the exercise catalog."""
-    rules = validate_data(FILENAME, data, ProgramRules)
+#: The text a patient reads, given in every language ({en: ..., es: ...}).
+TEXT_FIELDS = patterns(
+    "phases.*.name",
+    "sensation.reduced_advice.*",
+    "causes.*.rationale",
+    "causes.*.precautions.*",
+    "causes.*.gait_training.*",
+    "causes.*.fes_note",
+)
+
+
+def build_rules(data: Any, catalog: ExerciseCatalog, lang: Language = "en") -> ProgramRules:
+    """Validate parsed YAML ``data`` (patient texts read in ``lang``) and cross-check it with
+    the exercise catalog."""
+    texts = localize(data, lang, filename=FILENAME, fields=TEXT_FIELDS)
+    if isinstance(texts, dict):
+        texts = {**texts, "lang": lang}
+    rules = validate_data(FILENAME, texts, ProgramRules)
     check_against_catalog(rules, catalog)
     return rules
 
 
+def load_program_rules(lang: str = "en") -> ProgramRules:
+    """The shipped program rules with the patient texts in ``lang`` (read and validated once
+    per language); an unsupported language raises :class:`~dorsi.errors.InputError`."""
+    return _load(normalize_language(lang))
+
+
 @cache
-def load_program_rules() -> ProgramRules:
-    """The shipped program rules (read and validated once)."""
-    return build_rules(read_yaml(FILENAME), load_exercises())
+def _load(lang: Language) -> ProgramRules:
+    return build_rules(read_yaml(FILENAME), load_exercises(), lang)
 
 
 def as_int(value: Sourced) -> int:
@@ -236,6 +262,7 @@ def as_int(value: Sourced) -> int:
 
 __all__ = [
     "CAUSES",
+    "TEXT_FIELDS",
     "Cause",
     "CauseAdvice",
     "PhaseRule",

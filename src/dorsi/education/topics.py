@@ -21,17 +21,17 @@ from pydantic import Field, StringConstraints, model_validator
 from dorsi.catalog.load import read_yaml, validate_data
 from dorsi.catalog.sourced import CatalogModel, Sourced
 from dorsi.clinical.contract import Output
+from dorsi.clinical.program_rules import CAUSES as CAUSES
+from dorsi.clinical.program_rules import Cause as Cause
 from dorsi.errors import CatalogError, NotFoundError
 from dorsi.i18n import Language, Translated, format_number, iter_translated
 
 TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 FactId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,59}$")]
-Cause = Literal["peroneal", "lumbar", "neurological", "unknown"]
 Phase = Annotated[int, Field(ge=1, le=3)]
 LinkTarget = Literal["self_check", "cost_estimator", "exercises", "progress"]
 Reason = Literal["read_this_week", "safety", "cause", "phase", "brace", "outlook"]
 
-CAUSES: tuple[Cause, ...] = ("peroneal", "lumbar", "neurological", "unknown")
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _DIGIT = re.compile(r"\d")
 

@@ -78,6 +78,12 @@ CAUSE_TEXT = {
     "lumbar": "Nerve root compression in the lower back (lumbar radiculopathy)",
     "neurological": "Brain or spinal cord cause (for example stroke)",
     "unknown": "Cause not yet known",
+    "stroke": "Stroke",
+    "multiple_sclerosis": "Multiple sclerosis",
+    "motor_neuron_disease": "Motor neuron disease",
+    "polyneuropathy": "Peripheral polyneuropathy",
+    "hereditary_neuropathy": "Hereditary neuropathy (for example Charcot-Marie-Tooth)",
+    "post_operative_sciatic": "Sciatic nerve injury after hip surgery",
 }
 EXERCISE_THERAPY = (SNOMED, "229065009", "Exercise therapy")
 #: Observation.method of values measured from a phone video (local; no standard code found).
@@ -112,9 +118,10 @@ def cause_codes(cause: str, side: str | None) -> list[dict[str, Any]] | None:
         return [coding(ICD10CM, code, display), local]
     if cause == "lumbar":
         return [coding(ICD10CM, *LUMBAR_ICD10CM), local]
-    if cause == "neurological":
-        return [local]
-    return None
+    if cause == "unknown":
+        return None
+    # No code verified for the other causes yet: the local code and its text only.
+    return [local]
 
 
 __all__ = [

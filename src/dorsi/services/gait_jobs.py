@@ -58,6 +58,7 @@ from dorsi.services.policy import Action
 from dorsi.settings import Settings
 from dorsi.store.db import Database
 from dorsi.store.models import (
+    GAIT_SIDES,
     GaitJob,
     GaitMeasurement,
     GaitResult,
@@ -386,8 +387,20 @@ def check_upload_rate(ctx: Ctx, patient_id: int) -> None:
 def check_upload(ctx: Ctx, patient_id: int) -> None:
     """Refuse early (before the body is read) a caller who may not upload for this patient,
     or who is over the hourly upload limit."""
-    load_patient(ctx, patient_id, "gait.upload", "upload started")
+    _one_side(load_patient(ctx, patient_id, "gait.upload", "upload started"))
     check_upload_rate(ctx, patient_id)
+
+
+def _one_side(patient: Patient) -> str:
+    """The leg a video is analysed for: the report compares the affected leg with the other,
+    which a patient with foot drop on both sides does not have."""
+    if patient.side not in GAIT_SIDES:
+        raise InputError(
+            "a walking video is analysed for one affected leg (left or right); this patient's "
+            f"foot drop is recorded on side '{patient.side}'",
+            field="side",
+        )
+    return patient.side
 
 
 def accept_upload(
@@ -408,7 +421,7 @@ def accept_upload(
         uploaded_by_role=actor.role,
         uploaded_at=ctx.now,
         recorded_on=ctx.now.date(),
-        affected_side=patient.side,
+        affected_side=_one_side(patient),
         walked_distance_m=walked_distance_m,
         container=upload.container,
         size_bytes=upload.size_bytes,

@@ -15,9 +15,10 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from dorsi.clinical.contract import Contract, Output
+from dorsi.clinical.program_rules import Cause
 
-Side = Literal["left", "right"]
-Cause = Literal["peroneal", "lumbar", "neurological", "unknown"]
+#: The side of the foot drop; ``both`` for foot drop in both legs.
+Side = Literal["left", "right", "both"]
 Role = Literal["clinician", "patient", "admin"]
 Support = Literal["none", "hand_support", "assisted"]
 Difficulty = Literal["easy", "ok", "hard"]
@@ -227,6 +228,7 @@ class CheckinPublic(Output):
 
 
 __all__ = [
+    "Cause",
     "CheckinIn",
     "CheckinPublic",
     "EvaluationPublic",

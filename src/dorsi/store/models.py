@@ -31,9 +31,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from dorsi.clinical.program_rules import CAUSES
+
 ROLES = ("clinician", "patient", "admin")
-SIDES = ("left", "right")
-CAUSES = ("peroneal", "lumbar", "neurological", "unknown")
+#: A patient's foot drop may be on both sides; a walking video is analysed for one leg.
+SIDES = ("left", "right", "both")
+GAIT_SIDES = ("left", "right")
 MEASUREMENT_SOURCES = ("evaluation", "self", "gait")
 DIFFICULTIES = ("easy", "ok", "hard")
 SUPPORTS = ("none", "hand_support", "assisted")
@@ -115,7 +118,7 @@ class Patient(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(120))
     side: Mapped[str] = mapped_column(String(8))
-    cause: Mapped[str] = mapped_column(String(16))
+    cause: Mapped[str] = mapped_column(String(32))
     notes: Mapped[str] = mapped_column(Text, default="")
     preferred_language: Mapped[str] = mapped_column(String(16), default="en")
     created_at: Mapped[datetime]
@@ -419,7 +422,7 @@ class GaitVideo(Base):
 
     __tablename__ = "gait_videos"
     __table_args__ = (
-        CheckConstraint(_in("affected_side", SIDES), name="affected_side"),
+        CheckConstraint(_in("affected_side", GAIT_SIDES), name="affected_side"),
         Index("ix_gait_videos_patient_uploaded", "patient_id", "uploaded_at"),
     )
 
@@ -573,6 +576,7 @@ __all__ = [
     "CAUSES",
     "DIFFICULTIES",
     "GAIT_JOB_STATES",
+    "GAIT_SIDES",
     "MEASUREMENT_SOURCES",
     "ROLES",
     "SIDES",

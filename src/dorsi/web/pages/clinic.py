@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,7 +15,7 @@ from dorsi.clinical.contract import parse
 from dorsi.errors import ConflictError, InputError
 from dorsi.services import patients, programs, progress, records, users
 from dorsi.services.context import Actor, Ctx
-from dorsi.services.schemas import PatientCreate, PatientLoginCreate, ProgramPublic
+from dorsi.services.schemas import PatientCreate, PatientLoginCreate, ProgramPublic, Side
 from dorsi.services.views import patient_dashboard
 from dorsi.web.charts import Point, line_chart
 from dorsi.web.pages.common import act, screening_answers
@@ -73,7 +73,15 @@ async def new_patient_form(request: Request) -> Response:
         return patients.require(ctx, "patient.create")
 
     actor = await run(request, work, auth_kind="page")
-    return render(request, "clinic/new_patient.html", {"values": {}}, actor=actor)
+    return render(request, "clinic/new_patient.html", _new_patient_context({}), actor=actor)
+
+
+def _new_patient_context(values: dict[str, str], errors: dict[str, str] | None = None) -> Any:
+    """The form's choices come from the program's data, so a new cause shows up here too."""
+    from dorsi.clinical.program_rules import load_program_rules
+
+    causes = [(cause, advice.label) for cause, advice in load_program_rules().causes.items()]
+    return {"values": values, "errors": errors or {}, "causes": causes, "sides": get_args(Side)}
 
 
 @router.post("/patients", openapi_extra=act("patient.create"))
@@ -82,7 +90,7 @@ async def create_patient(request: Request) -> Response:
     values = {
         "display_name": text_of(form, "display_name", 200),
         "side": text_of(form, "side", 20),
-        "cause": text_of(form, "cause", 20),
+        "cause": text_of(form, "cause", 40),
         "notes": text_of(form, "notes", 6000),
         "preferred_language": text_of(form, "preferred_language", 20) or "en",
     }
@@ -98,7 +106,7 @@ async def create_patient(request: Request) -> Response:
         return render(
             request,
             "clinic/new_patient.html",
-            {"values": values, "errors": field_errors(exc)},
+            _new_patient_context(values, field_errors(exc)),
             actor=actor,
             status=422,
         )
@@ -307,7 +315,7 @@ def evaluation_body(form: FormData) -> tuple[dict[str, Any], list[str]]:
     in_plan, others, _ = evaluation_fields()
     body: dict[str, Any] = {
         "side": text_of(form, "side", 20),
-        "cause": text_of(form, "cause", 20),
+        "cause": text_of(form, "cause", 40),
         "weeks_since_onset": number(text_of(form, "weeks_since_onset", 20)),
         "uses_afo": yes_no(text_of(form, "uses_afo", 10)),
         "equipment": [str(v) for v in form.getlist("equipment")],
