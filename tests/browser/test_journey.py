@@ -35,6 +35,7 @@ EVALUATION = {
     "dorsiflexion_arom_deg": "5",
     "single_leg_stance_s": "12",
     "gait_speed_mps": "0.9",
+    "gait_speed_video_mps": "0.8",
     "tug_s": "11.5",
     "trips_per_week": "2",
     "falls_past_month": "0",
@@ -50,8 +51,13 @@ SCREENING_CHOICES = {
     "foot_drop_onset": "gradual",
     "weakness_trend": "stable",
     "balance_affected": "somewhat",
+    "dorsiflexion_mmt": "4",
 }
-SCREENING_COUNTS = {"days_since_onset": "42", "falls_past_month": "0"}
+SCREENING_COUNTS = {
+    "days_since_onset": "42",
+    "falls_past_month": "0",
+    "weeks_since_injury_or_surgery": "52",
+}
 SCREENING_YES = {"evaluated_by_clinician"}
 
 
@@ -77,7 +83,7 @@ def screen(tab: Tab) -> None:
         group = page.locator(f"input[name='{q.id}']")
         if q.kind == "choice":
             page.locator(f"input[name='{q.id}'][value='{SCREENING_CHOICES[q.id]}']").check()
-        elif q.kind == "count":
+        elif q.kind in ("count", "number"):
             group.fill(SCREENING_COUNTS[q.id])
         else:
             answer = "yes" if q.id in SCREENING_YES else "no"

@@ -271,7 +271,13 @@ def test_progress_rules_are_sourced_and_sane() -> None:
     assert rules.pain_acceptable_max_nrs.evidence == "primary"
     assert 0 < rules.adherence_adequate_pct.value <= 100
     for name in ProgressRules.model_fields:
+        if name == "phase_entry":
+            continue  # criteria, each sourced below
         assert len(getattr(rules, name).source) > 20, name
+    assert rules.phase_entry
+    for entry in rules.phase_entry:
+        for criterion in entry.criteria:
+            assert len(criterion.source) > 20, (entry.phase, criterion)
 
 
 def test_progress_rules_validation() -> None:
