@@ -91,10 +91,6 @@ def run(args: argparse.Namespace) -> int:
             "reverse proxy in front and set DORSI_TRUST_PROXY=true (see docs/web.md)",
             file=sys.stderr,
         )
-    from dorsi.advisories import warnings_for
-
-    for line in warnings_for():
-        print(f"dorsi serve: warning: {line}", file=sys.stderr)
     workers = worker_count(args.workers, settings.workers, settings.resolved_database_url)
     common: dict[str, object] = {
         "host": args.host,
@@ -113,12 +109,14 @@ def run(args: argparse.Namespace) -> int:
     }
     if workers == 1:
         app = create_app(settings)
+        _warn_about_python()
         print(f"Dorsi is running at http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
         with _anchors(settings):
             uvicorn.run(app, **common)  # type: ignore[arg-type]
         return 0
     prepare_database(settings)  # migrations once, here, before the app processes start
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())  # the app processes end with this one
+    _warn_about_python()
     print(
         f"Dorsi is running at http://{args.host}:{args.port}/  ({workers} app processes; "
         "Ctrl+C stops it)",
@@ -132,6 +130,15 @@ def run(args: argparse.Namespace) -> int:
             **common,  # type: ignore[arg-type]
         )
     return 0
+
+
+def _warn_about_python() -> None:
+    """Known flaws of this Python (docs/deploy.md, Security), said once the app is ready to
+    serve, so that a refusal before it stays the one line it is."""
+    from dorsi.advisories import warnings_for
+
+    for line in warnings_for():
+        print(f"dorsi serve: warning: {line}", file=sys.stderr)
 
 
 @contextlib.contextmanager
