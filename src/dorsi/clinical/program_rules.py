@@ -17,8 +17,8 @@ from pydantic import Field, field_validator, model_validator
 
 from dorsi.catalog.exercises import ExerciseCatalog, ExerciseId, MinGrade, load_exercises
 from dorsi.catalog.load import read_yaml, validate_data
+from dorsi.catalog.mmt import rank
 from dorsi.catalog.sourced import CatalogModel, Sourced
-from dorsi.clinical.mmt import rank
 from dorsi.errors import CatalogError
 
 FILENAME = "program_rules.yaml"

@@ -97,7 +97,7 @@ class MeasureReview(Output):
     """The latest value of one measure against its baseline, previous and best values.
 
     ``baseline``/``latest`` are numbers, or grade strings for ``dorsiflexion_mmt``. ``change``
-    is latest minus baseline (MMT: in grades via :func:`dorsi.clinical.mmt.numeric`); it is
+    is latest minus baseline (MMT: in grades via :func:`dorsi.catalog.mmt.numeric`); it is
     0 when there is only one value (status ``insufficient_data``). ``mdc`` is the smallest
     real change at the baseline. ``previous`` is the value before the latest, ``best`` the
     best earlier value (highest, or lowest where lower is better); each has its date, the

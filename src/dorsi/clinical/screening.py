@@ -28,6 +28,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from dorsi.catalog.mmt import MmtGrade
 from dorsi.catalog.red_flags import (
     LEVELS,
     Answer,
@@ -38,7 +39,6 @@ from dorsi.catalog.red_flags import (
     severity,
 )
 from dorsi.clinical.contract import Contract, Output
-from dorsi.clinical.mmt import MmtGrade
 from dorsi.i18n import normalize_language as catalog_language
 
 Onset = Literal["sudden", "gradual"]

@@ -132,7 +132,7 @@ class MeasureChart:
 def measure_charts(dashboard: Any) -> list[MeasureChart]:
     """One chart per measure, with the band of no real change (baseline +/- MDC)."""
     from dorsi.catalog.measures import load_measures
-    from dorsi.clinical.mmt import numeric
+    from dorsi.catalog.mmt import numeric
     from dorsi.interop.fhir_review import statement
 
     catalog = load_measures()
@@ -358,7 +358,7 @@ async def _evaluation_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    from dorsi.clinical.mmt import GRADES
+    from dorsi.catalog.mmt import GRADES
     from dorsi.clinical.program import PlanInput
     from dorsi.clinical.program_rules import CAUSES
 
