@@ -1,6 +1,6 @@
 """Gait videos: accept an upload, queue its analysis, store the results, delete on request.
 
-Flow (issue 4, "In the app"):
+Flow:
 
 1. The web layer checks the caller may upload (:func:`check_upload`), streams the body into
    ``<data dir>/gait/incoming/<random>.part`` with the size cap (413 above it), then

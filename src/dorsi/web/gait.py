@@ -1,4 +1,4 @@
-"""Walking videos in the app: upload, analysis in the background, results (issue 4).
+"""Walking videos in the app: upload, analysis in the background, results.
 
 API (bearer token):
 
