@@ -229,3 +229,16 @@ def test_help_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_pages_query_through_services() -> None:
+    """A page asks a service for what it shows; the queries live in one layer, not two."""
+    found = []
+    for module, path in MODULES.items():
+        if module.startswith("dorsi.web.pages"):
+            found += [
+                f"{module} imports {name}"
+                for name in _imports(path)
+                if name.split(".")[0] == "sqlalchemy" or name.startswith("dorsi.store")
+            ]
+    assert found == []

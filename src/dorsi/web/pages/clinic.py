@@ -482,7 +482,7 @@ async def _program_page(
     def work(ctx: Ctx) -> tuple[Actor | None, Any, ProgramPublic | None, list[ProgramPublic]]:
         patient = patients.load_patient(ctx, patient_id, "program.write", "program form")
         draft = programs.latest_version(ctx, patient.id)
-        versions = [programs.program_public(p) for p in _versions(ctx, patient.id)]
+        versions = [programs.program_public(p) for p in programs.versions(ctx, patient.id)]
         return (
             ctx.actor,
             patients.public(ctx, patient),
@@ -512,18 +512,6 @@ async def _program_page(
         },
         actor=actor,
         status=status,
-    )
-
-
-def _versions(ctx: Ctx, patient_id: int) -> list[Any]:
-    from sqlalchemy import select
-
-    from dorsi.store.models import Program
-
-    return list(
-        ctx.db.scalars(
-            select(Program).where(Program.patient_id == patient_id).order_by(Program.version.desc())
-        )
     )
 
 
