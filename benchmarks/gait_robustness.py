@@ -39,6 +39,7 @@ from unittest import mock
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the robustness measures are a test helper (tests/gait)
 DEMO = ROOT.parent / "shared" / "data" / "sports2d-demo" / "demo.mp4"
 EYE_STRIKES = (57, 76, 94, 113, 131, 149, 168, 186)
 EYE_CADENCE_SPM = 60.0 * (len(EYE_STRIKES) - 1) / ((EYE_STRIKES[-1] - EYE_STRIKES[0]) / 30.0)
@@ -94,10 +95,11 @@ def capture(backend: str, *, noise_seed: int | None, cache: Path) -> dict[str, A
 
 
 def analyse(run: dict[str, Any], track: Any = None) -> Any:
+    from tests.gait.robustness import outcome
+
     from dorsi.errors import InputError
     from dorsi.gait.analysis import analyze_track
     from dorsi.gait.report import VideoInfo
-    from dorsi.gait.robustness import outcome
 
     try:
         report = analyze_track(
@@ -111,7 +113,7 @@ def analyse(run: dict[str, Any], track: Any = None) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dorsi.gait.robustness import Outcome, drop_frames, jitter, spreads
+    from tests.gait.robustness import Outcome, drop_frames, jitter, spreads
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds per track perturbation")

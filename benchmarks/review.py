@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 
-from dorsi.clinical.mmt import GRADES
+from dorsi.catalog.mmt import GRADES
 from dorsi.services import progress
 from dorsi.services.context import Actor, Ctx, run_unit
 from dorsi.services.review import review_all

@@ -15,7 +15,7 @@ from dorsi.catalog.exercises import (
     load_exercises,
 )
 from dorsi.catalog.load import read_yaml
-from dorsi.clinical.mmt import GRADES, at_least
+from dorsi.catalog.mmt import GRADES, at_least
 from dorsi.errors import CatalogError, NotFoundError
 
 FIXED_IDS = {
@@ -184,7 +184,7 @@ def test_get_unknown_id_lists_the_valid_ids(catalog: ExerciseCatalog) -> None:
 
 
 def test_patient_text_reads_at_grade_8_or_below(catalog: ExerciseCatalog) -> None:
-    from dorsi.education.readability import score_texts, too_hard
+    from tests.education.readability import score_texts, too_hard
 
     for e in catalog.exercises:
         texts = [e.purpose, e.starting_position, *e.steps, *e.form_cues, *e.common_mistakes]

@@ -278,7 +278,7 @@ def test_unknown_key_is_refused() -> None:
 
 def test_patient_words_read_at_grade_8_or_lower() -> None:
     """Questions, help, reasons and advice are for patients, often older or after a stroke."""
-    from dorsi.education.readability import MAX_GRADE, score_texts, too_hard
+    from tests.education.readability import MAX_GRADE, score_texts, too_hard
 
     catalog = load_red_flags()
     texts: list[tuple[str, str]] = []

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from dorsi.catalog.words import load_words
 from dorsi.clinical.contract import parse
 from dorsi.clinical.cost import CostInput, estimate_cost
-from dorsi.education.readability import MIN_WORDS, fernandez_huerta, word_count
 from dorsi.errors import InputError
 from tests.clinical.test_cost_properties import inputs
 from tests.conftest import run_dorsi
+from tests.education.readability import MIN_WORDS, fernandez_huerta, word_count
 
 MONEY = re.compile(r"\$[\d,]+\.\d\d|\d+(?:\.\d+)?%")
 

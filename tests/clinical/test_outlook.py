@@ -350,7 +350,7 @@ def test_not_a_number_is_refused() -> None:
 
 @pytest.mark.parametrize("cause", ["peroneal", "lumbar", "neurological", "unknown"])
 def test_outlook_words_read_at_grade_8_or_lower(cause: str) -> None:
-    from dorsi.education.readability import MAX_GRADE, score_texts, too_hard
+    from tests.education.readability import MAX_GRADE, score_texts, too_hard
 
     texts: list[tuple[str, str]] = []
     for severity in ("neurapraxia", "axonotmesis", "neurotmesis", "unknown"):

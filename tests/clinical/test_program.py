@@ -11,8 +11,8 @@ import pytest
 
 from dorsi.catalog.exercises import EQUIPMENT, build_catalog, load_exercises
 from dorsi.catalog.load import read_yaml
+from dorsi.catalog.mmt import GRADES, at_least
 from dorsi.clinical.contract import parse
-from dorsi.clinical.mmt import GRADES, at_least
 from dorsi.clinical.program import PlanInput, PlanOutput, build_program, build_with
 from dorsi.clinical.program_rules import load_program_rules
 from dorsi.errors import InputError
@@ -592,7 +592,7 @@ def test_output_is_stable_for_the_same_input() -> None:
 
 
 def test_generated_text_reads_at_grade_8_or_below() -> None:
-    from dorsi.education.readability import score_texts, too_hard
+    from tests.education.readability import score_texts, too_hard
 
     parts: dict[str, set[str]] = {}
     grid = itertools.product(

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dorsi.catalog.exercises import EQUIPMENT, load_exercises
+from dorsi.catalog.mmt import GRADES, at_least, rank
 from dorsi.clinical.contract import parse
-from dorsi.clinical.mmt import GRADES, at_least, rank
 from dorsi.clinical.program import PlanInput, PlanOutput, build_program
 from dorsi.clinical.program_rules import CAUSES, load_program_rules
 

@@ -20,12 +20,12 @@ from dorsi.clinical.progress import (
     review,
     review_history,
 )
-from dorsi.education.readability import MIN_WORDS, fernandez_huerta, word_count
 from dorsi.errors import InputError
 from tests.clinical.test_progress import TODAY, m, s
 from tests.clinical.test_progress_properties import series as measure_series
 from tests.clinical.test_progress_properties import sessions as session_lists
 from tests.conftest import run_dorsi
+from tests.education.readability import MIN_WORDS, fernandez_huerta, word_count
 
 FAST = settings(max_examples=120, deadline=None)
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dorsi.catalog.measures import load_measures
+from dorsi.catalog.mmt import GRADES, MmtGrade, numeric
 from dorsi.clinical.contract import parse
-from dorsi.clinical.mmt import GRADES, MmtGrade, numeric
 from dorsi.clinical.progress import ProgressInput, review
 from tests.clinical.test_progress import TODAY, kinds, m, run, s
 

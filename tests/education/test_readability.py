@@ -1,7 +1,7 @@
 """Reading level: every English Learn string at or below US grade 8 (Flesch-Kincaid).
 
 Measured per paragraph; short strings (titles, headings, bullets) pooled per topic. See
-``dorsi.education.readability`` and docs/i18n.md.
+``tests.education.readability`` and docs/i18n.md.
 """
 
 from __future__ import annotations
@@ -11,8 +11,11 @@ import sys
 import pytest
 
 from dorsi.education import english_texts, load_notes, load_topics, render_topic
-from dorsi.education import readability as readability_module
-from dorsi.education.readability import (
+from dorsi.education.topics import Topic, fill
+from dorsi.errors import MissingExtraError
+from dorsi.i18n import format_number, iter_translated
+from tests.education import readability as readability_module
+from tests.education.readability import (
     MAX_GRADE,
     MIN_WORDS,
     fernandez_huerta,
@@ -21,9 +24,6 @@ from dorsi.education.readability import (
     score_texts,
     too_hard,
 )
-from dorsi.education.topics import Topic, fill
-from dorsi.errors import MissingExtraError
-from dorsi.i18n import format_number, iter_translated
 
 TOPIC_IDS = load_topics().ids
 

@@ -31,9 +31,9 @@ from dorsi.gait.clean import body_scale_px, clean_track
 from dorsi.gait.events import event_peaks, pelvis_xy, walking_direction
 from dorsi.gait.keypoints import PoseTrack, Side, leg_indices
 from dorsi.gait.report import VideoInfo
-from dorsi.gait.robustness import Outcome, drop_frames, jitter, outcome, spread, spreads
 from dorsi.gait.steps import StepRhythm, dominant_period_s, find_rhythm, relabel
 from tests.conftest import SHARED, require_shared
+from tests.gait.robustness import Outcome, drop_frames, jitter, outcome, spread, spreads
 from tests.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk
 
 DEMO = SHARED / "data" / "sports2d-demo" / "demo.mp4"

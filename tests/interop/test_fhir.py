@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dorsi.catalog.measures import load_measures
-from dorsi.clinical.mmt import GRADES
+from dorsi.catalog.mmt import GRADES
 from dorsi.interop import codes
 from dorsi.interop.fhir import GeneratedDocument, build_bundle, instant
 from dorsi.interop.record import CheckinRow, MeasurementRow, PatientRecord

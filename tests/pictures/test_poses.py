@@ -9,7 +9,8 @@ import pytest
 
 from dorsi.catalog.load import read_yaml
 from dorsi.errors import CatalogError
-from dorsi.pictures.poses import FILENAME, build_poses, load_poses
+from dorsi.pictures.pose_file import build_poses, load_poses
+from dorsi.pictures.poses import FILENAME
 from tests.pictures.conftest import EXERCISE_IDS
 
 

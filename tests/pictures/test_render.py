@@ -21,7 +21,8 @@ from PIL import Image
 
 from dorsi.pictures import exercise_scene, render_exercise_animation, render_exercise_picture
 from dorsi.pictures.figure import FOOT_SOLE_VERTICES, lowest_point
-from dorsi.pictures.poses import FLOOR_TOLERANCE_CM, TurnArrow, load_poses
+from dorsi.pictures.pose_file import load_poses
+from dorsi.pictures.poses import FLOOR_TOLERANCE_CM, TurnArrow
 from dorsi.pictures.scene import HIGHLIGHT, Group
 from dorsi.pictures.staging import BED_TOP_CM, keyframe_figures, moved_parts, turn_path
 from tests.pictures.conftest import EXERCISE_IDS

@@ -9,11 +9,11 @@ import pytest
 from dorsi.catalog.exercises import load_exercises
 from dorsi.catalog.words import load_words
 from dorsi.education import load_topics, render_topic
-from dorsi.education.readability import MIN_WORDS, fernandez_huerta, word_count
 from dorsi.errors import InputError
 from dorsi.interop.record import PatientRecord
 from dorsi.reports import handout_view, render_handout
 from tests.conftest import run_dorsi
+from tests.education.readability import MIN_WORDS, fernandez_huerta, word_count
 from tests.interop.test_cli_documents import clinic_db, env
 from tests.reports.demo import NOW
 from tests.reports.pdf import pages_text

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dorsi.clinical.mmt import GRADES
+from dorsi.catalog.mmt import GRADES
 from dorsi.clinical.progress import ProgressOutput
 from dorsi.services import progress, review
 from dorsi.services.context import Actor, Ctx, run_unit

@@ -28,16 +28,16 @@ from dorsi.catalog.measures import load_measures
 from dorsi.catalog.translate import translations
 from dorsi.clinical.contract import parse
 from dorsi.clinical.screening import ScreenInput, triage
-from dorsi.education.readability import (
+from dorsi.errors import CatalogError, InputError
+from dorsi.i18n import gettext_for
+from dorsi.web.i18n import MEASURE_WORDS, PROGRAM_CUES, localize_cues
+from tests.education.readability import (
     MIN_WORDS,
     fernandez_huerta,
     score_texts,
     too_hard,
     word_count,
 )
-from dorsi.errors import CatalogError, InputError
-from dorsi.i18n import gettext_for
-from dorsi.web.i18n import MEASURE_WORDS, PROGRAM_CUES, localize_cues
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "dorsi"
 CATALOGS = [

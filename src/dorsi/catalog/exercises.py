@@ -24,9 +24,9 @@ from typing import Any, Literal, get_args
 from pydantic import Field, field_validator, model_validator
 
 from dorsi.catalog.load import read_yaml, validate_data
+from dorsi.catalog.mmt import MmtGrade, rank
 from dorsi.catalog.sourced import CatalogModel, Evidence, Sourced
 from dorsi.catalog.translate import localize, patterns
-from dorsi.clinical.mmt import MmtGrade, rank
 from dorsi.errors import CatalogError, NotFoundError
 from dorsi.i18n import Language, normalize_language
 

@@ -13,7 +13,7 @@ from dorsi.errors import CatalogError
 M = TypeVar("M", bound=BaseModel)
 
 # libyaml's safe loader when PyYAML was built with it: the same documents and types as
-# yaml.SafeLoader, about ten times faster (it was most of `dorsi screen`'s start-up).
+# yaml.SafeLoader, in C: parsing the catalog is most of a CLI command's start-up.
 try:
     from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - PyYAML without libyaml

@@ -26,8 +26,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from dorsi.catalog.load import load_data
+from dorsi.catalog.mmt import GRADES
 from dorsi.catalog.sourced import CatalogModel, Evidence, Sourced
-from dorsi.clinical.mmt import GRADES
 from dorsi.errors import CatalogError, NotFoundError
 
 REQUIRED_IDS: tuple[str, ...] = (
@@ -150,7 +150,7 @@ class Measure(CatalogModel):
     def mdc_at(self, baseline: float) -> float:
         """The smallest real change for a series that starts at ``baseline``.
 
-        ``baseline`` is the measure's number (for MMT grades, :func:`dorsi.clinical.mmt.numeric`).
+        ``baseline`` is the measure's number (for MMT grades, :func:`dorsi.catalog.mmt.numeric`).
         """
         if self.mdc_strata:
             for stratum in self.mdc_strata:

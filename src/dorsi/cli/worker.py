@@ -63,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
         )
 
     from dorsi.cli._db import wait_for_schema
-    from dorsi.jobs.queue_dramatiq import broker_reachable, gait_execute, run_worker
+    from dorsi.jobs.queue_dramatiq import broker_reachable, run_worker
     from dorsi.services.context import utc_now
-    from dorsi.services.gait_jobs import sweep_orphans
+    from dorsi.services.gait_jobs import executor, sweep_orphans
     from dorsi.store.db import Database, require_durable
 
     logging.basicConfig(
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return run_worker(
             database,
-            gait_execute(settings),
+            executor(settings),
             settings.gait_broker_url,
             clock=utc_now,
             threads=args.threads,

@@ -1,6 +1,6 @@
 """Out-of-pocket estimate for a course of visits (``dorsi cost``), in exact decimal cents.
 
-Rule, per visit in order (issue 2; REFERENCE 7.1 and 7.3):
+Rule, per visit in order (REFERENCE 7.1 and 7.3):
 
 1. Visits beyond ``covered_visits_remaining`` are not covered: the patient pays the whole
    visit (the allowed amount in network, the billed amount out of network). It does not count

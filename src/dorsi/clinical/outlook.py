@@ -456,7 +456,9 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
     else:
         low = max(0, math.floor(est.low))
         anchor = data.nerve_repair_week if data.nerve_repair_week is not None else 0.0
-        stretched = stretch_high(est.high, anchor, factor_effects(data, rec), rec)
+        stretched = stretch_high(
+            est.high, anchor, factor_effects(data.factors, data.age_years, rec), rec
+        )
         high = max(low, math.ceil(stretched))
         weeks = ExpectedWeeks(low=low, high=high)
     if w > high:
@@ -471,7 +473,7 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
                 "recovered, tell your clinician. Ask about nerve studies and a specialist's "
                 "opinion. Recovery can still come later, but it is less likely."
             )
-    effects = factor_effects(data, rec)
+    effects = factor_effects(data.factors, data.age_years, rec)
     if effects:
         basis.append(factor_text(effects, rec, stretched=weeks is not None))
     if data.nerve_repair_week is not None and data.nerve_repair_week > w:

@@ -7,12 +7,10 @@ are in ``data/recovery.yaml``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import Literal
 
 from dorsi.catalog.recovery import FactorId, RecoveryCatalog
-
-if TYPE_CHECKING:
-    from dorsi.clinical.outlook import OutlookInput
 
 Effect = Literal["helps", "hinders", "neutral"]
 
@@ -21,11 +19,14 @@ def _n(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def factor_effects(data: OutlookInput, rec: RecoveryCatalog) -> dict[FactorId, Effect]:
-    """The factors as given, with the age factor from ``age_years`` when not given."""
-    effects: dict[FactorId, Effect] = dict(data.factors or {})
-    if data.age_years is not None and "age" not in effects:
-        older = data.age_years >= rec.older_age_from_years.value
+def factor_effects(
+    factors: Mapping[FactorId, Effect] | None, age_years: int | None, rec: RecoveryCatalog
+) -> dict[FactorId, Effect]:
+    """The factors as given (the outlook input's ``factors``), with the age factor from
+    ``age_years`` when not given."""
+    effects: dict[FactorId, Effect] = dict(factors or {})
+    if age_years is not None and "age" not in effects:
+        older = age_years >= rec.older_age_from_years.value
         effects["age"] = "hinders" if older else "helps"
     return effects
 

@@ -9,15 +9,12 @@ sentence that names it comes from the neurological advice in the rules file.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from dorsi.catalog.exercises import Exercise, ExerciseCatalog, Support
+from dorsi.catalog.mmt import MmtGrade, rank
 from dorsi.catalog.words import load_words
-from dorsi.clinical.mmt import MmtGrade, rank
+from dorsi.clinical.program_contract import PlanInput, PlannedExercise, Situation
 from dorsi.clinical.program_rules import PhaseRule, ProgramRules, as_int
-
-if TYPE_CHECKING:
-    from dorsi.clinical.program import PlanInput, PlannedExercise, Situation
 
 REQUIRED_NOTE = {
     "calf_stretch": "The plan always has a calf stretch now, so the ankle does not get stuck "

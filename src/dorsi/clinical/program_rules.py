@@ -17,9 +17,9 @@ from pydantic import Field, field_validator, model_validator
 
 from dorsi.catalog.exercises import ExerciseCatalog, ExerciseId, MinGrade, load_exercises
 from dorsi.catalog.load import read_yaml, validate_data
+from dorsi.catalog.mmt import rank
 from dorsi.catalog.sourced import CatalogModel, Sourced
 from dorsi.catalog.translate import localize, patterns
-from dorsi.clinical.mmt import rank
 from dorsi.errors import CatalogError
 from dorsi.i18n import Language, normalize_language
 

@@ -35,8 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dorsi.catalog.measures import Measure, MeasureCatalog, load_measures, load_progress_rules
+from dorsi.catalog.mmt import GRADES
 from dorsi.clinical import progress_alerts
-from dorsi.clinical.mmt import GRADES
 from dorsi.clinical.progress_contract import (
     Adherence,
     Alert,

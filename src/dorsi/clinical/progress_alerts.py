@@ -7,7 +7,7 @@ Thresholds come from ``data/progress_rules.yaml`` (each with its source):
   the therapist; seek immediate care if it was sudden).
 - ``worsening``: one per measure worse by at least its MDC against its baseline, previous or
   best value, naming the reference. A muscle grade down by a full grade also holds
-  progression and asks for a new screening (issue 8).
+  progression and asks for a new screening (a lost grade may be a new lesion).
 - ``pain_rising``: the check-in pain trend (:func:`dorsi.clinical.progress_course.pain_trend`);
   holds progression.
 - ``regress``: the last session's pain above 5/10 (pain-monitoring model, REFERENCE 3.4), or the

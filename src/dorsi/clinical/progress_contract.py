@@ -1,4 +1,4 @@
-"""The JSON contract of ``dorsi progress`` (issue 2): input and output models.
+"""The JSON contract of ``dorsi progress``: input and output models.
 
 Shape checks (types, enums, 0-10 pain, unknown fields) happen here; checks that need the
 measures catalog or today's date (known measure id, grade string vs number, valid range, no
@@ -97,7 +97,7 @@ class MeasureReview(Output):
     """The latest value of one measure against its baseline, previous and best values.
 
     ``baseline``/``latest`` are numbers, or grade strings for ``dorsiflexion_mmt``. ``change``
-    is latest minus baseline (MMT: in grades via :func:`dorsi.clinical.mmt.numeric`); it is
+    is latest minus baseline (MMT: in grades via :func:`dorsi.catalog.mmt.numeric`); it is
     0 when there is only one value (status ``insufficient_data``). ``mdc`` is the smallest
     real change at the baseline. ``previous`` is the value before the latest, ``best`` the
     best earlier value (highest, or lowest where lower is better); each has its date, the
@@ -144,7 +144,7 @@ class Adherence(Output):
     sessions_planned: int
     percent: int | None
     # Read by the pages and the text; left out of the JSON contract, whose adherence keys
-    # other systems read exactly (issue 2's shape).
+    # other systems read exactly (a published shape).
     adequate: bool = Field(default=False, exclude=True)
     basis: PlanBasis = Field(default="scheduled", exclude=True)
 

@@ -24,7 +24,7 @@ from operator import attrgetter
 from typing import Literal, cast
 
 from dorsi.catalog.measures import EntryCriterion, Measure, ProgressRules
-from dorsi.clinical.mmt import MmtGrade, numeric, rank
+from dorsi.catalog.mmt import MmtGrade, numeric, rank
 from dorsi.clinical.progress_contract import (
     CriterionCheck,
     MeasurementLike,
@@ -43,7 +43,7 @@ Trend = Literal["flat", "changing"]
 
 
 def as_number(value: float | str) -> float:
-    """A measure's value as a number (MMT grades via :func:`dorsi.clinical.mmt.numeric`)."""
+    """A measure's value as a number (MMT grades via :func:`dorsi.catalog.mmt.numeric`)."""
     if isinstance(value, str):
         return numeric(cast(MmtGrade, value))  # checked against GRADES by the caller
     return value

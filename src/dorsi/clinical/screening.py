@@ -10,10 +10,10 @@ Decisions a clinician should know (the rules, their reasons and sources live in 
   (a rule whose reason another matched rule already says, listed in that rule's ``covers``,
   is shown once).
 - ``program_paused`` is true for every level except ``proceed``.
-- The optional questions of issue 8 may be left out (or sent as ``null``). An unanswered
+- The optional questions may be left out (or sent as ``null``). An unanswered
   question never raises the level (it is treated as "no" for the level), it is listed in
   ``unanswered``, and the advice asks for it to be answered because the level may change.
-- Time and cause count (issue 17): the few answers that soften a rule ("a doctor ruled out a
+- Time and cause count: the few answers that soften a rule ("a doctor ruled out a
   stroke in person", "these signs are left from a treated stroke", "the numbness is old",
   weeks since an injury or operation) soften only the rules they name in the catalog, and
   unanswered they count as the concerning answer, so leaving them out never lowers the level.
@@ -28,6 +28,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from dorsi.catalog.mmt import MmtGrade
 from dorsi.catalog.red_flags import (
     LEVELS,
     Answer,
@@ -38,7 +39,6 @@ from dorsi.catalog.red_flags import (
     severity,
 )
 from dorsi.clinical.contract import Contract, Output
-from dorsi.clinical.mmt import MmtGrade
 from dorsi.i18n import normalize_language as catalog_language
 
 Onset = Literal["sudden", "gradual"]
@@ -49,10 +49,10 @@ Balance = Literal["no", "somewhat", "significantly"]
 class ScreenInput(Contract):
     """Answers to the screening questions (field order = the order a form asks them).
 
-    The first sixteen fields are required (issue 2). The rest are optional (issue 8 and Dorsi's
-    additions ``spinal_or_epidural_anaesthesia_within_4_days``,
+    The first sixteen fields are required (the original form). The rest are optional (later
+    questions and Dorsi's additions ``spinal_or_epidural_anaesthesia_within_4_days``,
     ``increasing_leg_pain_or_swelling``, ``fall_with_head_strike``,
-    ``wound_fever_or_spreading_redness``, ``breathless_lying_flat``) and issue 17 (time and
+    ``wound_fever_or_spreading_redness``, ``breathless_lying_flat``, and time and
     cause: who ruled out a stroke, which signs are long-standing, weeks since an injury or
     operation, pain down both legs, leg pain without injury, the ankle muscle grade): absent or
     ``null`` means not answered. An unanswered "long-standing" or "ruled out" answer counts as

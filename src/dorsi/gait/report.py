@@ -1,4 +1,4 @@
-"""The JSON contract of ``dorsi gait analyze --json`` (issue 4).
+"""The JSON contract of ``dorsi gait analyze --json``.
 
 Pure pydantic, importable without the gait extra, so the web app can read stored reports.
 ``GaitReport.model_dump(mode="json")`` is exactly the JSON the command prints.

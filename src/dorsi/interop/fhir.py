@@ -259,7 +259,7 @@ class _Builder:
         if performer is not None:
             resource["performer"] = [performer]
         if isinstance(m.value, str):
-            from dorsi.clinical.mmt import GRADES, numeric
+            from dorsi.catalog.mmt import GRADES, numeric
 
             grade = next(g for g in GRADES if g == m.value)
             resource["valueCodeableConcept"] = {

@@ -17,7 +17,7 @@ still, the turn of a past-and-back walk and frames without the walker do not cou
 The annotated video is re-encoded as H.264 in mp4 (at most 960 pixels wide, ``faststart``) by
 the FFmpeg binary that the ``imageio-ffmpeg`` wheel ships: browsers, phones included, cannot play
 the MPEG-4 Part 2 stream OpenCV writes, and OpenCV's wheels cannot encode H.264 (their VP8
-encoder runs at about 4 frames per second here, too slow). Without ``imageio-ffmpeg`` the
+encoder is too slow for a result someone waits for). Without ``imageio-ffmpeg`` the
 OpenCV file is kept as it is (it downloads and plays in desktop players) and a note says so.
 """
 

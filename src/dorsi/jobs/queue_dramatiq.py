@@ -37,7 +37,6 @@ not use it and it adds its own schema beside the app's migrations and backups.
 
 from __future__ import annotations
 
-import functools
 import logging
 import queue
 import signal
@@ -392,13 +391,6 @@ def run_worker(
     return 0
 
 
-def gait_execute(settings: Any) -> Execute:
-    """The gait job's ``execute`` (the same the embedded worker runs)."""
-    from dorsi.services import gait_jobs
-
-    return functools.partial(gait_jobs.run_job, settings=settings)
-
-
 __all__ = [
     "ACTOR_NAME",
     "QUEUE_NAME",
@@ -407,7 +399,6 @@ __all__ = [
     "broker_reachable",
     "check_broker_url",
     "declare_actor",
-    "gait_execute",
     "handle",
     "job_state",
     "make_broker",

@@ -17,7 +17,7 @@ def exercise_scene(exercise_id: str) -> Scene:
     """The scene of one exercise; :class:`~dorsi.errors.NotFoundError` for an unknown id."""
     from dorsi.catalog.exercises import load_exercises
     from dorsi.pictures.compose import compose
-    from dorsi.pictures.poses import load_poses
+    from dorsi.pictures.pose_file import load_poses
 
     exercise = load_exercises().get(exercise_id)  # NotFoundError listing the valid ids
     return compose(load_poses().pictures[exercise.id], title=exercise.name)
@@ -65,7 +65,7 @@ def render_exercise_animation(exercise_id: str, *, width_px: int = DEFAULT_WIDTH
     """
     from dorsi.catalog.exercises import load_exercises
     from dorsi.pictures.animate import render_animation
-    from dorsi.pictures.poses import load_poses
+    from dorsi.pictures.pose_file import load_poses
 
     _check_width(width_px)
     exercise = load_exercises().get(exercise_id)

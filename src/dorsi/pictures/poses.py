@@ -4,23 +4,20 @@ One entry per exercise id: where the person is (``setting``), the props, a list 
 (joint angles; each keyframe changes only what it names), which parts to highlight, the arrows
 and a short caption. Adding an exercise picture needs only a new entry here.
 
-Validated on load, failing with :class:`~dorsi.errors.CatalogError` naming the file and field:
-ids must be exercises of the catalog, every catalog exercise needs a picture, angles must lie in
-the anatomical ranges of :data:`ANGLE_LIMITS_DEG`, the arrow's marker must really move, and no
-keyframe may push a body part through the floor.
+Validated on load (:mod:`dorsi.pictures.pose_file`), failing with
+:class:`~dorsi.errors.CatalogError` naming the file and field: ids must be exercises of the
+catalog, every catalog exercise needs a picture, angles must lie in the anatomical ranges of
+:data:`ANGLE_LIMITS_DEG`, the arrow's marker must really move, and no keyframe may push a body
+part through the floor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from dorsi.catalog.load import read_yaml, validate_data
 from dorsi.catalog.sourced import CatalogModel, Evidence
-from dorsi.errors import CatalogError
 from dorsi.pictures.figure import Arm, BodyPose, Leg
 
 FILENAME = "exercise_poses.yaml"
@@ -252,41 +249,6 @@ FLOOR_TOLERANCE_CM = 1.5
 MIN_MOVE_CM = 1.0
 
 
-def _fail(field: str, message: str) -> CatalogError:
-    return CatalogError(f"catalog file data/{FILENAME}: field '{field}': {message}")
-
-
-def build_poses(data: Any, *, known_ids: Iterable[str], filename: str = FILENAME) -> PoseFile:
-    """Validate parsed YAML ``data``: structure, ids, angle ranges, movement and floor contact."""
-    from dorsi.pictures.staging import check_picture  # geometry; imported here to avoid a cycle
-
-    poses = validate_data(filename, data, PoseFile)
-    known = tuple(known_ids)
-    for exercise_id in poses.pictures:
-        if exercise_id not in known:
-            raise _fail(
-                f"pictures.{exercise_id}",
-                f"'{exercise_id}' is not an exercise of the catalog; known ids: {', '.join(known)}",
-            )
-    missing = [i for i in known if i not in poses.pictures]
-    if missing:
-        raise _fail("pictures", f"no picture for: {', '.join(missing)}")
-    for exercise_id, picture in poses.pictures.items():
-        problem = check_picture(picture)
-        if problem is not None:
-            field, message = problem
-            raise _fail(f"pictures.{exercise_id}.{field}", message)
-    return poses
-
-
-@cache
-def load_poses() -> PoseFile:
-    """The shipped pose file, checked against the exercise catalog (read once)."""
-    from dorsi.catalog.exercises import load_exercises
-
-    return build_poses(read_yaml(FILENAME), known_ids=load_exercises().ids)
-
-
 __all__ = [
     "ANGLE_LIMITS_DEG",
     "FILENAME",
@@ -301,6 +263,4 @@ __all__ = [
     "TravelArrow",
     "TurnArrow",
     "Zoom",
-    "build_poses",
-    "load_poses",
 ]

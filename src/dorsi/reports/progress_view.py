@@ -198,7 +198,7 @@ def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[Meas
 
 def _series(measurements: list[MeasurementRow], lines: list[MeasureLine]) -> list[MeasureSeries]:
     from dorsi.catalog.measures import load_measures
-    from dorsi.clinical.mmt import GRADES, numeric
+    from dorsi.catalog.mmt import GRADES, numeric
 
     catalog = load_measures()
     out = []

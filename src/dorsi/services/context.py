@@ -12,9 +12,18 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from dorsi.errors import (
+    AuthenticationError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
 from dorsi.settings import Settings
+from dorsi.store import audit_chain
 from dorsi.store.db import Database
-from dorsi.store.models import Base
+from dorsi.store.models import AuditEntry, Base
 
 T = TypeVar("T")
 
@@ -96,6 +105,49 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# --- the audit entries of a unit of work (:mod:`dorsi.services.audit` notes them) ----------
+
+
+def audit_outcome(error: BaseException, *, signed_in: bool = False) -> str:
+    """The audit outcome a failure implies (a rate limit met by someone signed in, such as the
+    hourly upload limit, is a refusal; before sign-in it is a throttled sign-in)."""
+    if isinstance(error, PermissionDeniedError):
+        return "denied"
+    if isinstance(error, NotFoundError):
+        return "not_found"
+    if isinstance(error, RateLimitedError) and signed_in:
+        return "denied"
+    if isinstance(error, AuthenticationError | RateLimitedError):
+        return "unauthenticated"
+    if isinstance(error, InputError | ConflictError):
+        return "invalid"
+    return "error"
+
+
+def flush_audit(ctx: Ctx, *, outcome: str) -> None:
+    """Write the pending entries with ``outcome`` into ``ctx.db`` and clear them."""
+    actor = ctx.actor
+    entries = [
+        AuditEntry(
+            at=ctx.now,
+            actor_id=actor.id if actor else None,
+            actor_username=actor.username if actor else None,
+            actor_role=actor.role if actor else None,
+            patient_id=pending.patient_id,
+            action=pending.action,
+            outcome=outcome,
+            detail=pending.detail,
+            request_id=ctx.request_id[:32],
+        )
+        for pending in ctx.audit
+    ]
+    audit_chain.append(ctx.db, entries)
+    ctx.audit.clear()
+
+
+# --- units of work ---------------------------------------------------------------------------
+
+
 def run_unit(
     database: Database,
     make_ctx: Callable[[Session], Ctx],
@@ -108,14 +160,12 @@ def run_unit(
     audit entries are written with the outcome the error implies, plus any rows registered
     with ``ctx.keep_on_failure``. The error then propagates.
     """
-    from dorsi.services import audit
-
     ctx: Ctx | None = None
     try:
         with database.transaction() as session:
             ctx = make_ctx(session)
             result = work(ctx)
-            audit.flush(ctx, outcome="ok")
+            flush_audit(ctx, outcome="ok")
             return result
     except BaseException as exc:
         if ctx is not None and (ctx.audit or ctx.keep_on_failure):
@@ -125,14 +175,12 @@ def run_unit(
 
 
 def _audit_failure(database: Database, failed: Ctx, exc: BaseException) -> None:
-    from dorsi.services import audit
-
     failed.reading = False
     with database.transaction() as session:
         failed.db = session
         for make_row in failed.keep_on_failure:
             session.add(make_row())
-        audit.flush(failed, outcome=audit.outcome_for(exc, signed_in=failed.actor is not None))
+        flush_audit(failed, outcome=audit_outcome(exc, signed_in=failed.actor is not None))
 
 
 def run_staged(
@@ -150,8 +198,6 @@ def run_staged(
     check-in, a page view); anything that must re-check the data it writes uses
     :func:`run_unit`.
     """
-    from dorsi.services import audit
-
     ctx: Ctx | None = None
     try:
         with database.snapshot() as session:
@@ -164,7 +210,7 @@ def run_staged(
             for change in ctx.staged:
                 change(session)
             staged.write(session)
-            audit.flush(ctx, outcome="ok")
+            flush_audit(ctx, outcome="ok")
         return staged.answer()
     except BaseException as exc:
         if ctx is not None and (ctx.audit or ctx.keep_on_failure):
@@ -196,6 +242,8 @@ __all__ = [
     "Ctx",
     "PendingAudit",
     "Staged",
+    "audit_outcome",
+    "flush_audit",
     "run_read",
     "run_staged",
     "run_unit",

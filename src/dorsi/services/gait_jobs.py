@@ -1,6 +1,6 @@
 """Gait videos: accept an upload, queue its analysis, store the results, delete on request.
 
-Flow (issue 4, "In the app"):
+Flow:
 
 1. The web layer checks the caller may upload (:func:`check_upload`), streams the body into
    ``<data dir>/gait/incoming/<random>.part`` with the size cap (413 above it), then
@@ -30,6 +30,7 @@ Every use case passes :func:`dorsi.services.patients.load_patient` (the one poli
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import re
@@ -50,7 +51,7 @@ from dorsi.errors import InputError, NotFoundError, RateLimitedError, Unsupporte
 from dorsi.gait.report import GaitReport
 from dorsi.jobs import lease
 from dorsi.jobs.isolate import Abandoned, ChildFailed, run_child
-from dorsi.jobs.worker import JobContext
+from dorsi.jobs.worker import Execute, JobContext
 from dorsi.services import audit
 from dorsi.services.context import Ctx, run_unit
 from dorsi.services.patients import load_patient, require_actor
@@ -668,6 +669,13 @@ def run_job(job: JobContext, *, settings: Settings) -> None:
     finally:
         if not kept:
             _remove(out_dir)
+
+
+def executor(settings: Settings) -> Execute:
+    """What a worker runs for one gait job: :func:`run_job` with these settings. The embedded
+    worker and ``dorsi worker`` processes are handed this, so the job machinery in
+    :mod:`dorsi.jobs` never reaches up into the use cases."""
+    return functools.partial(run_job, settings=settings)
 
 
 def sweep_orphans(settings: Settings, database: Database, now: datetime) -> int:

@@ -1,4 +1,4 @@
-"""Learn (issue 7): "read this week" marks, the patient's language, their personal topic order.
+"""Learn: "read this week" marks, the patient's language, their personal topic order.
 
 - A clinician marks Learn topics "read this week" for an assigned patient (policy action
   ``program.write``: the reading belongs to the plan). A mark counts for

@@ -1,6 +1,6 @@
 """Auditing a read of many patients (a patient list) in a few entries, not one per patient.
 
-Issue 3 asks that every read of patient data records who, which patient, what, when and the
+Every read of patient data is recorded: who, which patient, what, when and the
 outcome. A list view reads every listed patient's name and status. One entry per patient per
 view would make a clinic-wide list of 10,000 patients write 10,000 audit rows (each one a link
 of the hash chain) every time the page is opened, and the audit write would cost more than the

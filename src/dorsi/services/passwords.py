@@ -1,7 +1,7 @@
 """Passwords: argon2id hashing, the password rule, and a dummy hash.
 
 Parameters: argon2id, memory 19 MiB (19456 KiB), 2 iterations, parallelism 1 — the OWASP
-Password Storage Cheat Sheet's minimum configuration, and what issue 3 requires. They are
+Password Storage Cheat Sheet's minimum configuration. They are
 fixed here, not configurable, so no deployment can weaken them by accident.
 
 The rule follows OWASP ASVS 5.0 section V6.2: at least 8 characters (V6.2.1), and 15 for staff

@@ -125,12 +125,18 @@ def get_draft(ctx: Ctx, patient_id: int) -> ProgramPublic | None:
     return program_public(program) if program else None
 
 
+def versions(ctx: Ctx, patient_id: int) -> list[Program]:
+    """Every version of the patient's program, newest first (the caller checked access)."""
+    return list(
+        ctx.db.scalars(
+            select(Program).where(Program.patient_id == patient_id).order_by(Program.version.desc())
+        )
+    )
+
+
 def history(ctx: Ctx, patient_id: int) -> list[ProgramPublic]:
     load_patient(ctx, patient_id, "patient.read", "program history")
-    programs = ctx.db.scalars(
-        select(Program).where(Program.patient_id == patient_id).order_by(Program.version.desc())
-    )
-    return [program_public(p) for p in programs]
+    return [program_public(p) for p in versions(ctx, patient_id)]
 
 
 def _check_exercises(data: ProgramUpdate) -> None:

@@ -515,21 +515,19 @@ _GC_PAUSE = _GcPause()
 def gc_paused(*, collect_after: bool = False) -> AbstractContextManager[None]:
     """No cyclic garbage collection inside the block (reference counting still frees).
 
-    A review allocates a few dozen container objects per patient, so the collector runs a
-    thousand times per 10,000 patients, and each full collection walks every object the
-    process holds: with the reviewed list kept (the patient list), about a fifth of the CPU
-    time went to collections that found almost nothing. The blocks are short (one chunk of a
-    review, or one patient list), so the cyclic garbage they leave is bounded and collected
-    after. Never held while a generator is suspended: :func:`review_patients` holds it per
-    chunk and yields outside it.
+    A review allocates a few dozen container objects per patient, so the collector runs
+    again and again over a large clinic, and each full collection walks every object the
+    process holds, finding almost nothing: a review makes no cycles worth collecting. The
+    blocks are short (one chunk of a review, or one patient list), so the cyclic garbage they
+    leave is bounded and collected after. Never held while a generator is suspended:
+    :func:`review_patients` holds it per chunk and yields outside it.
 
-    ``collect_after``: the block keeps most of what it makes (a patient list of 10,000 keeps
-    about 350,000 objects). Left to the generational collector, those are walked three
-    times soon after (by a young, a middle and a full collection: 0.56 s at 10,000 patients,
-    5.3 s at 100,000); one full collection when the last pause ends walks them once (0.2 s
-    and 1.9 s). Not when collection was disabled before. (``gc.freeze()`` would walk them
-    not at all, but hides them and any cyclic garbage from the collector's counts: over a
-    batch of 100,000 patients no full collection ran and the garbage piled up.)
+    ``collect_after``: the block keeps most of what it makes (a patient list keeps dozens of
+    objects per patient). Left to the generational collector, those are walked three times
+    soon after (by a young, a middle and a full collection); one full collection when the
+    last pause ends walks them once. Not when collection was disabled before. (``gc.freeze()``
+    would walk them not at all, but hides them and any cyclic garbage from the collector's
+    counts, so in a long batch no full collection runs and the garbage piles up.)
     """
     return _GC_PAUSE.held(collect_after=collect_after)
 

@@ -39,8 +39,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 POOL_SIZE = 10
 POOL_OVERFLOW = 30
 # Page cache per connection (SQLite's default is 2 MiB). The clinic-wide review reads a year of
-# check-ins of 1,000 patients per query; stored day by day, those rows sit on ~30 MiB of pages,
-# and a 2 MiB cache read them again and again (2 GB of reads per 1,000 patients at 10,000).
+# check-ins of 1,000 patients per query; stored day by day, those rows sit on tens of MiB of
+# pages, which a 2 MiB cache would read from disk again and again.
 SQLITE_CACHE_KIB = 64 * 1024
 
 
@@ -192,7 +192,7 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
             )
         # A connection for every request thread the web app runs at once (AnyIO's default
         # limit is 40): requests never queue for the pool, PostgreSQL's MVCC runs them side by
-        # side (measured in benchmarks/web.py: 127 -> 193 check-ins/s at 50 clients).
+        # side (benchmarks/web.py measures it).
         kwargs.setdefault("pool_size", POOL_SIZE)
         kwargs.setdefault("max_overflow", POOL_OVERFLOW)
         if read_only:

@@ -382,7 +382,7 @@ class SignInLink(Base):
 class AuditEntry(Base):
     """Who did what to which patient's data, when (UTC), and the outcome.
 
-    Append-only and hash-chained (issue 6): rows enter only through
+    Append-only and hash-chained, so a changed or removed row shows: rows enter only through
     :func:`dorsi.store.audit_chain.append`, which sets ``prev_hash`` and
     ``entry_hash = sha256(prev_hash || canonical(entry))``. No foreign keys, so entries outlive
     the rows they describe.
@@ -408,7 +408,7 @@ class AuditEntry(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
 
 
-# --- Gait videos (issue 4, "In the app"): uploads, their analysis jobs, results ------------
+# --- Gait videos: uploads, their analysis jobs, results ---------------------------------------
 # Added by migration 0003. Files live under ``<data dir>/gait/`` with server-chosen names; the
 # rows hold only those names. Deleting a video clears the file, its result and the job's text
 # but keeps this row as a tombstone and keeps the derived measurements (a clinician may delete
@@ -503,7 +503,7 @@ class GaitMeasurement(Base):
     )
 
 
-# --- Learn (issue 7): topics a clinician asked a patient to read this week --------------------
+# --- Learn: topics a clinician asked a patient to read this week --------------------
 # Added by migration 0004. A mark counts for ``services.learn.MARK_DAYS`` days from
 # ``marked_on`` (the patient's Today shows it during that week); older marks stay as history.
 
@@ -524,7 +524,7 @@ class LearnMark(Base):
     cleared_at: Mapped[datetime | None]
 
 
-# --- Trustworthy check-ins (issue 16), added by migration 0006 --------------------------------
+# --- Trustworthy check-ins, added by migration 0006 -------------------------------------------
 
 
 class IdempotencyKey(Base):

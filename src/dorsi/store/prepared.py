@@ -1,8 +1,8 @@
 """Prepared statements for the hottest paths: SQLAlchemy Core, compiled once per database.
 
 Every request authenticates, checks access and appends to the audit log; check-ins add one
-row. Through the ORM each of those statements costs 0.1-0.3 ms of Python (building the
-statement, its cache key, the unit of work), several times the database's own work. Here a
+row. Through the ORM each of those statements costs more Python (building the statement, its
+cache key, the unit of work) than the database spends on it. Here a
 statement is written once in SQLAlchemy Core (so its SQL, quoting and types stay the
 dialect's), compiled once per dialect, and then run on the DB-API cursor of the session's own
 connection, in the session's transaction, with the column types' own bind and result

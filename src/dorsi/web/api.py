@@ -1,4 +1,4 @@
-"""The JSON API ``/api/v1`` for integrations (issue 3). Patients use it for their own record.
+"""The JSON API ``/api/v1`` for integrations. Patients use it for their own record.
 
 Bodies of screenings and evaluations are the ``dorsi screen`` / ``dorsi plan`` input contracts,
 parsed from the raw body with :func:`dorsi.clinical.contract.parse`, so errors read exactly as

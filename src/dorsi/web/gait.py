@@ -1,4 +1,4 @@
-"""Walking videos in the app: upload, analysis in the background, results (issue 4).
+"""Walking videos in the app: upload, analysis in the background, results.
 
 API (bearer token):
 
@@ -520,7 +520,7 @@ def make_runner(settings: Settings, database: Database, clock: Any) -> JobRunner
         from dorsi.jobs.queue_dramatiq import DramatiqRunner
 
         return DramatiqRunner(settings.gait_broker_url)
-    execute = functools.partial(gait_jobs.run_job, settings=settings)
+    execute = gait_jobs.executor(settings)
 
     def sweep() -> None:
         gait_jobs.sweep_orphans(settings, database, clock())

@@ -37,9 +37,9 @@ from dorsi.store.db import Database
 T = TypeVar("T")
 #: threads running units of work, per process. SQLite: more only queue for Python's interpreter
 #: lock and stretch the writer's turn while they do (measured: benchmarks/web.py); PostgreSQL
-#: waits on the network, so more of its units overlap (16 measured no faster than 8, and each
-#: thread may hold a connection of the read pool and one of the write pool: 4 processes x 8
-#: threads stay within PostgreSQL's default of 100 connections).
+#: waits on the network, so more of its units overlap (up to where more threads stop helping;
+#: each thread may hold a connection of the read pool and one of the write pool: 4 processes
+#: x 8 threads stay within PostgreSQL's default of 100 connections).
 UNIT_THREADS = {"sqlite": 4, "postgresql": 8}
 Auth = Literal["api", "page", "optional_page", "none"]
 

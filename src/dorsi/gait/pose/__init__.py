@@ -9,38 +9,9 @@ in order and may track between them; :meth:`reset` forgets the tracked person. N
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
-
-import numpy as np
-from numpy.typing import NDArray
 
 from dorsi.errors import InputError
-from dorsi.gait.keypoints import FloatArray
-
-
-@dataclass(frozen=True)
-class FramePose:
-    """One person's keypoints in one frame: ``xy`` (K, 2) pixels, ``visibility`` (K,) 0-1."""
-
-    xy: FloatArray
-    visibility: FloatArray
-
-
-class PoseBackend(Protocol):
-    """What the pipeline needs from a pose model."""
-
-    name: str
-
-    def process(self, frame_rgb: NDArray[np.uint8]) -> FramePose | None:
-        """The person in this frame (None when nobody is found)."""
-        ...
-
-    def reset(self) -> None:
-        """Forget the tracked person; the next frame starts a fresh detection."""
-        ...
-
-    def close(self) -> None: ...
+from dorsi.gait.pose.frame import FramePose, PoseBackend
 
 
 def _mediapipe() -> PoseBackend:
@@ -70,3 +41,6 @@ def make_backend(name: str | None = None) -> PoseBackend:
             f"unknown pose backend '{name}'; choose from: {', '.join(BACKENDS)}", field="backend"
         ) from None
     return factory()
+
+
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "FramePose", "PoseBackend", "make_backend"]

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dorsi.gait.keypoints import KEYPOINTS
-from dorsi.gait.pose import FramePose
+from dorsi.gait.pose.frame import FramePose
 from dorsi.gait.pose.litert_geometry import Landmarks, Roi
 from dorsi.gait.pose.litert_models import BlazePoseNets
 from dorsi.gait.pose.litert_tracking import MIN_PRESENCE, WalkerTracker

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dorsi.gait.keypoints import KEYPOINTS
-from dorsi.gait.pose import FramePose
+from dorsi.gait.pose.frame import FramePose
 
 # BlazePose's 33 landmarks: ours -> its index
 _BLAZEPOSE: dict[str, int] = {

@@ -140,7 +140,7 @@ class MeasureChart:
 def measure_charts(dashboard: Any) -> list[MeasureChart]:
     """One chart per measure, with the band of no real change (baseline +/- MDC)."""
     from dorsi.catalog.measures import load_measures
-    from dorsi.clinical.mmt import numeric
+    from dorsi.catalog.mmt import numeric
     from dorsi.interop.fhir_review import statement
 
     catalog = load_measures()
@@ -366,7 +366,7 @@ async def _evaluation_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    from dorsi.clinical.mmt import GRADES
+    from dorsi.catalog.mmt import GRADES
     from dorsi.clinical.program import PlanInput
     from dorsi.clinical.program_rules import CAUSES
 
@@ -490,7 +490,7 @@ async def _program_page(
     def work(ctx: Ctx) -> tuple[Actor | None, Any, ProgramPublic | None, list[ProgramPublic]]:
         patient = patients.load_patient(ctx, patient_id, "program.write", "program form")
         draft = programs.latest_version(ctx, patient.id)
-        versions = [programs.program_public(p) for p in _versions(ctx, patient.id)]
+        versions = [programs.program_public(p) for p in programs.versions(ctx, patient.id)]
         return (
             ctx.actor,
             patients.public(ctx, patient),
@@ -520,18 +520,6 @@ async def _program_page(
         },
         actor=actor,
         status=status,
-    )
-
-
-def _versions(ctx: Ctx, patient_id: int) -> list[Any]:
-    from sqlalchemy import select
-
-    from dorsi.store.models import Program
-
-    return list(
-        ctx.db.scalars(
-            select(Program).where(Program.patient_id == patient_id).order_by(Program.version.desc())
-        )
     )
 
 

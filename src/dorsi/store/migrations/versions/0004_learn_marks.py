@@ -1,4 +1,4 @@
-"""Learn marks: topics a clinician asked a patient to read this week (issue 7).
+"""Learn marks: topics a clinician asked a patient to read this week.
 
 The patient's preferred language is already stored (``patients.preferred_language``, 0001).
 

@@ -1,8 +1,8 @@
-"""A covering index for the clinic-wide progress review (issue 9).
+"""A covering index for the clinic-wide progress review.
 
 ``ix_session_checkins_review`` holds, per patient in (day, id) order, every check-in field the
 review reads, so the review of thousands of year-long histories reads the index alone instead
-of looking up each check-in's row (about half the time on SQLite at 10,000 patients). It
+of looking up each check-in's row (a second read per check-in). It
 replaces ``ix_session_checkins_patient_day``, whose columns are its prefix, so a check-in still
 updates one secondary index.
 

@@ -1,4 +1,4 @@
-"""Sign-in throttling with growing delays (issue 14).
+"""Sign-in throttling with growing delays.
 
 ``sign_in_throttles`` holds, per throttle key (an account, a client address, a known device,
 a user's change-password form), the attempts charged since the last success and the time the

@@ -1,4 +1,4 @@
-"""Trustworthy check-ins and measures (issue 16).
+"""Trustworthy check-ins and measures.
 
 - ``idempotency_keys``: the first answer to a check-in sent with an ``Idempotency-Key``; a
   retry gets it again and stores nothing. Unique per (user, patient, key) so parallel

@@ -3,6 +3,10 @@
 Grades are ordered ``0 < 1 < 2- < 2 < 2+ < 3- < 3 < 3+ < 4- < 4 < 4+ < 5``. The smallest real
 change is one full grade (a +/- step is within tester error: intrarater kappa 0.35 for ankle
 dorsiflexion, PMC5875759), see the ``dorsiflexion_mmt`` measure in the catalog.
+
+The scale lives with the catalog because the catalog's own data is written in it (an
+exercise's minimum grade, a measure's valid values) and the clinical decisions read the
+catalog: both sides use this one definition and neither reaches up to the other.
 """
 
 from __future__ import annotations
