@@ -150,7 +150,7 @@ def test_an_impossible_ankle_angle_is_never_reported() -> None:
     truth = walk.truth["left"]
     for hs, to in zip(truth.heel_strikes_s[1:], truth.toe_offs_s[:-1], strict=True):
         start = round((to + 0.5 * (hs - to)) * spec.fps)
-        track.xy[start - 4 : start + 6, INDEX["left_toe"], 1] -= 60.0
+        track.xy[start - 4 : start + 6, INDEX["left_toe"], 1] -= 120.0
     report = _report(walk, track)
     for stride in report.strides:
         assert ANKLE_MIN_DEG.value <= stride.peak_swing_dorsiflexion_deg <= ANKLE_MAX_DEG.value

@@ -615,6 +615,9 @@ def analyze_track(
         warnings.append(f"the affected ({affected_side}) side has no usable stride")
     warnings += _rhythm_warnings(rhythm, events, track.fps)
     warnings += [w.excluded for w in sorted(windows, key=lambda w: w.heel_strike) if w.excluded]
+    warnings += [
+        f"{s.side} stride at {s.heel_strike_s:.2f} s: {flag}" for s in strides for flag in s.flags
+    ]
     report = GaitReport(
         video=video,
         strides=strides,

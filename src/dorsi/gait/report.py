@@ -41,8 +41,10 @@ class Stride(Output):
     initial_contact: InitialContact
     toe_clearance_ratio: float
     quality: float = Field(ge=0, le=1)
-    #: mis-tracked frames inside the stride that were repaired from their neighbours
-    flags: list[str] = Field(default_factory=list)
+    #: mis-tracked frames inside the stride that were repaired from their neighbours. Left
+    #: out of the JSON, whose stride keys other systems read exactly; each repair is also a
+    #: line of ``quality.warnings``.
+    flags: list[str] = Field(default_factory=list, exclude=True)
 
 
 class ExcludedStride(Output):
@@ -97,8 +99,9 @@ class Quality(Output):
     person_tracked_fraction: float = Field(ge=0, le=1)
     usable_strides: int = Field(ge=0)
     warnings: list[str]
-    #: every stride found but left out, with the reason
-    excluded_strides: list[ExcludedStride] = Field(default_factory=list)
+    #: every stride found but left out, with the reason (for pages; the JSON keeps exactly
+    #: the three keys above, and each reason is also a line of ``warnings``)
+    excluded_strides: list[ExcludedStride] = Field(default_factory=list, exclude=True)
 
 
 class GaitReport(Output):

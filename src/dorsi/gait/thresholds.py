@@ -222,10 +222,12 @@ ANKLE_MIN_DEG = Sourced(
     evidence="clinician_default",
 )
 ANKLE_MAX_DEG = Sourced(
-    value=35.0,
-    source="normal ankle range 0-20 deg dorsiflexion (World J Orthop 2017;8(1):21-29, table 5; "
-    "REFERENCE.md 2.2: AAOS 13, AMA 20 deg) with a 15 deg margin for 2-D video error and the "
-    "larger dorsiflexion under body weight; beyond it the foot was mis-tracked",
+    value=50.0,
+    source="passive range 0-20 deg dorsiflexion (World J Orthop 2017;8(1):21-29, table 5; "
+    "REFERENCE.md 2.2: AAOS 13, AMA 20 deg) is exceeded under body weight: the OpenCap "
+    "reference walk (shared/data/opencap-walk, OpenSim ankle_angle_r) reaches 40 deg and its "
+    "side view 44 deg, so 50 deg keeps real angles and still refuses a foot tracked "
+    "backwards; beyond it the foot was mis-tracked",
     evidence="clinician_default",
 )
 FLOOR_NOISE_RATIO = Sourced(
