@@ -4,6 +4,7 @@ decisions as in English (only the words change; the JSON keys and values do not)
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -91,16 +92,67 @@ def test_an_unknown_language_is_refused_on_one_line() -> None:
     assert "en (English), es" in assert_input_error(result, "--lang")
 
 
-def test_no_translated_plan_text_leaks_english_into_spanish() -> None:
-    """Every text of the issue-17 words and the cause advice differs between the languages,
-    and a Spanish plan holds none of the English ones."""
+def _english_phrases() -> list[str]:
+    """Every English text of the plan word file (the parts between its placeholders, long
+    enough to be a phrase) and of the cause advice."""
     catalog = load_words("plan")
-    english = [t.en for t in catalog.messages.values() if "{" not in t.en]
+    english = [
+        part.strip()
+        for message in catalog.messages.values()
+        for part in re.split(r"\{\w+\}", message.en)
+    ]
     rules_en, rules_es = load_program_rules("en"), load_program_rules("es")
     for cause, advice in rules_en.causes.items():
         english += [advice.rationale, *advice.precautions, *advice.gait_training]
         assert advice.rationale != rules_es.causes[cause].rationale
+    for rule in rules_en.phases:
+        english.append(rule.goal[1:])  # the goal is said with a small first letter
+    return [text for text in english if len(text) >= 15]
+
+
+def full_words(out: dict[str, Any]) -> str:
+    """Every sentence of a plan: the rationale, precautions, bracing, walking advice, cues."""
+    cues = [cue for item in out["exercises"] for cue in item["cues"]]
+    return " ".join([words(out), *out["gait_training"], *cues])
+
+
+def test_no_translated_plan_text_leaks_english_into_spanish() -> None:
+    """Every text of the issue-17 words and the cause advice differs between the languages,
+    and a Spanish plan holds none of the English ones."""
+    english = _english_phrases()
     for cause in ("motor_neuron_disease", "post_operative_sciatic", "polyneuropathy"):
         out = words(plan("es", cause=cause, sensation="reduced", age_years=70))
         leaked = [text for text in english if text in out]
         assert leaked == [], leaked
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"dorsiflexion_mmt": "2", "pain_nrs": 7, "weeks_since_onset": 1, "trips_per_week": 3},
+        {
+            "dorsiflexion_mmt": "3",
+            "falls_past_month": 2,
+            "single_leg_stance_s": 2,
+            "gait_speed_mps": 0.5,
+            "trips_per_week": 1,
+            "ankle_df_passive_deg": -5,
+            "dorsiflexion_arom_deg": 5,
+        },
+        {"dorsiflexion_mmt": "4", "pain_nrs": 2, "uses_afo": True, "equipment": ["towel"]},
+        {"dorsiflexion_mmt": "4+", "falls_past_month": 1, "equipment": []},
+        {"dorsiflexion_mmt": "1", "trips_per_week": None, "cause": "stroke"},
+    ],
+)
+def test_a_full_spanish_plan_holds_no_english_sentence(changes: dict[str, Any]) -> None:
+    """Grade, pain, fall and review sentences, bracing reasons, walking advice and support
+    cues: all in Spanish, the decisions the same as in English."""
+    es, en = plan("es", **changes), plan("en", **changes)
+    assert [e["id"] for e in es["exercises"]] == [e["id"] for e in en["exercises"]]
+    assert es["phase"] == en["phase"]
+    assert es["bracing"]["recommend_afo_evaluation"] == en["bracing"]["recommend_afo_evaluation"]
+    text = full_words(es)
+    leaked = [phrase for phrase in _english_phrases() if phrase in text]
+    assert leaked == [], leaked
+    assert "grado" in text
+    assert "Revisión en" in text

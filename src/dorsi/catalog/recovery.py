@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from dorsi.catalog.load import load_data
 from dorsi.catalog.sourced import CatalogModel, Evidence, Sourced
+from dorsi.i18n import Language
 
 FactorId = Literal[
     "severity",
@@ -97,6 +98,14 @@ class UnknownFigures(CatalogModel):
     high_weeks: Sourced
 
 
+class FactorWordsEs(CatalogModel):
+    """A factor's name and texts in Spanish (English is the factor's own fields)."""
+
+    name: str = Field(min_length=3)
+    helps: str = Field(min_length=10)
+    hinders: str = Field(min_length=10)
+
+
 class Factor(CatalogModel):
     """A recovery factor (the protocol's ten, and age, diabetes, smoking, nutrition), in plain
     words, with what it does to the outlook.
@@ -113,6 +122,13 @@ class Factor(CatalogModel):
     source: str = Field(min_length=3)
     evidence: Evidence
     hinders_high_weeks_pct: Sourced | None = None
+    es: FactorWordsEs
+
+    def words(self, lang: Language) -> FactorWordsEs:
+        """The name and texts in ``lang``."""
+        if lang == "es":
+            return self.es
+        return FactorWordsEs(name=self.name, helps=self.helps, hinders=self.hinders)
 
     @model_validator(mode="after")
     def _pct(self) -> Factor:
@@ -124,13 +140,26 @@ class Factor(CatalogModel):
 
 class HealingSign(CatalogModel):
     text: str = Field(min_length=10)
+    text_es: str = Field(min_length=10)
     source: str = Field(min_length=3)
     evidence: Evidence
+
+    def say(self, lang: Language) -> str:
+        """The sign in ``lang``."""
+        return self.text_es if lang == "es" else self.text
 
 
 CourseId = Literal[
     "multiple_sclerosis", "polyneuropathy", "motor_neuron_disease", "hereditary_neuropathy"
 ]
+
+
+class CourseWordsEs(CatalogModel):
+    """A course's texts in Spanish (English is the course's own fields)."""
+
+    expect: str = Field(min_length=20)
+    helps: str = Field(min_length=20)
+    watch_for: tuple[str, ...] = Field(min_length=1)
 
 
 class CourseOutlook(CatalogModel):
@@ -144,11 +173,20 @@ class CourseOutlook(CatalogModel):
     watch_for: tuple[str, ...] = Field(min_length=1)
     source: str = Field(min_length=3)
     evidence: Evidence
+    es: CourseWordsEs
+
+    def words(self, lang: Language) -> CourseWordsEs:
+        """The texts in ``lang``."""
+        if lang == "es":
+            return self.es
+        return CourseWordsEs(expect=self.expect, helps=self.helps, watch_for=self.watch_for)
 
     @model_validator(mode="after")
     def _window(self) -> CourseOutlook:
         if (self.prognosis == "progressive") != (self.window is None):
             raise ValueError("a progressive course has no window; a relapsing one needs one")
+        if len(self.es.watch_for) != len(self.watch_for):
+            raise ValueError("es.watch_for must have as many items as watch_for")
         return self
 
 
@@ -196,8 +234,10 @@ def load_recovery() -> RecoveryCatalog:
 __all__ = [
     "CourseId",
     "CourseOutlook",
+    "CourseWordsEs",
     "Factor",
     "FactorId",
+    "FactorWordsEs",
     "HealingSign",
     "RecoveryCatalog",
     "load_recovery",

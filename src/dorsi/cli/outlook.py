@@ -14,9 +14,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "recovery may take, counted from onset, with what the estimate rests on."
     )
     add_json_io(parser)
+    parser.add_argument(
+        "--lang", metavar="LANG", help="language: en (English, the default) or es (Español)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from dorsi.clinical.outlook import OutlookInput, estimate_outlook, render_text
+    from dorsi.i18n import normalize_language
 
-    return run_decision(args, OutlookInput, estimate_outlook, render_text)
+    lang = normalize_language(args.lang, field="--lang") if args.lang else "en"
+    return run_decision(
+        args,
+        OutlookInput,
+        lambda data: estimate_outlook(data, lang),
+        lambda out: render_text(out, lang),
+    )

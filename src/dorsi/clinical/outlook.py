@@ -42,10 +42,12 @@ from typing import Literal
 from pydantic import Field
 
 from dorsi.catalog.recovery import CourseId, FactorId, RecoveryCatalog, load_recovery
+from dorsi.catalog.words import decimal_number, load_words
 from dorsi.clinical.contract import Contract, Output
 from dorsi.clinical.outlook_factors import Effect, factor_effects, factor_text, stretch_high
 from dorsi.clinical.program_rules import Cause
 from dorsi.errors import InputError
+from dorsi.i18n import Language
 
 Severity = Literal["neurapraxia", "axonotmesis", "neurotmesis", "unknown"]
 Prognosis = Literal["good", "fair", "guarded", "poor", "uncertain", "progressive"]
@@ -116,28 +118,36 @@ def _n(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def _distances(data: OutlookInput, rec: RecoveryCatalog) -> tuple[float, float, str]:
+class _Say:
+    """The outlook's sentences in one language, numbers written the way that language does."""
+
+    def __init__(self, lang: Language) -> None:
+        self.lang: Language = lang
+        self._words = load_words("outlook")
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        shown = {
+            name: decimal_number(_n(value), self.lang)
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else value
+            for name, value in values.items()
+        }
+        return self._words.say(key, self.lang, **shown)
+
+    def label(self, key: str, /, **values: object) -> str:
+        return self._words.label(key, self.lang, **values)
+
+
+def _distances(data: OutlookInput, rec: RecoveryCatalog, say: _Say) -> tuple[float, float, str]:
     """Lesion-to-muscle distance range in cm, and how to describe it."""
     if data.lesion_to_muscle_cm is not None:
         d = data.lesion_to_muscle_cm
-        return d, d, f"the {_n(d)} cm from the injury to the muscle"
+        return d, d, say("distance_given", d=d)
     known = ("peroneal", "lumbar", "post_operative_sciatic")
     key = data.cause if data.cause in known else "unknown"
     rng = getattr(rec.default_distance_cm, key)
     lo, hi = rng.low.value, rng.high.value
-    what = {
-        "peroneal": "a peroneal nerve injury at the knee",
-        "lumbar": "a nerve root in the back",
-        "post_operative_sciatic": "a sciatic nerve injury at the hip",
-    }
-    return (
-        lo,
-        hi,
-        (
-            f"an assumed {_n(lo)} to {_n(hi)} cm from the injury to the muscle "
-            f"(typical for {what.get(key, 'a leg nerve injury')}; no distance was given)"
-        ),
-    )
+    return lo, hi, say("distance_assumed", low=lo, high=hi, what=say(f"where_{key}"))
 
 
 def _regrowth_weeks(d_low: float, d_high: float, rec: RecoveryCatalog) -> tuple[float, float]:
@@ -152,84 +162,69 @@ def _regrowth_weeks(d_low: float, d_high: float, rec: RecoveryCatalog) -> tuple[
     return low, high
 
 
-def _regrowth_text(rec: RecoveryCatalog, where: str) -> str:
+def _regrowth_text(rec: RecoveryCatalog, where: str, say: _Say) -> str:
     nerve = rec.nerve
-    return (
-        f"Nerve fibres regrow about {_n(nerve.regrowth_mm_per_day.value)} mm a day (Medscape "
-        "2020; Ehni 1991: about 1 inch a month). At best they regrow about "
-        f"{_n(nerve.regrowth_fast_mm_per_day.value)} mm a day (JNNP 1979). Here they must "
-        f"regrow over {where}. Regrowth starts after about "
-        f"{_n(nerve.regrowth_start_delay_weeks.value)} weeks. Then the muscle needs about "
-        f"{_n(nerve.muscle_recovery_weeks.value)} more weeks to get strong enough to use "
-        "(a Dorsi default; no study gives this figure)."
+    return say(
+        "regrowth",
+        rate=nerve.regrowth_mm_per_day.value,
+        fast=nerve.regrowth_fast_mm_per_day.value,
+        where=where,
+        delay=nerve.regrowth_start_delay_weeks.value,
+        muscle=nerve.muscle_recovery_weeks.value,
     )
 
 
-def _distance_prognosis(d: float, rec: RecoveryCatalog) -> tuple[Prognosis, str] | None:
+def _distance_prognosis(d: float, rec: RecoveryCatalog, say: _Say) -> tuple[Prognosis, str] | None:
     nerve = rec.nerve
     if d >= nerve.poor_distance_cm.value:
-        return "poor", (
-            f"The injury is {_n(d)} cm from the muscle. That is more than about 18 inches "
-            f"({_n(nerve.poor_distance_cm.value)} cm, Ehni 1991). The nerve may not reach the "
-            f"muscle within about {_n(nerve.regeneration_window_weeks.value)} weeks (18 months). "
-            "After that, the muscle can no longer take it up. So the outlook is poor. "
-            "See a nerve specialist early: ask for a referral now."
+        text = say(
+            "distance_poor",
+            d=d,
+            poor=nerve.poor_distance_cm.value,
+            window=nerve.regeneration_window_weeks.value,
         )
+        return "poor", text
     if d >= nerve.guarded_distance_cm.value:
-        return "guarded", (
-            f"The injury is {_n(d)} cm from the muscle. That is a long way for the nerve to "
-            "regrow, and the muscle gets weaker while it waits. So the outlook is guarded. "
-            "See a nerve specialist early: ask for a referral now."
-        )
+        return "guarded", say("distance_guarded", d=d)
     return None
 
 
-def _neurapraxia(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+def _neurapraxia(data: OutlookInput, rec: RecoveryCatalog, say: _Say) -> _Estimate:
     nerve = rec.nerve
-    basis = [
-        "A neurapraxia is a nerve that is bruised or squeezed but not torn. The signal is "
-        "blocked, but the fibres are whole. It usually gets better within weeks. It nearly "
-        f"always gets better within about {_n(nerve.neurapraxia_high_weeks.value)} weeks "
-        "(3 months) once the pressure is gone (Sunderland and Seddon grades; Medscape 2020)."
-    ]
+    basis = [say("neurapraxia", high=nerve.neurapraxia_high_weeks.value)]
     if data.lesion_to_muscle_cm is not None:
-        basis.append("No regrowth is needed, so the distance to the muscle does not change this.")
+        basis.append(say("neurapraxia_no_distance"))
     return _Estimate(
         nerve.neurapraxia_low_weeks.value, nerve.neurapraxia_high_weeks.value, "good", basis
     )
 
 
-def _axonotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+def _axonotmesis(data: OutlookInput, rec: RecoveryCatalog, say: _Say) -> _Estimate:
     if data.cause == "lumbar" and data.lesion_to_muscle_cm is None:
         lum = rec.lumbar
         basis = [
-            "For a pinched nerve root in the lower back, strength often starts to come back "
-            f"within about {_n(lum.low_weeks.value)} weeks (Macki 2016). Gains level off by "
-            f"about {_n(lum.plateau_weeks.value)} weeks (a study of 135 people). At 1 year, "
-            "about 4 in 5 people with milder weakness had full strength back, with or without "
-            f"surgery (Overdevest 2014). Full recovery can take up to "
-            f"{_n(lum.full_recovery_weeks.value)} weeks (2 years; weak evidence)."
+            say(
+                "lumbar",
+                low=lum.low_weeks.value,
+                plateau=lum.plateau_weeks.value,
+                full=lum.full_recovery_weeks.value,
+            )
         ]
         return _Estimate(lum.low_weeks.value, lum.high_weeks.value, "fair", basis)
-    d_low, d_high, where = _distances(data, rec)
+    d_low, d_high, where = _distances(data, rec, say)
     low, high = _regrowth_weeks(d_low, d_high, rec)
     basis = [
-        "In an axonotmesis the nerve fibres are broken. They must regrow from the injury to "
-        "the muscle. " + _regrowth_text(rec, where),
-        "Partial injuries can get better sooner. Healthy fibres nearby grow new branches "
-        "(Medscape).",
+        say("axonotmesis") + " " + _regrowth_text(rec, where, say),
+        say("partial_sooner"),
     ]
     prognosis: Prognosis = "fair" if data.cause == "peroneal" else "good"
     if data.cause == "unknown" and data.lesion_to_muscle_cm is None:
         prognosis = "uncertain"
     found = None
     if data.lesion_to_muscle_cm is not None:
-        found = _distance_prognosis(data.lesion_to_muscle_cm, rec)
+        found = _distance_prognosis(data.lesion_to_muscle_cm, rec, say)
     if data.cause == "peroneal":
-        basis.append(
-            "The peroneal nerve regrows less well than most other nerves (a study of 490 nerve "
-            "repairs)" + ("." if found else ". So the outlook is fair rather than good.")
-        )
+        basis.append(say("peroneal_less" if found else "peroneal_less_fair"))
     if found is not None:
         prognosis, text = found
         basis.append(text)
@@ -249,209 +244,130 @@ def complete_lesion_weeks(
     return low, high
 
 
-def _neurotmesis(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
-    d_low, d_high, where = _distances(data, rec)
+def _neurotmesis(data: OutlookInput, rec: RecoveryCatalog, say: _Say) -> _Estimate:
+    d_low, d_high, where = _distances(data, rec, say)
     w = data.weeks_since_onset
     repaired = data.nerve_repair_week
     r = w if repaired is None else repaired
     low, high = complete_lesion_weeks(r, d_low, d_high, rec)
-    regrowth = _regrowth_text(rec, where)
-    when = (
-        f"The nerve was repaired at week {_n(r)}. Nothing can come back before the fibres "
-        "regrow from the repair to the muscle. After repair: "
-        if repaired is not None
-        else "In a neurotmesis the nerve is cut through. It does not recover without surgery. "
-        f"These weeks assume the nerve is repaired now, at week {_n(w)}. After repair: "
-    )
-    basis = [
-        when + regrowth[0].lower() + regrowth[1:],
-        "Results after repair are often only partial. They are worse with long nerve grafts "
-        "(Cho 2011); grafts over 12 cm rarely give good results (Medscape). So the outlook is "
-        "poor.",
-    ]
+    regrowth = _regrowth_text(rec, where, say)
+    when = say("repaired_at" if repaired is not None else "cut_repair_now", week=r)
+    basis = [when + " " + regrowth[0].lower() + regrowth[1:], say("repair_results")]
     if data.cause in CENTRAL:
-        basis.append(
-            "You gave a brain or spinal cord cause and also a cut nerve. The estimate follows "
-            "the cut nerve, because it is more urgent. Check the cause with your clinician."
-        )
+        basis.append(say("cut_and_central"))
     return _Estimate(low, high, "poor", basis)
 
 
-def _unknown_severity(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+def _unknown_severity(data: OutlookInput, rec: RecoveryCatalog, say: _Say) -> _Estimate:
     nerve = rec.nerve
-    worst = _axonotmesis(data, rec)
+    worst = _axonotmesis(data, rec, say)
     high = max(nerve.neurapraxia_high_weeks.value, worst.high)
     if data.lesion_to_muscle_cm is None and data.cause == "unknown":
         high = max(high, rec.unknown.high_weeks.value)
     basis = [
-        "How badly the nerve is hurt is not known, so the range is wide. It runs from about "
-        f"{_n(nerve.neurapraxia_low_weeks.value)} week, if the nerve is only bruised or "
-        f"squeezed (neurapraxia), to about {_n(math.ceil(high))} weeks, if its fibres must "
-        "regrow (axonotmesis). Nerve studies (EMG/NCS) can tell which it is. They often look "
-        "normal in the first 1 to 2 weeks, so they are best done after that.",
+        say("unknown_severity", low=nerve.neurapraxia_low_weeks.value, high=math.ceil(high)),
         *worst.basis,
-        "If the nerve is cut through (neurotmesis), it will not recover without surgery.",
+        say("unknown_cut"),
     ]
     prognosis: Prognosis = "uncertain"
     if data.lesion_to_muscle_cm is not None:
-        found = _distance_prognosis(data.lesion_to_muscle_cm, rec)
+        found = _distance_prognosis(data.lesion_to_muscle_cm, rec, say)
         if found is not None:
             prognosis = found[0]
     return _Estimate(nerve.neurapraxia_low_weeks.value, high, prognosis, basis)
 
 
-def _central(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+def _central(data: OutlookInput, rec: RecoveryCatalog, say: _Say) -> _Estimate:
     stroke = rec.stroke
     basis = [
-        "After a stroke, most walking recovery comes early. In the Copenhagen Stroke Study, "
-        f"95% of people reached their best walking within {_n(stroke.high_weeks.value)} weeks. "
-        f"80% reached their best level in daily tasks by {_n(stroke.low_weeks.value)} weeks "
-        "(Jorgensen 1995). Gains are still possible later, with hard, repeated walking "
-        "practice (Moore 2010; Hornby 2019; Boyne 2023).",
-        "For other illnesses of the brain or spinal cord, such as MS, the course depends on "
-        "the illness. Ask your neurologist.",
+        say("stroke", high=stroke.high_weeks.value, low=stroke.low_weeks.value),
+        say("central_other"),
     ]
     if data.severity != "unknown":
-        basis.append(
-            "Nerve injury grades are for a hurt nerve in the leg, not the brain. So the grade "
-            "was not used."
-        )
+        basis.append(say("central_no_grade"))
     if data.lesion_to_muscle_cm is not None:
-        basis.append("The distance to the muscle is not used for a brain or spinal cord cause.")
+        basis.append(say("central_no_distance"))
     return _Estimate(stroke.low_weeks.value, stroke.high_weeks.value, "uncertain", basis)
 
 
-def _course(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
-    """A relapsing cause's wide window, or ``None`` for a progressive cause (no window)."""
+def _course(data: OutlookInput, rec: RecoveryCatalog, say: _Say) -> _Estimate:
+    """A relapsing cause's wide window, or no window (NaN) for a progressive cause."""
     course = rec.courses[data.cause]  # type: ignore[index]
-    basis = [course.expect, "What helps: " + course.helps[0].lower() + course.helps[1:]]
+    words = course.words(say.lang)
+    helps = words.helps[0].lower() + words.helps[1:]
+    basis = [words.expect, say("course_helps", helps=helps)]
     if data.severity != "unknown" or data.lesion_to_muscle_cm is not None:
-        basis.append(
-            "The nerve injury grade and the distance to the muscle are for one hurt nerve, "
-            "not for this illness, so they were not used."
-        )
+        basis.append(say("course_not_used"))
     if course.window is None:
         return _Estimate(math.nan, math.nan, course.prognosis, basis)
-    basis.insert(
-        1,
-        f"The range is wide on purpose: about {_n(course.window.low.value)} to "
-        f"{_n(course.window.high.value)} weeks from onset, if it gets better at all.",
-    )
-    return _Estimate(course.window.low.value, course.window.high.value, course.prognosis, basis)
+    window = course.window
+    basis.insert(1, say("course_window", low=window.low.value, high=window.high.value))
+    return _Estimate(window.low.value, window.high.value, course.prognosis, basis)
 
 
-def _estimate(data: OutlookInput, rec: RecoveryCatalog) -> _Estimate:
+def _estimate(data: OutlookInput, rec: RecoveryCatalog, say: _Say) -> _Estimate:
     if data.cause in COURSES:
-        return _course(data, rec)
+        return _course(data, rec, say)
     if data.severity == "neurotmesis" or data.nerve_repair_week is not None:
-        return _neurotmesis(data, rec)
+        return _neurotmesis(data, rec, say)
     if data.cause in CENTRAL:
-        return _central(data, rec)
+        return _central(data, rec, say)
     if data.severity == "neurapraxia":
-        return _neurapraxia(data, rec)
+        return _neurapraxia(data, rec, say)
     if data.severity == "axonotmesis":
-        return _axonotmesis(data, rec)
-    return _unknown_severity(data, rec)
+        return _axonotmesis(data, rec, say)
+    return _unknown_severity(data, rec, say)
 
 
-def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis) -> str:
+def _surgery(data: OutlookInput, rec: RecoveryCatalog, prognosis: Prognosis, say: _Say) -> str:
     w = data.weeks_since_onset
     if data.nerve_repair_week is not None and data.cause not in COURSES:
-        return (
-            f"The nerve was repaired at week {_n(data.nerve_repair_week)}. Keep your visits "
-            "with the nerve surgeon. If there is no sign of recovery by the end of the range "
-            "above, ask about nerve studies (EMG/NCS) and whether a tendon transfer could help."
-        )
+        return say("surgery_repaired", week=data.nerve_repair_week)
     if data.severity == "neurotmesis":
-        return (
-            "Now. A nerve that is cut through does not recover without surgery. Ask for a "
-            "referral to a nerve surgeon now. A clean cut is best repaired at once (Ehni 1991). "
-            "Results get worse the longer repair waits (Pang 2024)."
-        )
+        return say("surgery_cut")
     parts: list[str] = []
     if prognosis in ("guarded", "poor"):
-        parts.append(
-            "Ask now for a referral to a nerve specialist (a nerve doctor or nerve surgeon). "
-            "The injury is far from the muscle, so do not wait."
-        )
+        parts.append(say("surgery_far"))
     per = rec.peroneal
     studies, opinion = per.nerve_studies_weeks.value, per.surgical_opinion_weeks.value
     if data.cause == "peroneal":
-        parts.append(
-            "Is there no sign of recovery 3 months (Ehni 1991) to 4 months (Chiang) after "
-            f"onset? That is weeks {_n(studies)} to {_n(opinion)}. Then ask for nerve studies "
-            "(EMG/NCS) and a surgical opinion."
-        )
+        parts.append(say("surgery_peroneal", studies=studies, opinion=opinion))
         if w >= studies:
-            parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
-        parts.append(
-            "If foot drop lasts more than 2 years, moving a tendon may help (Orunoglu 2025)."
-        )
+            parts.append(say("ask_now", week=w))
+        parts.append(say("tendon_transfer"))
     elif data.cause == "lumbar":
         lum = rec.lumbar.surgical_opinion_weeks.value
-        parts.append(
-            "Ask a spine surgeon for an opinion soon if the leg pain is very bad, the foot is "
-            "very weak (grade 3 or less), or the weakness keeps getting worse. Also ask if it "
-            f"has not started to get better by about {_n(lum)} weeks. Freeing the nerve early "
-            "tends to bring back more strength (Macki 2016; Berger). With milder weakness, "
-            "strength at 1 year was about the same with or without surgery (Overdevest 2014). "
-            "So pain is often the main reason for surgery. If you get numbness between the "
-            "legs, a bladder or bowel change, or weakness in both legs, call 911."
-        )
+        parts.append(say("surgery_lumbar", weeks=lum))
         if w >= lum:
-            parts.append(
-                f"You are at week {_n(w)}: if the weakness has not started to get better, ask now."
-            )
+            parts.append(say("lumbar_ask_now", week=w))
     elif data.cause in COURSES:
-        parts.append(
-            "Surgery does not treat this illness. A specialist may suggest foot or tendon "
-            "surgery only for a stiff or twisted foot. Ask your specialist."
-        )
+        parts.append(say("surgery_course"))
     elif data.cause == "post_operative_sciatic":
-        parts.append(
-            "Tell your hip surgeon now. Is there no sign of recovery 3 to 4 months after "
-            f"surgery (weeks {_n(studies)} to {_n(opinion)}; Ehni 1991, Chiang)? Then ask for "
-            "nerve studies (EMG/NCS) and a nerve surgeon's opinion."
-        )
+        parts.append(say("surgery_sciatic", studies=studies, opinion=opinion))
         if w >= studies:
-            parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
+            parts.append(say("ask_now", week=w))
     elif data.cause in CENTRAL:
-        parts.append(
-            "Surgery is not a usual treatment for foot drop after a stroke. Ask about a brace "
-            "(AFO) or a small device that stimulates the nerve (FES). Both help walking after "
-            "a stroke (ANPT guideline, Johnston 2021). If the cause is not a stroke, ask your "
-            "neurologist if you need nerve studies."
-        )
+        parts.append(say("surgery_central"))
     else:
-        parts.append(
-            "First find the cause. Ask for nerve studies (EMG/NCS). If you have back pain, also "
-            "ask for a scan (MRI) of the lower back. Is there no sign of recovery 3 to 4 months "
-            f"after onset (weeks {_n(studies)} to {_n(opinion)}; Ehni 1991, Chiang)? Then ask "
-            "for a surgical opinion."
-        )
+        parts.append(say("surgery_unknown", studies=studies, opinion=opinion))
         if w >= studies:
-            parts.append(f"You are at week {_n(w)}: if there is no recovery yet, ask now.")
+            parts.append(say("ask_now", week=w))
     if data.severity == "unknown" and data.cause not in CENTRAL + COURSES:
-        parts.append("If the nerve turns out to be cut through, it needs surgery straight away.")
+        parts.append(say("surgery_if_cut"))
     return " ".join(parts)
 
 
-def estimate_outlook(data: OutlookInput) -> OutlookOutput:
-    """Estimate the recovery timeline (weeks from onset) and explain it."""
+def estimate_outlook(data: OutlookInput, lang: Language = "en") -> OutlookOutput:
+    """Estimate the recovery timeline (weeks from onset) and explain it in ``lang`` (only the
+    words change with the language; the weeks and the prognosis do not)."""
     rec = load_recovery()
-    est = _estimate(data, rec)
+    say = _Say(lang)
+    est = _estimate(data, rec, say)
     w = data.weeks_since_onset
-    basis = [
-        "Weeks are counted from onset (the day the foot drop started), not from today. "
-        f"You are now at week {_n(w)}.",
-        *est.basis,
-    ]
+    basis = [say("counted_from", week=w), *est.basis]
     weeks: ExpectedWeeks | None = None
     if est.prognosis == "progressive":
-        basis[0] = (
-            f"You are now at week {_n(w)} since the foot drop started. This illness slowly "
-            "gets worse, so there is no recovery window to count."
-        )
+        basis[0] = say("progressive_now", week=w)
         high = math.inf
     else:
         low = max(0, math.floor(est.low))
@@ -462,78 +378,67 @@ def estimate_outlook(data: OutlookInput) -> OutlookOutput:
         high = max(low, math.ceil(stretched))
         weeks = ExpectedWeeks(low=low, high=high)
     if w > high:
-        if data.cause in CENTRAL and data.severity != "neurotmesis":
-            basis.append(
-                f"You are past the weeks when most recovery happens (week {_n(w)}). Keep "
-                "practising: later gains are still possible."
-            )
-        else:
-            basis.append(
-                f"You are already past this range (week {_n(w)}). If the foot has not "
-                "recovered, tell your clinician. Ask about nerve studies and a specialist's "
-                "opinion. Recovery can still come later, but it is less likely."
-            )
+        central = data.cause in CENTRAL and data.severity != "neurotmesis"
+        basis.append(say("past_central" if central else "past_range", week=w))
     effects = factor_effects(data.factors, data.age_years, rec)
     if effects:
-        basis.append(factor_text(effects, rec, stretched=weeks is not None))
+        basis.append(factor_text(effects, rec, stretched=weeks is not None, lang=lang))
     if data.nerve_repair_week is not None and data.nerve_repair_week > w:
         raise InputError(
             f"must not be after weeks_since_onset ({_n(w)}): give the week of the repair, "
             "counted from onset",
             field="nerve_repair_week",
         )
-    helping = [f.helps for f in rec.factors if effects.get(f.id) == "helps"]
-    hindering = [f.hinders for f in rec.factors if effects.get(f.id) == "hinders"]
-    signs = [sign.text for sign in rec.signs_of_healing]
+    helping = [f.words(lang).helps for f in rec.factors if effects.get(f.id) == "helps"]
+    hindering = [f.words(lang).hinders for f in rec.factors if effects.get(f.id) == "hinders"]
+    signs = [sign.say(lang) for sign in rec.signs_of_healing]
     if data.cause in COURSES:
-        signs = list(rec.courses[data.cause].watch_for)
+        signs = list(rec.courses[data.cause].words(lang).watch_for)
     return OutlookOutput(
         expected_weeks=weeks,
         weeks_counted_from="onset",
         prognosis=est.prognosis,
         basis=" ".join(basis),
         signs_of_healing=signs,
-        when_to_discuss_surgery=_surgery(data, rec, est.prognosis),
+        when_to_discuss_surgery=_surgery(data, rec, est.prognosis, say),
         factors_helping=helping,
         factors_hindering=hindering,
     )
 
 
-def render_text(result: OutlookOutput) -> str:
-    """The outlook as a patient reads it in a terminal."""
+def render_text(result: OutlookOutput, lang: Language = "en") -> str:
+    """The outlook as a patient reads it in a terminal (``result`` built in ``lang``)."""
     weeks = result.expected_weeks
+    say = _Say(lang)
 
     def wrap(text: str, first: str = "  ", rest: str = "  ") -> str:
         return textwrap.fill(text, width=78, initial_indent=first, subsequent_indent=rest)
 
     if weeks is None:
-        headline = "Expected recovery: none expected; this illness slowly gets worse."
+        headline = say.label("headline_none")
     else:
-        headline = (
-            f"Expected recovery: about {weeks.low} to {weeks.high} weeks after the foot drop "
-            "started (counted from onset)."
-        )
-    watch = {"progressive": "What to watch for:", "uncertain": "Signs to look for:"}.get(
-        result.prognosis
+        headline = say.label("headline", low=weeks.low, high=weeks.high)
+    watch = {"progressive": "watch_progressive", "uncertain": "watch_uncertain"}.get(
+        result.prognosis, "signs_of_healing"
     )
     lines = [
         wrap(headline, "", ""),
-        f"Outlook: {result.prognosis}.",
+        say.label("outlook", prognosis=say.label(f"prognosis_{result.prognosis}")),
         "",
-        "What this is based on:",
+        say.label("based_on"),
         wrap(result.basis),
         "",
-        "When to talk about surgery:",
+        say.label("surgery"),
         wrap(result.when_to_discuss_surgery),
         "",
-        watch or "Signs of healing to look for:",
+        say.label(watch),
         *(wrap(sign, "  - ", "    ") for sign in result.signs_of_healing),
     ]
     if result.factors_helping:
-        lines += ["", "What helps you:"]
+        lines += ["", say.label("helping")]
         lines += [wrap(text, "  - ", "    ") for text in result.factors_helping]
     if result.factors_hindering:
-        lines += ["", "What may slow you down:"]
+        lines += ["", say.label("hindering")]
         lines += [wrap(text, "  - ", "    ") for text in result.factors_hindering]
     return "\n".join(lines)
 

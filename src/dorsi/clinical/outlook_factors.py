@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Literal
 
 from dorsi.catalog.recovery import FactorId, RecoveryCatalog
+from dorsi.catalog.words import decimal_number, load_words
+from dorsi.i18n import Language
 
 Effect = Literal["helps", "hinders", "neutral"]
 
@@ -44,39 +46,40 @@ def stretch_high(
     return high + max(0.0, high - anchor) * pct / 100
 
 
-def factor_text(effects: dict[FactorId, Effect], rec: RecoveryCatalog, *, stretched: bool) -> str:
-    """How the factors changed the estimate or its confidence, in plain words."""
+def factor_text(
+    effects: dict[FactorId, Effect],
+    rec: RecoveryCatalog,
+    *,
+    stretched: bool,
+    lang: Language = "en",
+) -> str:
+    """How the factors changed the estimate or its confidence, in plain words (in ``lang``)."""
+    words = load_words("outlook")
     moving = [
         f
         for f in rec.factors
         if f.hinders_high_weeks_pct is not None and effects.get(f.id) == "hinders"
     ]
+    joiner = f" {words.say('and', lang)} "
     parts: list[str] = []
     if moving and stretched:
-        names = " and ".join(f.name.lower() for f in moving)
+        names = joiner.join(f.words(lang).name.lower() for f in moving)
         each = ", ".join(
-            f"{_n(f.hinders_high_weeks_pct.value)}%" for f in moving if f.hinders_high_weeks_pct
+            decimal_number(f"{_n(f.hinders_high_weeks_pct.value)}%", lang)
+            for f in moving
+            if f.hinders_high_weeks_pct
         )
-        parts.append(
-            f"Because of {names}, the high end was made later (by {each} of the recovery "
-            "time). Studies show these slow nerve healing, but not by how much, so the size is "
-            "a Dorsi default."
-        )
+        parts.append(words.say("factors_stretched", lang, names=names, each=each))
     others = [f.id for f in rec.factors if f.id in effects and f not in moving]
     if others:
-        hinder = any(effects[i] == "hinders" for i in others)
-        help_ = any(effects[i] == "helps" for i in others)
         tail = []
-        if hinder:
-            tail.append("the factors that hinder make the later end more likely")
-        if help_:
-            tail.append("the factors that help make the earlier end more likely")
-        sentence = (
-            "The other factors you gave do not change the weeks, because no study says how "
-            "much each one matters."
-        )
+        if any(effects[i] == "hinders" for i in others):
+            tail.append(words.say("factors_tail_hinder", lang))
+        if any(effects[i] == "helps" for i in others):
+            tail.append(words.say("factors_tail_help", lang))
+        sentence = words.say("factors_other", lang)
         if tail:
-            sentence += " But " + " and ".join(tail) + "."
+            sentence += " " + words.say("factors_but", lang, tail=joiner.join(tail))
         parts.append(sentence)
     return " ".join(parts)
 

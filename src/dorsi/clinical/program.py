@@ -55,17 +55,16 @@ def assess(data: PlanInput, rules: ProgramRules) -> Situation:
     fall = rules.fall_risk
     signs: list[str] = []
     if data.falls_past_month >= fall.falls_past_month_at_least.value:
-        signs.append(advice.count(data.falls_past_month, "fall") + " in the past month")
+        key = "sign_falls_one" if data.falls_past_month == 1 else "sign_falls_many"
+        signs.append(advice.say(rules, key, count=data.falls_past_month))
     if data.single_leg_stance_s < fall.single_leg_stance_below_s.value:
-        signs.append(
-            f"standing on the weak leg for {advice.num(data.single_leg_stance_s)} s "
-            f"(under {advice.num(fall.single_leg_stance_below_s.value)} s)"
-        )
+        stance = advice.num(data.single_leg_stance_s)
+        limit = advice.num(fall.single_leg_stance_below_s.value)
+        signs.append(advice.say(rules, "sign_stance", stance=stance, limit=limit))
     if data.gait_speed_mps is not None and data.gait_speed_mps < fall.gait_speed_below_mps.value:
-        signs.append(
-            f"walking speed {advice.num(data.gait_speed_mps)} m/s "
-            f"(under {advice.num(fall.gait_speed_below_mps.value)} m/s)"
-        )
+        speed = advice.num(data.gait_speed_mps)
+        limit = advice.num(fall.gait_speed_below_mps.value)
+        signs.append(advice.say(rules, "sign_speed", speed=speed, limit=limit))
     stiff = (
         data.dorsiflexion_arom_deg is not None
         and data.dorsiflexion_arom_deg < rules.stiff_ankle.arom_below_deg.value
@@ -159,12 +158,16 @@ def decide_phase(data: PlanInput, sit: Situation, rules: ProgramRules) -> tuple[
             phase = min(phase, limit)
             why.append(sentence)
     if phase != by_grade:
-        why.append(f"So the plan is phase {phase}: {rules.phase(phase).name.lower()}.")
+        why.append(advice.phase_sentence(phase, rules.phase(phase).name.lower(), rules))
     return phase, why
 
 
 def why_unusable(
-    exercise: Exercise, data: PlanInput, sit: Situation, catalog: ExerciseCatalog
+    exercise: Exercise,
+    data: PlanInput,
+    sit: Situation,
+    catalog: ExerciseCatalog,
+    rules: ProgramRules,
 ) -> str | None:
     """Why ``exercise`` cannot be in this program, or None when it can."""
     excluded = sit.exclusion(exercise.id)
@@ -172,14 +175,15 @@ def why_unusable(
         return excluded
     missing = [item for item in exercise.equipment if item not in data.equipment]
     if missing:
-        return "needs " + advice.equipment_words(missing) + ", which is not available"
+        items = advice.equipment_words(missing, rules)
+        return advice.unusable_reason("needs_equipment", rules, items=items)
     if rank(sit.grade) < rank(exercise.min_grade):
-        return f"needs a muscle grade of at least {exercise.min_grade}"
+        return advice.unusable_reason("needs_grade", rules, grade=exercise.min_grade)
     limit = exercise.prerequisites.max_pain_nrs
     if limit is not None and data.pain_nrs > limit.value:
-        return f"waits until pain is {advice.num(limit.value)} out of 10 or less"
+        return advice.unusable_reason("waits_pain", rules, limit=advice.num(limit.value))
     if exercise.kind.resisted and sit.early:
-        return "waits until two weeks after the foot drop began"
+        return advice.unusable_reason("waits_early", rules)
     return None
 
 
@@ -202,12 +206,12 @@ def choose_exercises(
     for exercise in pool:
         if exercise not in ordered:
             ordered.append(exercise)
-    usable = [e for e in ordered if why_unusable(e, data, sit, catalog) is None]
+    usable = [e for e in ordered if why_unusable(e, data, sit, catalog, rules) is None]
     required: list[tuple[str, str]] = []
     if phase == 1 or sit.stiff_ankle:
-        required.append(("calf_stretch", advice.REQUIRED_NOTE["calf_stretch"]))
+        required.append(("calf_stretch", advice.required_note("calf_stretch", rules)))
     if phase == 1:
-        required.append(("range_of_motion", advice.REQUIRED_NOTE["range_of_motion"]))
+        required.append(("range_of_motion", advice.required_note("range_of_motion", rules)))
     chosen: list[Choice] = []
     for focus, note in required:
         match = next((e for e in usable if e.kind.focus == focus), None)
@@ -216,7 +220,7 @@ def choose_exercises(
     extras = [
         e
         for e in catalog.exercises
-        if data.cause in e.only_for_causes and why_unusable(e, data, sit, catalog) is None
+        if data.cause in e.only_for_causes and why_unusable(e, data, sit, catalog, rules) is None
     ]
     limit = max(
         rules.program_size.min_exercises, as_int(rules.program_size.max_exercises) - len(extras)
@@ -226,14 +230,14 @@ def choose_exercises(
             break
         if all(c.exercise != exercise for c in chosen):
             from_phase = phase not in exercise.phases
-            chosen.append(Choice(exercise, advice.FILL_NOTE if from_phase else ""))
-    chosen += [Choice(e, advice.CAUSE_NOTE) for e in extras]
+            chosen.append(Choice(exercise, advice.fill_note(rules) if from_phase else ""))
+    chosen += [Choice(e, advice.cause_note(rules)) for e in extras]
     if len(chosen) < rules.program_size.min_exercises:
         raise InputError(
             advice.too_few_message(chosen_count=len(chosen), phase=phase), field="equipment"
         )
     left_out = [
-        advice.left_out_sentence(e, why_unusable(e, data, sit, catalog), rules)
+        advice.left_out_sentence(e, why_unusable(e, data, sit, catalog, rules), rules)
         for e in ordered
         if phase in e.phases and all(c.exercise != e for c in chosen)
     ]
@@ -290,7 +294,7 @@ def build_with(data: PlanInput, catalog: ExerciseCatalog, rules: ProgramRules) -
     chosen, left_out = choose_exercises(phase, data, sit, rules, catalog)
     items = [dose(c, data, sit, rules) for c in chosen]
     rationale += [
-        advice.choice_sentence(c.exercise, c.note, item, sit)
+        advice.choice_sentence(c.exercise, c.note, item, sit, rules)
         for c, item in zip(chosen, items, strict=True)
     ]
     rationale += left_out
@@ -299,7 +303,7 @@ def build_with(data: PlanInput, catalog: ExerciseCatalog, rules: ProgramRules) -
     )
     soon = sit.pain_too_much or sit.fall_risk or sit.early
     review = as_int(rules.review_in_days.soon if soon else rules.review_in_days.usual)
-    rationale.append(advice.review_sentence(review, sit))
+    rationale.append(advice.review_sentence(review, sit, rules))
     afo, afo_reason = advice.bracing(data, rules)
     return PlanOutput(
         phase=phase,

@@ -16,18 +16,23 @@ from dorsi.catalog.words import load_words
 from dorsi.clinical.program_contract import PlanInput, PlannedExercise, Situation
 from dorsi.clinical.program_rules import PhaseRule, ProgramRules, as_int
 
-REQUIRED_NOTE = {
-    "calf_stretch": "The plan always has a calf stretch now, so the ankle does not get stuck "
-    "pointing down.",
-    "range_of_motion": "Phase 1 always has range-of-motion work.",
-}
-FILL_NOTE = "It comes from an earlier phase, to round out the plan."
-CAUSE_NOTE = "It is in the plan for the cause of the foot drop."
-
 
 def say(rules: ProgramRules, key: str, /, **values: object) -> str:
     """The message ``key`` of ``data/words/plan.yaml`` in the rules' language."""
     return load_words("plan").say(key, rules.lang, **values)
+
+
+def required_note(kind: str, rules: ProgramRules) -> str:
+    """Why a required exercise (``calf_stretch`` or ``range_of_motion``) is in the plan."""
+    return say(rules, f"required_{kind}")
+
+
+def fill_note(rules: ProgramRules) -> str:
+    return say(rules, "fill_note")
+
+
+def cause_note(rules: ProgramRules) -> str:
+    return say(rules, "cause_note")
 
 
 def child_rationale(age_years: int, rules: ProgramRules) -> list[str]:
@@ -35,26 +40,10 @@ def child_rationale(age_years: int, rules: ProgramRules) -> list[str]:
     return [say(rules, "child_age", age=age_years, adult=adult), say(rules, "child_paediatric")]
 
 
-_EQUIPMENT_WORDS = {
-    "resistance_band": "a resistance band",
-    "step": "a step",
-    "strap": "a strap",
-    "towel": "a towel",
-    "wall": "a clear wall",
-}
-
 _SUPPORT_CUES: dict[tuple[bool, Support], str] = {
-    (True, "hand_support"): (
-        "Keep a hand on a stable kitchen counter the whole time. Do not use a chair for "
-        "support: a chair can tip or slide."
-    ),
-    (True, "assisted"): (
-        "Have a helper stand right next to you, and hold a stable kitchen counter (not a chair)."
-    ),
-    (False, "assisted"): (
-        "Help the movement with your hand, a strap or a helper where the muscle cannot do it "
-        "yet. Then let the foot down slowly yourself."
-    ),
+    (True, "hand_support"): "cue_hand_support",
+    (True, "assisted"): "cue_assisted_upright",
+    (False, "assisted"): "cue_assisted_seated",
 }
 
 
@@ -63,12 +52,25 @@ def num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _and(rules: ProgramRules) -> str:
+    return f" {say(rules, 'and')} "
 
 
-def equipment_words(items: Sequence[str]) -> str:
-    return " and ".join(_EQUIPMENT_WORDS.get(i, i) for i in items)
+def equipment_words(items: Sequence[str], rules: ProgramRules) -> str:
+    words = load_words("plan").messages
+    return _and(rules).join(
+        say(rules, f"equipment_{i}") if f"equipment_{i}" in words else i for i in items
+    )
+
+
+def unusable_reason(key: str, rules: ProgramRules, /, **values: object) -> str:
+    """Why an exercise cannot be in this program (``needs_equipment``, ``needs_grade``,
+    ``waits_pain``), as the end of the "left out" sentence."""
+    return say(rules, key, **values)
+
+
+def phase_sentence(phase: int, name: str, rules: ProgramRules) -> str:
+    return say(rules, "phase_so", phase=phase, name=name)
 
 
 # ---- phase -------------------------------------------------------------------------------
@@ -76,31 +78,25 @@ def equipment_words(items: Sequence[str]) -> str:
 
 def grade_sentence(grade: MmtGrade, rule: PhaseRule, rules: ProgramRules) -> str:
     nxt = rule.phase + 1
-    tail = ""
+    goal = rule.goal[0].lower() + rule.goal[1:]
+    text = say(rules, "grade", grade=grade, phase=rule.phase, name=rule.name.lower(), goal=goal)
     if nxt <= 3:
         need = rules.phase(nxt).min_dorsiflexion_mmt.grade
-        tail = f" Phase {nxt} ({rules.phase(nxt).name.lower()}) starts at grade {need}."
-    return (
-        f"The foot-lifting muscles test at grade {grade}. That allows phase {rule.phase} "
-        f"({rule.name.lower()}). The goal: {rule.goal[0].lower()}{rule.goal[1:]}{tail}"
-    )
+        name = rules.phase(nxt).name.lower()
+        text += " " + say(rules, "grade_next", phase=nxt, name=name, need=need)
+    return text
 
 
 def pain_cap_sentence(pain_nrs: int, rules: ProgramRules) -> str:
     too_much = num(rules.pain.too_much_nrs.value)
     sets = as_int(rules.pain.gentle_max_sets)
-    return (
-        f"Pain is {pain_nrs} out of 10; {too_much} or more is too much to push through. So the "
-        f"plan stays gentle: phase 1 (seated and assisted) with at most {sets} sets."
-    )
+    return say(rules, "pain_cap", pain=pain_nrs, too_much=too_much, sets=sets)
 
 
 def falls_cap_sentence(falls: int, rules: ProgramRules) -> str:
     cap = rules.recurrent_falls.max_phase
-    return (
-        f"{count(falls, 'fall')} in the past month show a high risk of falling, so there is no "
-        f"dynamic stepping at home yet (phase {cap} at most)."
-    )
+    key = "falls_cap_one" if falls == 1 else "falls_cap_many"
+    return say(rules, key, count=falls, cap=cap)
 
 
 def balance_cap_sentence(signs: Sequence[str], rules: ProgramRules) -> str:
@@ -111,10 +107,7 @@ def balance_cap_sentence(signs: Sequence[str], rules: ProgramRules) -> str:
 def early_cap_sentence(rules: ProgramRules) -> str:
     weeks = num(rules.early_after_onset.weeks_since_onset_below.value)
     cap = rules.early_after_onset.max_phase
-    return (
-        f"The foot drop began less than {weeks} weeks ago. The nerve may still be settling, so "
-        f"there is no dynamic stepping and no resisted work yet (phase {cap} at most)."
-    )
+    return say(rules, "early_cap", weeks=weeks, cap=cap)
 
 
 # ---- exercises ---------------------------------------------------------------------------
@@ -133,21 +126,20 @@ def left_out_sentence(exercise: Exercise, reason: str | None, rules: ProgramRule
     return say(rules, "left_out", name=exercise.name.lower(), why=why)
 
 
-def _support_note(exercise: Exercise, item: PlannedExercise, sit: Situation) -> str:
+def _support_note(
+    exercise: Exercise, item: PlannedExercise, sit: Situation, rules: ProgramRules
+) -> str:
     pre = exercise.prerequisites
     if item.support == "assisted" and not exercise.kind.upright:
-        return (
-            f" It is helped (assisted): at grade {sit.grade} the muscle cannot yet do the full "
-            "lift on its own."
-        )
+        return " " + say(rules, "helped_seated", grade=sit.grade)
     if (
         item.support != "none"
         and pre.hand_support_below_mmt is not None
         and rank(sit.grade) < rank(pre.hand_support_below_mmt)
     ):
-        return f" Done holding a counter: below grade {pre.hand_support_below_mmt} always."
+        return " " + say(rules, "helped_hand_below", grade=pre.hand_support_below_mmt)
     if item.support != "none":
-        return " Done holding a stable counter because fall risk is shown."
+        return " " + say(rules, "helped_fall_risk")
     return ""
 
 
@@ -155,10 +147,12 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if text else text
 
 
-def choice_sentence(exercise: Exercise, note: str, item: PlannedExercise, sit: Situation) -> str:
+def choice_sentence(
+    exercise: Exercise, note: str, item: PlannedExercise, sit: Situation, rules: ProgramRules
+) -> str:
     extra = f" {note}" if note else ""
     return f"{exercise.name}: {_lower_first(exercise.summary())}{extra}" + _support_note(
-        exercise, item, sit
+        exercise, item, sit, rules
     )
 
 
@@ -170,16 +164,17 @@ def cues(
     exercise: Exercise, support: Support, side: str, rules: ProgramRules, *, pain_too_much: bool
 ) -> list[str]:
     out = [side_cue(side, rules)]
-    support_cue = _SUPPORT_CUES.get((exercise.kind.upright, support))
+    cue_key = _SUPPORT_CUES.get((exercise.kind.upright, support))
+    support_cue = say(rules, cue_key) if cue_key else None
     # Seated exercises whose own cues already say how to help the movement need no repeat.
     already_said = "strap" in exercise.equipment or any("help" in c for c in exercise.form_cues)
     if exercise.kind.upright and support == "none":
-        out.append("Stand next to a stable kitchen counter (not a chair) in case you need it.")
+        out.append(say(rules, "cue_counter_nearby"))
     elif support_cue and (exercise.kind.upright or not already_said):
         out.append(support_cue)
     out.extend(exercise.form_cues)
     if pain_too_much:
-        out.append("Keep it gentle. Stop before your pain goes up.")
+        out.append(say(rules, "cue_gentle"))
     return out
 
 
@@ -191,29 +186,16 @@ def situation_sentences(
 ) -> list[str]:
     out: list[str] = []
     if sit.fall_risk:
-        out.append(
-            "Fall risk is shown by "
-            + "; ".join(sit.fall_risk_signs)
-            + ". So every standing or stepping exercise is done holding a stable counter."
-        )
+        out.append(say(rules, "fall_risk", signs="; ".join(sit.fall_risk_signs)))
     if sit.pain_acceptable:
-        out.append(
-            f"Pain is {data.pain_nrs} out of 10. Exercise must not make it worse: stop any "
-            "exercise that makes the pain go up or that does not settle soon. Band work waits "
-            "until pain is 3 or less."
-        )
+        out.append(say(rules, "pain_acceptable", pain=data.pain_nrs))
     arom = data.dorsiflexion_arom_deg
     if sit.stiff_ankle and arom is not None and arom < rules.stiff_ankle.arom_below_deg.value:
-        out.append(
-            f"The ankle lifts only {num(arom)} degrees (under "
-            f"{num(rules.stiff_ankle.arom_below_deg.value)}), so calf stretching stays in the plan."
-        )
+        limit = num(rules.stiff_ankle.arom_below_deg.value)
+        out.append(say(rules, "stiff_arom", arom=num(arom), limit=limit))
     passive = data.ankle_df_passive_deg
     if passive is not None and passive < rules.bracing.tight_ankle_passive_below_deg.value:
-        out.append(
-            f"Even with help the ankle does not come up to a right angle ({num(passive)} "
-            "degrees). So calf stretching stays in the plan."
-        )
+        out.append(say(rules, "tight_passive", passive=num(passive)))
     needs_stretch = phase == 1 or sit.stiff_ankle
     if sit.knee_bent_stretch:
         why = (
@@ -223,25 +205,25 @@ def situation_sentences(
         )
         out.append(say(rules, "knee_bent", why=why))
     elif needs_stretch and "strap_assisted_toe_raises" not in chosen_ids:
-        out.append("There is no strap, so calf-stretch guidance is in the precautions instead.")
+        out.append(say(rules, "no_strap_stretch"))
     cause = rules.causes[data.cause]
     out.append(cause.rationale)
     return out
 
 
-def review_sentence(days: int, sit: Situation) -> str:
+def review_sentence(days: int, sit: Situation, rules: ProgramRules) -> str:
     reasons = [
-        text
-        for applies, text in (
-            (sit.pain_too_much, "the pain is high"),
-            (sit.fall_risk, "there is a risk of falling"),
-            (sit.early, "the foot drop is new"),
+        say(rules, key)
+        for applies, key in (
+            (sit.pain_too_much, "review_pain"),
+            (sit.fall_risk, "review_falls"),
+            (sit.early, "review_early"),
         )
         if applies
     ]
     if not reasons:
-        return f"Review in {days} days, to check for real change and adjust the plan."
-    return f"Review in {days} days. That is sooner than usual, because {' and '.join(reasons)}."
+        return say(rules, "review_plain", days=days)
+    return say(rules, "review_sooner", days=days, reasons=_and(rules).join(reasons))
 
 
 # ---- gait training, bracing, precautions -------------------------------------------------
@@ -250,18 +232,18 @@ def review_sentence(days: int, sit: Situation) -> str:
 def gait_training(data: PlanInput, sit: Situation, rules: ProgramRules) -> list[str]:
     out: list[str] = []
     if data.uses_afo:
-        out.append("Wear your brace (AFO) for walking practice.")
+        out.append(say(rules, "gait_afo"))
     if rank(sit.grade) <= rank(rules.bracing.weak_grade_at_most.grade):
-        out.append("Lift your knee a little higher than usual, so your toes clear the floor.")
+        out.append(say(rules, "gait_knee"))
     if rank(sit.grade) >= rank("3-") or data.uses_afo:
-        out.append("Aim to land heel first, then roll onto the whole foot.")
-    out.append("Take shorter steps, and slow down before turns.")
+        out.append(say(rules, "gait_heel"))
+    out.append(say(rules, "gait_short_steps"))
     if sit.fall_risk:
-        out.append("Practise walking near support: along a kitchen counter or a hallway rail.")
-    out.append("Walk in short bouts. Stop when the foot starts to drag more as you tire.")
-    out.append("Wear firm, closed shoes with a good grip. No loose slippers.")
+        out.append(say(rules, "gait_near_support"))
+    out.append(say(rules, "gait_bouts"))
+    out.append(say(rules, "gait_shoes"))
     if sit.pain_too_much:
-        out.append("Keep walking practice short and easy until the pain settles.")
+        out.append(say(rules, "gait_pain"))
     out.extend(rules.causes[data.cause].gait_training)
     return out
 
@@ -271,24 +253,15 @@ def impairment_reasons(data: PlanInput, rules: ProgramRules) -> list[str]:
     b = rules.bracing
     out: list[str] = []
     if rank(data.dorsiflexion_mmt) <= rank(b.impairment_grade_at_most.grade):
-        out.append(
-            f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}. At grade "
-            f"{b.impairment_grade_at_most.grade} or below the foot cannot lift against its own "
-            "weight, so the toes will catch."
-        )
+        limit = b.impairment_grade_at_most.grade
+        out.append(say(rules, "afo_impair_grade", grade=data.dorsiflexion_mmt, limit=limit))
     tight = b.tight_ankle_passive_below_deg.value
     if data.ankle_df_passive_deg is not None and data.ankle_df_passive_deg < tight:
-        out.append(
-            f"Your ankle cannot be brought up to a right angle, even with help (it reaches "
-            f"{num(data.ankle_df_passive_deg)} degrees). The brace must suit a tight ankle."
-        )
+        out.append(say(rules, "afo_impair_tight", deg=num(data.ankle_df_passive_deg)))
     slow = b.slow_speed_below_mps.value
     trips = data.trips_per_week or 0
     if data.gait_speed_mps is not None and data.gait_speed_mps < slow and trips > 0:
-        out.append(
-            f"You walk slowly ({num(data.gait_speed_mps)} m/s, under {num(slow)} m/s) and your "
-            "toes catch."
-        )
+        out.append(say(rules, "afo_impair_slow", speed=num(data.gait_speed_mps), limit=num(slow)))
     return out
 
 
@@ -305,69 +278,41 @@ def bracing(data: PlanInput, rules: ProgramRules) -> tuple[bool, str]:
     fes = cause.fes_note
     tail = f" {fes}" if fes else ""
     if data.uses_afo:
-        return False, (
-            "You already use a brace (AFO). Wear it when you walk. Check your skin for red "
-            "marks each day. Have the brace checked if it rubs, hurts or no longer fits." + tail
-        )
-    what = (
-        " An AFO is a light brace. It holds the foot up as you walk, so the toes clear the floor."
-    )
+        return False, say(rules, "afo_already") + tail
+    what = " " + say(rules, "afo_what")
     impairment = impairment_reasons(data, rules)
     events = []
     if trips > 0:
-        times = "time" if trips == 1 else "times"
-        events.append(f"You trip about {num(trips)} {times} a week.")
+        key = "afo_trips_one" if trips == 1 else "afo_trips_many"
+        events.append(say(rules, key, count=num(trips)))
     if data.falls_past_month > 0:
-        events.append(f"You fell {count(data.falls_past_month, 'time')} in the past month.")
+        key = "afo_fell_one" if data.falls_past_month == 1 else "afo_fell_many"
+        events.append(say(rules, key, count=data.falls_past_month))
+    ask = say(rules, "afo_ask") + " "
     if cause.course == "progressive":
-        return True, (
-            "Ask for a brace (AFO) check. Your illness slowly gets worse, and a well-fitted "
-            "brace keeps you walking safely and saves energy. " + " ".join(events + impairment)
-        ).rstrip() + what
+        told = " ".join([say(rules, "afo_progressive"), *events, *impairment])
+        return True, told + what
     if impairment:
-        return True, "Ask for a brace (AFO) check. " + " ".join(events + impairment) + what + tail
+        return True, ask + " ".join(events + impairment) + what + tail
     if events:
         strength = (
-            f"Your foot-lifting muscles test at grade {data.dorsiflexion_mmt}. That is weak "
-            "enough to let the toes catch."
+            say(rules, "afo_weak", grade=data.dorsiflexion_mmt)
             if weak
-            else f"Your foot-lifting muscles test fairly strong (grade {data.dorsiflexion_mmt}). "
-            "So tiredness or balance may play a part too. The check will tell."
+            else say(rules, "afo_fairly_strong", grade=data.dorsiflexion_mmt)
         )
-        return True, (
-            "Ask for a brace (AFO) check. "
-            + " ".join(events)
-            + f" You do not use a brace yet. {strength}"
-            + what
-            + tail
-        )
+        no_brace = say(rules, "afo_no_brace_yet")
+        return True, ask + " ".join(events) + f" {no_brace} {strength}" + what + tail
     if data.trips_per_week is None and weak:
-        return False, (
-            "No falls are reported, and trips were not recorded. If your toes catch or you "
-            "trip, ask your clinician about a brace (AFO). It is light and holds the foot up."
-            + tail
-        )
-    return False, (
-        "No trips or falls are reported. So a brace check is not needed now. If you start to "
-        "trip, ask your clinician about a brace (AFO)." + tail
-    )
+        return False, say(rules, "afo_not_recorded") + tail
+    return False, say(rules, "afo_not_needed") + tail
 
 
 def _calf_stretch_guidance(data: PlanInput, sit: Situation, rules: ProgramRules) -> str:
     if sit.knee_bent_stretch:
         return say(rules, "calf_stretch_knee_bent")
     if "towel" in data.equipment:
-        return (
-            "Calf stretch without a strap: sit with your weak leg straight, loop a long towel "
-            "around the ball of the foot and pull gently until you feel a stretch in the calf. "
-            "Hold it and breathe; do not bounce. Do this every day."
-        )
-    return (
-        "Calf stretch without a strap: stand facing a kitchen counter and hold it with both "
-        "hands. Step your weak leg back, keep that heel down and the knee straight, and bend "
-        "the front knee until you feel a gentle stretch in the calf. Hold it and breathe; do "
-        "not bounce. Do this every day."
-    )
+        return say(rules, "calf_stretch_towel")
+    return say(rules, "calf_stretch_counter")
 
 
 def precautions(
@@ -382,27 +327,15 @@ def precautions(
     out.append(say(rules, "urgent_care"))
     out.extend(rules.causes[data.cause].precautions)
     if sit.fall_risk:
-        out.append(
-            "You are at risk of falling. Do every standing exercise next to a stable kitchen "
-            "counter and hold it; a chair can tip or slide. Clear loose rugs and clutter, and "
-            "use a night light."
-        )
+        out.append(say(rules, "prec_fall_risk"))
     if sit.pain_too_much:
-        out.append(
-            f"Your pain is {data.pain_nrs} out of 10. That is too much to push through, so this "
-            "plan is gentle. If the pain stays this high, see your clinician."
-        )
+        out.append(say(rules, "prec_pain_high", pain=data.pain_nrs))
     elif sit.pain_acceptable:
-        out.append(
-            f"Your pain is {data.pain_nrs} out of 10. Do not let exercise push it higher, and "
-            "check how you feel the next morning."
-        )
+        out.append(say(rules, "prec_pain_ok", pain=data.pain_nrs))
     if data.sensation in ("reduced", "absent"):
         out.extend(rules.sensation.reduced_advice)
     if sit.early:
-        out.append(
-            "Your foot drop is new. If a doctor has not checked it yet, get it checked first."
-        )
+        out.append(say(rules, "prec_new"))
     if (phase == 1 or sit.stiff_ankle or sit.knee_bent_stretch) and (
         "strap_assisted_toe_raises" not in chosen_ids
     ):

@@ -225,6 +225,7 @@ def check_against_catalog(rules: ProgramRules, catalog: ExerciseCatalog) -> None
 #: The text a patient reads, given in every language ({en: ..., es: ...}).
 TEXT_FIELDS = patterns(
     "phases.*.name",
+    "phases.*.goal",
     "sensation.reduced_advice.*",
     "causes.*.rationale",
     "causes.*.precautions.*",

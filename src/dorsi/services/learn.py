@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 
@@ -24,7 +25,7 @@ from dorsi.i18n import Language, normalize_language
 from dorsi.services import audit
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, require_actor
-from dorsi.services.views import Dashboard
+from dorsi.services.views import Dashboard, outlook_in
 from dorsi.store.models import LearnMark, Patient
 
 #: How long a "read this week" mark counts, in days, from the day it was made.
@@ -116,6 +117,34 @@ def set_own_language(ctx: Ctx, lang: str) -> Language:
     return chosen
 
 
+def outlook_view(data: Dashboard, lang: Language) -> dict[str, Any] | None:
+    """The patient's own recovery outlook for a Learn page, every word in ``lang`` (the
+    estimate in full, so a progressive cause reads what to watch for, not a window)."""
+    from dorsi.catalog.words import load_words
+    from dorsi.clinical.outlook import OutlookOutput
+
+    outlook = outlook_in(data, lang)
+    if not isinstance(outlook, OutlookOutput):
+        return None
+    label = load_words("outlook").label
+    weeks = outlook.expected_weeks
+    headline = (
+        label("headline_none", lang)
+        if weeks is None
+        else label("headline", lang, low=weeks.low, high=weeks.high)
+    )
+    watch = {"progressive": "watch_progressive", "uncertain": "watch_uncertain"}.get(
+        outlook.prognosis, "signs_of_healing"
+    )
+    return {
+        "title": label("page_title", lang),
+        "headline": headline,
+        "basis": outlook.basis,
+        "watch_title": label(watch, lang),
+        "watch": outlook.signs_of_healing,
+    }
+
+
 def personal_input(
     data: Dashboard, marks: list[str], lang: Language, *, uses_brace: bool | None = None
 ) -> PersonalInput:
@@ -148,6 +177,7 @@ __all__ = [
     "active_marks",
     "check_topics",
     "mark_topics",
+    "outlook_view",
     "personal_input",
     "set_own_language",
 ]

@@ -57,19 +57,20 @@ def patient_today(ctx: Ctx, patient_id: int, *, detail: str = "today") -> TodayV
     )
 
 
-def _outlook(cause: str, weeks: float | None) -> Any:
+def _outlook(cause: str, weeks: float | None, lang: str = "en") -> Any:
     """The recovery outlook from the clinical core (severity unknown unless a clinician
-    recorded it; the estimate says what it rests on)."""
+    recorded it; the estimate says what it rests on), worded in ``lang``."""
     if weeks is None:
         return None
     from dorsi.clinical.contract import parse
     from dorsi.clinical.outlook import OutlookInput, estimate_outlook
+    from dorsi.i18n import normalize_language
 
     data = parse(
         OutlookInput,
         {"cause": cause, "severity": "unknown", "weeks_since_onset": round(weeks, 1)},
     )
-    return estimate_outlook(data)
+    return estimate_outlook(data, normalize_language(lang, field="lang"))
 
 
 def patient_dashboard(ctx: Ctx, patient_id: int, *, detail: str = "dashboard") -> Dashboard:
@@ -137,13 +138,32 @@ def patient_dashboard(ctx: Ctx, patient_id: int, *, detail: str = "dashboard") -
     )
 
 
+def outlook_in(data: Dashboard, lang: str) -> Any:
+    """The dashboard's outlook worded in ``lang`` (``None`` without an onset week)."""
+    if lang == "en":
+        return data.outlook
+    return _outlook(data.patient.cause, data.weeks_since_onset, lang)
+
+
 def in_language(ctx: Ctx, data: Dashboard, lang: str) -> Dashboard:
-    """``data`` with the progress alerts worded in ``lang`` (the patient's pages; the
-    clinic's pages stay in English). The review's kinds and numbers do not change."""
+    """``data`` with the progress alerts and the outlook worded in ``lang`` (the patient's
+    pages; the clinic's pages stay in English). The review's kinds and numbers, the outlook's
+    weeks and prognosis do not change."""
     if lang == "en":
         return data
     history = load_histories(ctx, [data.patient.id])[data.patient.id]
-    return replace(data, progress=history.review(ctx.now.date(), lang=lang))
+    return replace(
+        data,
+        progress=history.review(ctx.now.date(), lang=lang),
+        outlook=outlook_in(data, lang),
+    )
 
 
-__all__ = ["Dashboard", "TodayView", "in_language", "patient_dashboard", "patient_today"]
+__all__ = [
+    "Dashboard",
+    "TodayView",
+    "in_language",
+    "outlook_in",
+    "patient_dashboard",
+    "patient_today",
+]

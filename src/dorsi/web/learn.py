@@ -108,6 +108,10 @@ async def learn_topic(request: Request, topic_id: str) -> Response:
     lang, personal = _personal(request, actor, record)
     page: LearnPage = render_topic(topic, lang)
     ref = next(t for t in personal.topics if t.id == topic.id)
+    # The topic about the outlook shows a patient their own estimate, in their language.
+    outlook = None
+    if record is not None and topic.applies_when.outlook:
+        outlook = learn_service.outlook_view(record[0], lang)
     return render(
         request,
         "learn/topic.html",
@@ -117,6 +121,7 @@ async def learn_topic(request: Request, topic_id: str) -> Response:
             "notes": [n for n in personal.notes if n.topic == topic.id],
             "links": [(LINK_PATHS[link.to], link.label) for link in page.links],
             "is_patient": record is not None,
+            "outlook": outlook,
         },
         actor=actor,
         lang=lang,
