@@ -188,15 +188,20 @@ def release(database: Database, claim: Claim) -> None:
             job.attempts = max(0, job.attempts - 1)
 
 
+def _patient_of(session: Session, job_id: int) -> int | None:
+    """The patient whose video ``job_id`` analyses (None: no such job)."""
+    return session.scalar(
+        select(GaitVideo.patient_id)
+        .join(GaitJob, GaitJob.video_id == GaitVideo.id)
+        .where(GaitJob.id == job_id)
+    )
+
+
 def busy_until(database: Database, job_id: int, *, now: datetime) -> datetime | None:
     """When the lease of the job that keeps ``job_id`` waiting (another job of the same patient,
     running) ends; None when no such job runs."""
     with database.transaction() as session:
-        patient_id = session.scalar(
-            select(GaitVideo.patient_id)
-            .join(GaitJob, GaitJob.video_id == GaitVideo.id)
-            .where(GaitJob.id == job_id)
-        )
+        patient_id = _patient_of(session, job_id)
         if patient_id is None:
             return None
         return session.scalar(
@@ -209,11 +214,7 @@ def busy_until(database: Database, job_id: int, *, now: datetime) -> datetime | 
 def next_of_patient(database: Database, job_id: int) -> int | None:
     """The oldest queued job of the patient of ``job_id`` (its turn comes once that one ended)."""
     with database.transaction() as session:
-        patient_id = session.scalar(
-            select(GaitVideo.patient_id)
-            .join(GaitJob, GaitJob.video_id == GaitVideo.id)
-            .where(GaitJob.id == job_id)
-        )
+        patient_id = _patient_of(session, job_id)
         if patient_id is None:
             return None
         return session.scalar(
