@@ -10,6 +10,10 @@ For the Sports2D demo video and a 720p/30 fps clip made from it, prints frames p
   decoding), the reference, and ``dorsi/ref``;
 - ``overhead``: the analysis' time per frame beyond decoding and pose inference, as a share of
   pose inference (``strict``: beyond pose inference only, decoding counted as overhead);
+- ``ref cpu`` and ``dorsi cpu``: processor time per frame (milliseconds, every thread of the
+  process, best run) of the reference and of Dorsi's whole analysis, and ``cpu x`` their ratio:
+  what each costs whatever else the machine runs (on a shared machine the frames per second
+  follow the other jobs; the processor time barely moves);
 - ``agree``: the median over frames of the median distance between Dorsi's twelve keypoints
   and the reference's, in torso lengths (mid-shoulder to mid-hip), on the frames where both
   follow the same person (``same``: how many frames that is).
@@ -142,6 +146,13 @@ def reference_run(path: Path) -> tuple[float, list[Any]]:
     return len(found) / spent, marks
 
 
+def cpu_ms(run: Any, *args: Any) -> tuple[Any, float]:
+    """``run(*args)`` and the processor time it took, all threads, in milliseconds."""
+    start = time.process_time()
+    result = run(*args)
+    return result, 1000 * (time.process_time() - start)
+
+
 def whole_run(path: Path, backend_name: str) -> tuple[float, float]:
     from dorsi.errors import InputError
     from dorsi.gait.pipeline import analyze_video
@@ -182,8 +193,13 @@ class Row:
     agree: float = float("nan")
     same: int = 0
 
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # per frame, lowest run
+
     def keep(self, key: str, value: float) -> None:
         self.best[key] = max(self.best.get(key, 0.0), value)
+
+    def keep_cpu(self, key: str, total_ms: float) -> None:
+        self.cpu_ms[key] = min(self.cpu_ms.get(key, float("inf")), total_ms / self.frames)
 
 
 def measure(label: str, path: Path, backend: str, repeat: int) -> Row:
@@ -193,9 +209,11 @@ def measure(label: str, path: Path, backend: str, repeat: int) -> Row:
     row = Row(label, meta.frames)
     for _ in range(repeat):
         row.keep("decode", decode_fps(path))
-        ref_fps, ref_marks = reference_run(path)
+        (ref_fps, ref_marks), spent = cpu_ms(reference_run, path)
         row.keep("ref", ref_fps)
-        fps, realtime = whole_run(path, backend)
+        row.keep_cpu("ref", spent)
+        (fps, realtime), spent = cpu_ms(whole_run, path, backend)
+        row.keep_cpu("dorsi", spent)
         if fps > row.best.get("dorsi", 0.0):
             row.realtime = realtime
         row.keep("dorsi", fps)
@@ -243,6 +261,7 @@ def main() -> int:
     head = (
         f"{'video':<15}{'frames':>7}{'decode':>8}{'pose':>7}{'dorsi':>7}{'x real':>8}"
         f"{'mp ref':>8}{'dorsi/ref':>10}{'overhead':>9}{'strict':>8}{'agree':>7}{'same':>6}"
+        f"{'ref cpu':>9}{'dorsi cpu':>10}{'cpu x':>7}"
     )
     print(f"pose backend: {backend}; threads per network: {_threads()}; cores: {os.cpu_count()}")
     print(head)
@@ -256,6 +275,8 @@ def main() -> int:
             f"{row.label:<15}{row.frames:>7}{b['decode']:>8.0f}{b['pose']:>7.1f}{b['dorsi']:>7.1f}"
             f"{row.realtime:>7.2f}x{b['ref']:>8.1f}{ratio:>9.2f}x{overhead:>9.0%}{strict:>8.0%}"
             f"{row.agree:>7.3f}{row.same:>6}"
+            f"{row.cpu_ms['ref']:>9.1f}{row.cpu_ms['dorsi']:>10.1f}"
+            f"{row.cpu_ms['ref'] / row.cpu_ms['dorsi']:>6.2f}x"
         )
         if ratio < MIN_RATIO:
             missed.append(f"{row.label}: whole analysis {ratio:.2f}x the reference (target 2x)")
@@ -267,7 +288,9 @@ def main() -> int:
                 "(target <= 0.05)"
             )
     print("(frames per second; 'x real' = seconds of video analysed per second; agree in torso")
-    print(" lengths, median frame, over the 'same' frames where both follow the same person)")
+    print(" lengths, median frame, over the 'same' frames where both follow the same person;")
+    print(" cpu: processor time per frame in ms, all threads; load average at the end:")
+    print(f" {' '.join(f'{v:.2f}' for v in os.getloadavg())})")
     if memory is not None:
         peak, code = memory
         print(

@@ -21,8 +21,17 @@ and 186 at 30 fps: 7 steps in 4.30 s, 97.7 steps/min). Exits 1 when one is misse
 To compare with another version of the analysis, run this script with that version's ``src``
 first on ``PYTHONPATH`` (the cached tracks come from the pose backends, which it does not touch).
 
+Then the **robustness set** (``tests/gait/variants.py``): real videos made from the demo
+(slowed, limping, mirrored, cropped to enter and leave, there and back, a second walker,
+portrait, a rotation flag, 24 and 60 fps, 480p, 4K), built into a cache folder
+(``DORSI_GAIT_VARIANTS``, default the system's temp dir) and run through the default backend.
+For each: whether it met its expected outcome (usable strides, the eye's cadence carried
+through its time warp), strides per side, cadence and peak swing dorsiflexion; then the
+success rate (target 100 %), the median usable strides per clip and the spread of each side's
+median peak swing dorsiflexion over the clips that keep the demo's timing.
+
 Usage: ``.venv/bin/python benchmarks/gait_robustness.py [--seeds 5] [--frame-seeds 3]
-[--backends litert,mediapipe] [--cache DIR]``.
+[--backends litert,mediapipe] [--cache DIR] [--variants all|none|NAME,...]``.
 """
 
 from __future__ import annotations
@@ -120,7 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frame-seeds", type=int, default=3, help="noisy-frame pose runs")
     parser.add_argument("--backends", default="litert,mediapipe")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dorsi-gait")
+    parser.add_argument("--variants", default="all", help="robustness-set clips (all, none)")
+    parser.add_argument(
+        "--tile-cost", action="store_true", help="only time the portrait clip, tiles or not"
+    )
     args = parser.parse_args(argv)
+    if args.tile_cost:
+        tile_cost()
+        return 0
     if not DEMO.exists():
         print(f"missing {DEMO}", file=sys.stderr)
         return 2
@@ -173,9 +189,124 @@ def main(argv: list[str] | None = None) -> int:
                     or abs(o.cadence_spm - base.cadence_spm) > MAX_CADENCE_CHANGE_SPM
                 ):
                     misses.append(f"{backend} {name}: cadence {o.cadence_spm}")
+    if args.variants != "none":
+        misses += robustness_set(args.variants)
     for miss in misses:
         print("MISSED:", miss)
     return 1 if misses else 0
+
+
+def robustness_set(which: str) -> list[str]:
+    """Run the robustness set; print one row per clip and the totals; return the misses."""
+    from statistics import median
+
+    from tests.gait.variants import VARIANTS, analyse
+
+    from dorsi.errors import InputError
+
+    names = list(VARIANTS) if which == "all" else which.split(",")
+    print()
+    header = (
+        "| clip | what | met | L / R strides | cadence (expected) | peak DF L / R deg "
+        "| confidence L / R |"
+    )
+    print(header)
+    print("|---" * (header.count("|") - 1) + "|")
+    misses: list[str] = []
+    strides: list[int] = []
+    peaks: dict[str, list[float]] = {"left": [], "right": []}
+    for name in names:
+        variant = VARIANTS[name]
+        expected = variant.expected
+        got = analyse(name)
+        if isinstance(got, InputError):
+            misses.append(f"{name}: {got}")
+            print(f"| {name} | {variant.what} | no: {got} | 0 / 0 | none | none | |")
+            strides.append(0)
+            continue
+        n = {s: sum(1 for x in got.strides if x.side == s) for s in ("left", "right")}
+        cadence = got.summary.cadence_spm
+        met = (
+            got.quality.usable_strides >= expected.min_strides
+            and cadence is not None
+            and abs(cadence - expected.cadence_spm) <= expected.cadence_tolerance_spm
+        )
+        if not met:
+            misses.append(f"{name}: {got.quality.usable_strides} strides, cadence {cadence}")
+        strides.append(got.quality.usable_strides)
+        sides = {s: getattr(got.summary, s) for s in ("left", "right")}
+        if not variant.source_frames:  # the demo's own timing: angles comparable
+            for s, summary in sides.items():
+                if summary is not None:
+                    peaks[s].append(summary.peak_swing_dorsiflexion_deg)
+
+        def peak(s: str, sides: dict[str, Any] = sides) -> str:
+            return "none" if sides[s] is None else f"{sides[s].peak_swing_dorsiflexion_deg:.1f}"
+
+        def conf(s: str, sides: dict[str, Any] = sides) -> str:
+            if sides[s] is None:
+                return "none"
+            sd = sides[s].peak_swing_dorsiflexion_sd_deg
+            return sides[s].confidence + ("" if sd is None else f" (SD {sd:.1f})")
+
+        print(
+            f"| {name} | {variant.what} | {'yes' if met else 'NO'} | {n['left']} / {n['right']} "
+            f"| {cadence} ({expected.cadence_spm:.1f} +/- {expected.cadence_tolerance_spm:.1f}) "
+            f"| {peak('left')} / {peak('right')} | {conf('left')} / {conf('right')} |"
+        )
+    ok = len(names) - len({m.split(":")[0] for m in misses})
+    print(f"success rate: {100.0 * ok / len(names):.0f} % ({ok} of {len(names)} clips)")
+    print(
+        f"median usable strides per clip: {median(strides):g} (range {min(strides)}-{max(strides)})"
+    )
+    for s, values in peaks.items():
+        if values:
+            print(
+                f"{s} median peak swing dorsiflexion over the clips at the demo's timing: "
+                f"{min(values):.1f}-{max(values):.1f} deg (spread {max(values) - min(values):.1f})"
+            )
+    return misses
+
+
+def tile_cost(repeat: int = 2) -> None:
+    """The portrait clip's pose pass (decoding included) with the tall picture searched in
+    tiles and without (the whole picture only), alternating in one process, best of
+    ``repeat``: what the tiles cost, and how many frames each finds the walker in."""
+    import time
+
+    from tests.gait.variants import variant_path
+
+    import dorsi.gait.pose.litert_models as models
+    from dorsi.gait.pose.litert_backend import LiteRTPose
+    from dorsi.gait.readahead import read_ahead
+    from dorsi.gait.video import iter_frames, probe
+
+    path = variant_path("portrait")
+    fps = probe(path).fps
+    real_tiles = models.detector_tiles
+    best: dict[str, float] = {}
+    facts: dict[str, tuple[int, int, int]] = {}
+    for _ in range(repeat):
+        for mode in ("whole picture", "tiles"):
+            tiles = real_tiles if mode == "tiles" else (lambda _w, _h: [])
+            with mock.patch.object(models, "detector_tiles", tiles):
+                pose = LiteRTPose()
+                start = time.perf_counter()
+                poses = pose.track(read_ahead(iter_frames(path)), fps=fps)
+                found = sum(p is not None for p in poses)
+                took = time.perf_counter() - start
+                assert pose.tracker is not None
+                facts[mode] = (found, pose.tracker.detector_runs, pose.tracker.landmark_runs)
+                pose.close()
+            best[mode] = min(best.get(mode, took), took)
+    for mode, took in best.items():
+        found, det, lm = facts[mode]
+        print(
+            f"portrait, {mode}: {took:.2f} s for the pose pass, someone followed in {found} "
+            "frames, "
+            f"{det} detector runs, {lm} landmark runs"
+        )
+    print(f"tiles cost: {100.0 * (best['tiles'] / best['whole picture'] - 1.0):+.0f} %")
 
 
 if __name__ == "__main__":

@@ -58,3 +58,23 @@ def require_shared(path: Path) -> Path:
 @pytest.fixture
 def dorsi() -> Any:
     return run_dorsi
+
+
+#: tests that share one thing that cannot be used twice at once, by the path they start with,
+#: so that ``pytest -n`` (scripts/test) keeps each group on one worker: the browser tests'
+#: server, chromium and screenshot folder; the queue tests' RabbitMQ queue; the gait variants'
+#: video and pose-track cache (each built once, then read).
+ONE_WORKER_GROUPS = {
+    "browser/": "browser",
+    "queue/": "broker",
+    "gait/test_video_variants.py": "gait-variants",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.relative_to(ROOT / "tests").as_posix()
+        for prefix, group in ONE_WORKER_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))

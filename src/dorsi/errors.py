@@ -21,6 +21,8 @@ and :func:`exit_code`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class DorsiError(Exception):
     """Base of every error Dorsi raises on purpose."""
@@ -30,13 +32,30 @@ class DorsiError(Exception):
         self.message = message
 
 
-class InputError(DorsiError):
-    """Input that breaks a contract. ``field`` is the dotted path of the offending field."""
+@dataclass(frozen=True)
+class Problem:
+    """One bad field of an input: its dotted path, the message, and what kind of problem it
+    is with its limit (pydantic's error type and context, e.g. ``less_than_equal`` and
+    ``{"le": 10}``), so a form can word it plainly in its reader's language."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    field: str
+    message: str
+    kind: str = ""
+    limits: tuple[tuple[str, object], ...] = ()
+
+
+class InputError(DorsiError):
+    """Input that breaks a contract. ``field`` is the dotted path of the offending field;
+    ``problems`` lists every bad field when several were found at once (a form shows them
+    all), the first being the one ``field`` and the message name."""
+
+    def __init__(
+        self, message: str, *, field: str | None = None, problems: tuple[Problem, ...] = ()
+    ) -> None:
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
         self.detail = message
+        self.problems = problems or (Problem(field or "(input)", message),)
 
 
 class UnsupportedMediaError(InputError):
@@ -139,6 +158,7 @@ __all__ = [
     "NotFoundError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
+    "Problem",
     "RateLimitedError",
     "UnsupportedMediaError",
     "exit_code",

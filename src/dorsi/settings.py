@@ -25,9 +25,25 @@ Every variable starts with ``DORSI_``:
     Longest gait video (default 120 s) and uploads per patient per hour (default 10).
 ``DORSI_SCHEMA_WAIT_S``
     How long workers and operations commands wait for the schema to be migrated (default 60).
+``DORSI_NO_CHECKIN_DAYS`` / ``DORSI_WORKLIST_ACKNOWLEDGED_DAYS``
+    Days without a check-in before a patient with an active program is on the clinician's
+    worklist (default 7, a clinician-set default: no published threshold), and how long an
+    acknowledged item stays listed (default 7).
+``DORSI_CLINIC_PHONE`` / ``DORSI_CLINIC_HOURS`` / ``DORSI_CLINIC_OUT_OF_HOURS``
+    The clinic's contact details, shown to a patient whose program is paused: the phone
+    number, the opening hours and what to do out of hours (free text, the clinic's words).
 ``DORSI_AUDIT_ANCHOR_FILE`` / ``DORSI_AUDIT_ANCHOR_MINUTES``
     Append-only file where the audit chain's head is recorded (every 60 minutes by default)
     and checked by ``dorsi audit verify``.
+``DORSI_CLINIC_TIMEZONE``
+    The clinic's IANA time zone (default ``UTC``): a patient's reminders use it until they
+    choose their own.
+``DORSI_SMTP_HOST`` / ``_PORT`` / ``_FROM`` / ``_SECURITY`` / ``_USER`` / ``_PASSWORD``
+    The SMTP server e-mail reminders go through (none when the host is unset); ``_SECURITY``
+    is ``starttls`` (default), ``ssl`` or ``none``. The password is never shown.
+``DORSI_PUSH_SUBJECT`` / ``DORSI_PUSH_HOSTS`` / ``DORSI_PUSH_ALLOW_HTTP``
+    Web Push: the contact the push services see in the VAPID claim (``mailto:...``), the
+    push-service host names subscriptions may point at, and (tests only) plain-http endpoints.
 
 Timeouts and throttling limits have defaults chosen from OWASP guidance (see ``docs/web.md``).
 """
@@ -36,19 +52,29 @@ from __future__ import annotations
 
 import os
 import secrets
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import available_timezones
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+import platformdirs
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dorsi.errors import InputError
 
+#: the IANA zones this machine knows (read from disk once: every settings load checks one)
+_known_timezones = cache(available_timezones)
+
 
 def _default_data_dir() -> Path:
-    import platformdirs
-
     return Path(platformdirs.user_data_dir("dorsi", appauthor=False))
 
 
@@ -104,6 +130,35 @@ class Settings(BaseSettings):
     # and `dorsi worker` append one every audit_anchor_minutes; `dorsi audit verify` checks them.
     audit_anchor_file: Path | None = None
     audit_anchor_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    # The clinician's worklist: days without a check-in (a clinician-set default; no published
+    # threshold) and how long an acknowledged item stays listed.
+    no_checkin_days: int = Field(default=7, ge=1, le=365)
+    worklist_acknowledged_days: int = Field(default=7, ge=0, le=365)
+    # The clinic's contact details, shown to a patient whose program is paused.
+    clinic_phone: str = Field(default="", max_length=40, pattern=r"^[^\x00-\x1f]*$")
+    clinic_hours: str = Field(default="", max_length=200, pattern=r"^[^\x00-\x1f]*$")
+    clinic_out_of_hours: str = Field(default="", max_length=500, pattern=r"^[^\x00-\x1f]*$")
+    # Reminders (docs/reminders.md). A patient's reminders use the clinic's time zone until
+    # they choose their own.
+    clinic_timezone: str = "UTC"
+    # E-mail reminders go through this SMTP server; none are sent while the host is empty.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_from: str = ""
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=20.0, gt=0, le=300)
+    # Web Push: the contact in the VAPID claim (RFC 8292 asks for one), and the push services
+    # a browser's subscription may point at (host names, or their parent domains): the server
+    # POSTs to the endpoint, so an arbitrary URL must not be accepted.
+    push_subject: str = "mailto:admin@localhost"
+    push_hosts: str = (
+        "fcm.googleapis.com,updates.push.services.mozilla.com,push.apple.com,notify.windows.com"
+    )
+    # Plain-http endpoints on the push hosts (the tests' local push service only).
+    push_allow_http: bool = False
+    push_timeout_s: float = Field(default=10.0, gt=0, le=120)
 
     @field_validator("secret_key")
     @classmethod
@@ -122,6 +177,20 @@ class Settings(BaseSettings):
                 "must be amqp://... (RabbitMQ) or redis://... (Redis) "
                 "when DORSI_GAIT_WORKER=dramatiq"
             )
+        return value
+
+    @field_validator("clinic_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in _known_timezones():
+            raise ValueError("must be an IANA time zone such as America/New_York")
+        return value
+
+    @field_validator("push_subject")
+    @classmethod
+    def _contact(cls, value: str) -> str:
+        if not value.startswith(("mailto:", "https://")):
+            raise ValueError("must be a mailto: or https: contact for the push services")
         return value
 
     @model_validator(mode="after")
@@ -154,8 +223,6 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     """Read the settings from the environment; bad values become one clear InputError."""
-    from pydantic import ValidationError
-
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

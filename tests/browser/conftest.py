@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.browser.pages import AXE_JS, AXE_PAGES, AXE_REPORT, DESKTOP, PHONE, SCREENSHOTS, Tab
 from tests.browser.server import (
@@ -64,7 +64,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright_driver() -> Iterator[Playwright]:
+    """One Playwright driver for the session: a second sync driver cannot start while one runs
+    (its event loop is already running), so every browser of the tests is launched from it."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/setup --dev (installs Debian's chromium)")
     if not AXE_JS.exists():
@@ -72,12 +80,11 @@ def browser() -> Iterator[Browser]:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     AXE_REPORT.unlink(missing_ok=True)
     AXE_PAGES.unlink(missing_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    chromium = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -44,6 +44,11 @@ EVALUATION = {
     "swing_dorsiflexion_deg": "-4",
     "toe_clearance_ratio": "0.35",
     "stance_time_asymmetry_pct": "9",
+    "ankle_df_passive_deg": "15",
+    "fga_score": "18",
+    "six_minute_walk_m": "250",
+    "abc_pct": "60",
+    "dorsiflexion_arom_camera_deg": "4",
 }
 
 # A clear screening: a gradual, stable foot drop with no red flag.
@@ -91,7 +96,9 @@ def screen(tab: Tab) -> None:
     page.get_by_role("button", name="Save screening").click()
     page.wait_for_url(re.compile(r"/clinic/patients/\d+#screening$"))
     tab.check("dashboard-screened")
-    expect(page.locator("#screening ~ p .badge").first).to_have_text("Safe to go on")
+    expect(page.locator("section[aria-labelledby=screening] p .badge").first).to_have_text(
+        "Safe to go on"
+    )
 
 
 def evaluate(tab: Tab) -> None:
@@ -182,7 +189,7 @@ def edit_and_assign(tab: Tab) -> dict[str, str]:
     kept_line = program.locator("li", has_text=catalog.get(kept).name)
     expect(kept_line).to_contain_text("2 × 6 reps, rest 20 s, 4 days/week, support: assisted")
     expect(program.locator("li", has_text=catalog.get(added).name)).to_contain_text("3 s hold")
-    expect(program.locator("> ul > li")).to_have_count(len(suggested))
+    expect(program.locator("> details > ul > li")).to_have_count(len(suggested))
     return {"kept": kept, "added": added, "removed": removed, "count": str(len(suggested))}
 
 
@@ -238,27 +245,30 @@ def run_guided_session(tab: Tab, drill: set[str]) -> set[str]:
         timer = trainer.locator(".timer")
         for set_no in range(1, sets + 1):
             expect(trainer.locator(".set")).to_have_text(str(set_no))
+            last = set_no == sets
             if reps:
                 used.add("reps")
                 for n in range(1, reps + 1):
                     page.get_by_role("button", name="I did one").click()
                     expect(trainer.locator(".count")).to_have_text(str(n))
-                expect(timer).to_have_text("Set done. Rest now.")
+                done = "Set done. Rest now."
             else:
                 used.add("hold")
                 page.get_by_role("button", name="Start the hold").click()
                 expect(timer).to_have_text(f"Hold: {hold} s")
                 page.clock.run_for(1000)
-                expect(timer).to_have_text(f"Hold: {hold - 1} s" if hold > 1 else "Hold: done")
+                if hold > 1:
+                    expect(timer).to_have_text(f"Hold: {hold - 1} s")
                 page.clock.run_for(hold * 1000)
-                expect(timer).to_have_text("Hold: done")
+                done = "Hold done. Rest now."
+            if last:  # after the last set there is no rest to wait for
+                expect(timer).to_have_text("All sets done. Well done!")
+                break
+            expect(timer).to_have_text(done)
             page.get_by_role("button", name=f"Rest {rest} s").click()
             expect(timer).to_have_text(f"Rest: {rest} s")
             page.clock.run_for(rest * 1000)
-            if set_no < sets:
-                expect(timer).to_have_text("Rest: done")
-            else:
-                expect(timer).to_have_text("All sets done. Well done!")
+            expect(timer).to_have_text("Rest: done")
         # All sets done: nothing left to count or time, so the buttons are disabled.
         for button in trainer.locator("button[data-action]").all():
             expect(button).to_be_disabled()
@@ -309,7 +319,7 @@ def test_clinician_assigns_patient_reports_worse_balance_clinician_sees_alert(
     catalog = load_exercises()
     page = phone.page
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {name}")
-    cards = page.locator("article.exercise-card h2")
+    cards = page.locator("article.exercise-card h3")
     expect(cards).to_have_count(int(program["count"]))
     expect(page.locator("main")).to_contain_text(catalog.get(program["added"]).name)
     expect(page.locator("main")).not_to_contain_text(catalog.get(program["removed"]).name)

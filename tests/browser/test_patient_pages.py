@@ -66,13 +66,16 @@ def test_check_in_errors_are_named_next_to_the_field(open_tab: OpenTab, server: 
     page.get_by_role("button", name="Send").click()
     page.wait_for_load_state("load")
     tab.check("checkin-error")
-    alert = page.locator("p.notice.danger[role=alert]")
-    expect(alert).to_contain_text("Please check")
+    alert = page.locator(".notice.danger[role=alert]")
+    # Every unanswered question is marked at once (finished?, pain, how hard, weakness,
+    # balance), each beside its field.
+    expect(alert).to_contain_text("Please check the 5 answers marked below.")
     errors = page.locator(".field-error")
-    expect(errors).to_have_count(1)
-    field = (errors.get_attribute("id") or "").removesuffix("-error")
-    described = page.locator(f"[aria-describedby~='{field}-error']")
-    expect(described).to_have_attribute("aria-invalid", "true")
+    expect(errors).to_have_count(5)
+    for index in range(5):
+        field = (errors.nth(index).get_attribute("id") or "").removesuffix("-error")
+        described = page.locator(f"[aria-describedby~='{field}-error']")
+        expect(described).to_have_attribute("aria-invalid", "true")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -95,12 +98,20 @@ def test_sign_out(open_tab: OpenTab, server: Server, viewport: str) -> None:
 # patient's Today, session and check-in on a phone; these tours add the rest, so that every
 # page is checked on both viewports.
 CLINICIAN_TOUR = {
-    "phone": ["screening", "evaluation", "program", "new-patient", "search", "account"],
+    "phone": [
+        "screening",
+        "evaluation",
+        "program",
+        "new-patient",
+        "search",
+        "account",
+        "worklist",
+    ],
     "desktop": ["search", "account"],
 }
 PATIENT_TOUR = {
     "phone": ["cost", "account"],
-    "desktop": ["session", "checkin-form", "progress", "cost", "account"],
+    "desktop": ["session", "checkin-form", "progress", "cost", "account", "messages"],
 }
 
 
@@ -112,12 +123,14 @@ def clinician_path(step: str, dashboard: str) -> str:
         "new-patient": "/clinic/patients/new",
         "search": "/clinic?q=demo&sort=name",
         "account": "/account",
+        "worklist": "/clinic/worklist",
     }[step]
 
 
 PATIENT_PATHS = {
     "session": "/me/session",
     "checkin-form": "/me/session?step=50",
+    "messages": "/me/messages",
     "progress": "/me/progress",
     "cost": "/cost",
     "account": "/account",

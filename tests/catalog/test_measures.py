@@ -89,6 +89,10 @@ def test_every_measure_is_complete_and_sourced(measure_id: str) -> None:
         ("lefs", "{score}", "higher"),
         ("stance_time_asymmetry_pct", "%", "lower"),
         ("toe_clearance_ratio", "1", "higher"),
+        ("ankle_df_passive_deg", "deg", "higher"),
+        ("fga_score", "{score}", "higher"),
+        ("six_minute_walk_m", "m", "higher"),
+        ("abc_pct", "%", "higher"),
     ],
 )
 def test_units_and_direction(measure_id: str, ucum: str, direction: str) -> None:
@@ -178,7 +182,7 @@ def test_min_not_below_max_fails_naming_file_and_field() -> None:
     _entry(data, "tug_s")["min"] = 400
     message = _invalid(data)
     assert "measures.yaml" in message
-    assert "measures.5" in message  # tug_s, the sixth measure
+    assert "measures.7" in message  # tug_s, the eighth measure
     assert "min" in message
 
 
@@ -206,11 +210,21 @@ def test_both_mdc_and_strata_fail() -> None:
     assert "at most one" in _invalid(data)
 
 
-def test_only_video_gait_speed_is_trend_only() -> None:
+def test_only_the_phone_measures_are_trend_only() -> None:
     """Walking speed from a phone video has no published MDC and is its own measure, apart
-    from the 10-metre walk test (whose MDC strata do not apply to another protocol)."""
+    from the 10-metre walk test (whose MDC strata do not apply to another protocol); so is
+    active dorsiflexion from the phone camera, apart from the goniometer's."""
     catalog = load_measures()
-    assert [m.id for m in catalog.measures if m.trend_only] == ["gait_speed_video_mps"]
+    assert [m.id for m in catalog.measures if m.trend_only] == [
+        "dorsiflexion_arom_camera_deg",
+        "gait_speed_video_mps",
+    ]
+    camera = catalog.get("dorsiflexion_arom_camera_deg")
+    goniometer = catalog.get("dorsiflexion_arom_deg")
+    assert camera.mdc is None
+    assert camera.unit == goniometer.unit == "degrees"
+    assert (camera.min, camera.max) == (goniometer.min, goniometer.max)
+    assert "goniometer" not in camera.name
     video = catalog.get("gait_speed_video_mps")
     assert video.mdc is None
     assert not video.mdc_strata

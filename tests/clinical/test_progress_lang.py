@@ -16,7 +16,6 @@ from dorsi.clinical.contract import parse
 from dorsi.clinical.progress import (
     ProgressInput,
     ProgressOutput,
-    SessionLog,
     review,
     review_history,
 )
@@ -87,7 +86,7 @@ def test_review_history_takes_the_language_too() -> None:
     data = parse(ProgressInput, {"measurements": [], "sessions": [s(1, balance_worse=True)]})
     out = review_history(
         measurements=[],
-        sessions=SessionLog.of(data.sessions),
+        sessions=data.sessions,
         program_start=None,
         planned_days_per_week=None,
         today=TODAY,

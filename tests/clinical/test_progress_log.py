@@ -10,20 +10,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dorsi.clinical.contract import parse
-from dorsi.clinical.progress import ProgressInput, SessionLog, review, review_history, set_aside
+from dorsi.clinical.progress import ProgressInput, dated, review, review_history, set_aside
+from dorsi.clinical.progress_alerts import stop_message
+from dorsi.clinical.progress_contract import Checkin
 from dorsi.errors import InputError
+from dorsi.i18n import normalize_language
 
 TODAY = dt.date(2026, 3, 2)
 DAY = st.integers(min_value=-200, max_value=0).map(lambda d: (TODAY + dt.timedelta(d)).isoformat())
+# a check-in without a date is today's
 SESSION = st.fixed_dictionaries(
     {
-        "date": DAY,
         "completed": st.booleans(),
         "pain_nrs": st.integers(0, 10) | st.floats(0, 10, allow_nan=False),
         "difficulty": st.sampled_from(("easy", "ok", "hard")),
         "weakness_worse": st.sampled_from((False, False, False, True)),
         "balance_worse": st.sampled_from((False, False, False, True)),
-    }
+    },
+    optional={"date": DAY},
 )
 MEASURE = st.one_of(
     st.fixed_dictionaries(
@@ -53,7 +57,7 @@ PAYLOAD = st.fixed_dictionaries(
 def _history(data: ProgressInput) -> Any:
     return review_history(
         measurements=data.measurements,
-        sessions=SessionLog.of(data.sessions),
+        sessions=data.sessions,
         program_start=data.program_start,
         planned_days_per_week=data.planned_days_per_week,
         today=TODAY,
@@ -70,10 +74,12 @@ def test_review_history_equals_review(payload: dict[str, Any]) -> None:
 @given(st.lists(SESSION, max_size=30))
 def test_log_is_sorted_by_day_keeping_same_day_order(sessions: list[dict[str, Any]]) -> None:
     data = parse(ProgressInput, {"measurements": [], "sessions": sessions})
-    log = SessionLog.of(data.sessions)
-    ordered = sorted(data.sessions, key=lambda s: s.date)
-    assert list(log.dates) == [s.date for s in ordered]
-    assert list(log.pain_nrs) == [s.pain_nrs for s in ordered]
+    log = dated(data.sessions, TODAY)
+    by_day: dict[dt.date, list[float]] = {}
+    for s in data.sessions:
+        by_day.setdefault(s.date or TODAY, []).append(s.pain_nrs)
+    assert [s.day for s in log] == sorted(s.date or TODAY for s in data.sessions)
+    assert [s.pain_nrs for s in log] == [p for day in sorted(by_day) for p in by_day[day]]
     assert len(log) == len(sessions)
 
 
@@ -118,3 +124,30 @@ def test_review_history_does_not_count_sessions_after_today(
     data = parse(ProgressInput, {"measurements": [], "sessions": [*sessions, later]})
     valid = parse(ProgressInput, {"measurements": [], "sessions": sessions})
     assert _history(data) == review(valid, today=TODAY)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weakness=st.booleans(),
+    balance=st.booleans(),
+    ago_days=st.integers(0, 400),
+    lang=st.sampled_from(("en", "es")),
+)
+def test_one_check_in_stops_the_program_exactly_as_its_review_says(
+    weakness: bool, balance: bool, ago_days: int, lang: str
+) -> None:
+    day = TODAY - dt.timedelta(days=ago_days)
+    checkin = Checkin(
+        completed=True,
+        pain_nrs=2,
+        difficulty="ok",
+        weakness_worse=weakness,
+        balance_worse=balance,
+        date=day,
+    )
+    alone_input = ProgressInput(measurements=(), sessions=(checkin,))
+    reviewed = review(alone_input, today=TODAY, lang=lang)
+    stops = [a.message for a in reviewed.alerts if a.kind == "stop_program"]
+    alone = stop_message(checkin, normalize_language(lang))
+    assert ([alone] if alone is not None else []) == stops
+    assert (alone is not None) == (weakness or balance)

@@ -9,8 +9,10 @@ One run on one backend:
    "weakness worse", which pauses the program in the same transaction) and evaluations
    (the plan input plus two extra measures: one evaluation row, its measurements, and the
    suggested program with its exercises);
-3. the server is killed with SIGKILL at random moments (most while requests are in flight,
-   some while it is still starting) and started again on the same port, ``kills`` times;
+3. once at least one check-in and one evaluation have been acknowledged (so that every run has
+   both kinds of acknowledged write to lose), the server is killed with SIGKILL at random
+   moments (most while requests are in flight, some while it is still starting) and started
+   again on the same port, ``kills`` times;
 4. after a last clean start, the database is read directly and checked:
 
    - **lost**: every write whose 2xx answer a client received is there, unchanged (the check-in
@@ -218,6 +220,17 @@ class Clients:
                     worse = patient == self.pause_patient and rng.random() < 0.1
                     self._checkin(client, patient, checkin_body(rng, worse))
 
+    def wait_for_both_kinds(self, timeout_s: float) -> None:
+        """Until a check-in and an evaluation are acknowledged: on a loaded machine an
+        evaluation can take longer than the gap between kills, and a run whose kills cut every
+        evaluation would check nothing about them."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self.acked.checkins and self.acked.evaluations:
+                    return
+            time.sleep(0.1)
+
     def _send(self, client: httpx.Client, path: str, body: dict[str, Any]) -> Any | None:
         try:
             answer = client.post(path, json=body)
@@ -421,6 +434,7 @@ def run(
     workers = Clients(base, writers[:clients], pause_patient=ids["omar"], seed=seed)
     workers.start()
     try:
+        workers.wait_for_both_kinds(timeout_s=120)
         for number in range(1, kills + 1):
             if rng.random() < 0.1:  # now and then, kill it while it is still starting
                 server.kill()

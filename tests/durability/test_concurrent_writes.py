@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dorsi.clinical.contract import parse
 from dorsi.services.context import Actor, Ctx, run_unit
 from dorsi.services.programs import assign_program
 from dorsi.services.records import record_evaluation
+from dorsi.services.schemas import EvaluationIn, ProgramUpdate
 from dorsi.settings import load_settings
 from dorsi.store.db import Database
 from dorsi.store.models import Program
@@ -64,7 +66,10 @@ def test_simultaneous_evaluations_of_one_patient_all_succeed(
     db: Database, clinic: Clinic, tmp_path: Path
 ) -> None:
     errors = _in_threads(
-        db, tmp_path, clinic, lambda ctx: record_evaluation(ctx, clinic.patient_a, dict(PLAN))
+        db,
+        tmp_path,
+        clinic,
+        lambda ctx: record_evaluation(ctx, clinic.patient_a, parse(EvaluationIn, dict(PLAN))),
     )
     assert errors == []
     assert _versions(db, clinic.patient_a) == list(range(1, WRITERS + 1))
@@ -74,7 +79,10 @@ def test_simultaneous_program_edits_all_succeed(
     db: Database, clinic: Clinic, tmp_path: Path
 ) -> None:
     first = _in_threads(
-        db, tmp_path, clinic, lambda ctx: record_evaluation(ctx, clinic.patient_a, dict(PLAN))
+        db,
+        tmp_path,
+        clinic,
+        lambda ctx: record_evaluation(ctx, clinic.patient_a, parse(EvaluationIn, dict(PLAN))),
     )
     assert first == []
     body = {
@@ -90,7 +98,10 @@ def test_simultaneous_program_edits_all_succeed(
         ]
     }
     errors = _in_threads(
-        db, tmp_path, clinic, lambda ctx: assign_program(ctx, clinic.patient_a, dict(body))
+        db,
+        tmp_path,
+        clinic,
+        lambda ctx: assign_program(ctx, clinic.patient_a, parse(ProgramUpdate, body)),
     )
     assert errors == []
     assert _versions(db, clinic.patient_a) == list(range(1, 2 * WRITERS + 1))

@@ -68,6 +68,26 @@ def test_leg_swaps_are_fixed() -> None:
     assert np.allclose(fixed.xy[frames], clean.xy[frames])
 
 
+def test_a_long_run_of_exchanged_labels_is_left_to_the_model() -> None:
+    """From frame 60 on the model labels the legs the other way round (as after a turn, when
+    the other leg is nearest): the frame-to-frame fix must not carry its view of the frames
+    before over the rest of the walk, while single-frame swaps before are still undone."""
+    clean = generate_walk(WalkSpec(duration_s=4.0)).track
+    model = clean.copy()
+    left, right = np.asarray(leg_indices("left")), np.asarray(leg_indices("right"))
+    later = np.arange(60, clean.frames)
+    model.xy[np.ix_(later, left)] = clean.xy[np.ix_(later, right)]
+    model.xy[np.ix_(later, right)] = clean.xy[np.ix_(later, left)]
+    flicker = [20, 40]
+    swapped = model.copy()
+    for f in flicker:
+        swapped.xy[f, left], swapped.xy[f, right] = model.xy[f, right], model.xy[f, left]
+    fixed, count = fix_leg_swaps(swapped)
+    assert np.allclose(fixed.xy[later], model.xy[later])
+    assert np.allclose(fixed.xy[flicker], model.xy[flicker])
+    assert count == len(flicker)
+
+
 def test_outliers_and_unsure_points_are_dropped() -> None:
     track = generate_walk(WalkSpec(duration_s=4.0)).track
     k = INDEX["left_toe"]

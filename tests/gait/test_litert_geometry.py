@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -14,11 +15,14 @@ from dorsi.gait.pose.litert_geometry import (
     LANDMARK_COUNT,
     LANDMARK_INPUT_PX,
     ROI_SCALE,
+    Detection,
     Letterbox,
     Roi,
     crop_to_image,
     decode_detections,
     decode_landmarks,
+    detector_tiles,
+    merge_detections,
     refine_with_heatmap,
     roi_from_points,
     roi_matrix,
@@ -120,6 +124,43 @@ def test_separate_people_are_kept_best_first() -> None:
         round(1 / (1 + math.exp(-3.0)), 3),
         round(1 / (1 + math.exp(-1.0)), 3),
     ]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(240, 2160), st.floats(1.25, 3.0))
+def test_tiles_of_a_tall_picture_cover_it_and_overlap(width: int, aspect: float) -> None:
+    """Square tiles as wide as the picture, from its top to its bottom, each overlapping the
+    next by at least a third (a person cut by one tile's edge is whole in the next)."""
+    height = round(width * aspect)
+    tiles = detector_tiles(width, height)
+    assert len(tiles) >= 2
+    tops = []
+    for tile in tiles:
+        corner = tile.to_image(np.array([[0.0, 0.0], [DETECTOR_INPUT_PX, DETECTOR_INPUT_PX]]))
+        assert corner[0] == pytest.approx([0.0, corner[0, 1]])
+        assert corner[1, 0] - corner[0, 0] == pytest.approx(width)
+        assert corner[1, 1] - corner[0, 1] == pytest.approx(width)
+        tops.append(corner[0, 1])
+    assert tops[0] == pytest.approx(0.0)
+    assert tops[-1] + width == pytest.approx(height, abs=1.0)
+    assert all(b - a <= (2 / 3) * width + 1.0 for a, b in itertools.pairwise(tops))
+
+
+def test_a_picture_that_is_not_tall_has_no_tiles() -> None:
+    assert detector_tiles(1920, 1080) == []
+    assert detector_tiles(1080, 1080) == []
+    assert detector_tiles(1080, 1250) == []
+
+
+def test_a_person_seen_in_two_views_is_counted_once_best_first() -> None:
+    def person(score: float, x: float) -> Detection:
+        return Detection(score, (x, 100.0, x + 50.0, 150.0), np.zeros((4, 2)))
+
+    whole = [person(0.6, 100.0)]
+    tile_a = [person(0.9, 104.0), person(0.7, 600.0)]
+    tile_b = [person(0.8, 98.0)]
+    merged = merge_detections([whole, tile_a, tile_b])
+    assert [(d.score, d.box[0]) for d in merged] == [(0.9, 104.0), (0.7, 600.0)]
 
 
 def test_region_of_an_upright_body() -> None:

@@ -54,6 +54,29 @@ def test_side_summary_is_medians_and_none_when_empty() -> None:
     assert s.stride_time_s == pytest.approx(1.1)
 
 
+def test_each_side_says_how_sure_it_is_from_its_strides() -> None:
+    """One stride: low; three that agree, near the camera: high; a wide spread: low; far-leg
+    strides that agree: medium. The spread and the confidence stay out of the JSON."""
+    one = side_summary([_stride("left", 0)])
+    assert one is not None
+    assert one.peak_swing_dorsiflexion_sd_deg is None
+    assert one.confidence == "low"
+    agree = side_summary([_stride("left", 0, peak=p) for p in (4.0, 5.0, 6.0)])
+    assert agree is not None
+    assert agree.peak_swing_dorsiflexion_sd_deg == pytest.approx(1.0)
+    assert agree.confidence == "high"
+    wide = side_summary([_stride("left", 0, peak=p) for p in (-6.0, 5.0, 9.0)])
+    assert wide is not None
+    assert wide.confidence == "low"
+    far = [_stride("left", 0, peak=p).model_copy(update={"near_camera": False}) for p in (4, 5)]
+    far_side = side_summary(far * 2)
+    assert far_side is not None
+    assert far_side.confidence == "medium"
+    dumped = agree.model_dump(mode="json")
+    assert "confidence" not in dumped
+    assert "peak_swing_dorsiflexion_sd_deg" not in dumped
+
+
 def test_healthy_walk_has_no_signs_and_symmetric_numbers() -> None:
     strides = [_stride(side, t) for side in ("left", "right") for t in (0.0, 1.1, 2.2)]
     summary = summarize(strides, affected_side=None)

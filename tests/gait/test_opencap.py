@@ -9,7 +9,9 @@ Reached (frames where the pelvis faces within 20 deg of the walking direction):
 - anatomical markers (malleoli, knee condyles, calcaneus, toe): RMSE 3.2 deg (right) and
   4.0 deg (left) after offsets of 6.6 and 9.8 deg;
 - video-style keypoints (OpenPose ankle, knee, heel, big toe, as a phone model gives): RMSE
-  8.6 and 6.6 deg: the big-toe point bends with the toes at push-off.
+  4.6 and 4.6 deg with bursts of mis-tracked angles replaced (``dorsi.gait.smooth``; 7.9 and
+  6.6 deg without: short bursts where the big-toe point bends with the toes at push-off and
+  the foot points slip in the first steps). docs/gait.md, Known limits.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def test_ankle_angle_matches_opensim_with_anatomical_markers(
 def test_ankle_angle_with_video_keypoints_is_close(trial: Trial, side: Side) -> None:
     analysis = _analyse(trial, VIDEO_MARKERS)
     rmse, _ = _rmse_after_offset(trial, analysis.ankle_deg[side], side)
-    assert rmse < 10.0
+    assert rmse < 5.0  # issue 21's target
     ref = trial.angles["ankle_angle_r" if side == "right" else "ankle_angle_l"]
     assert np.corrcoef(analysis.ankle_deg[side], ref)[0, 1] > 0.75
 

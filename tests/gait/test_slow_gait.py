@@ -22,10 +22,11 @@ from dorsi.gait.analysis import analyze_track
 from dorsi.gait.floor import fit_floor_line
 from dorsi.gait.keypoints import SIDES, Side
 from dorsi.gait.report import GaitReport, VideoInfo
-from dorsi.gait.thresholds import SWING_MAX_S
+from dorsi.gait.thresholds import SLOW_STRIDE_S, SWING_MAX_S
 from tests.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk, phases_fit
 
-SLOW = WalkSpec(stride_time_s=2.5, speed_mps=0.4, duration_s=12.0)
+#: the slowest stride the gates are set for (a sourced, clinician-set default)
+SLOW = WalkSpec(stride_time_s=SLOW_STRIDE_S.value, speed_mps=0.4, duration_s=12.0)
 RIGHT_LIMP = WalkSpec(
     stride_time_s=2.2,
     speed_mps=0.4,
@@ -35,7 +36,7 @@ RIGHT_LIMP = WalkSpec(
     foot_drop={"right": True},
 )
 LEFT_LIMP_SLOWEST = WalkSpec(
-    stride_time_s=2.5,
+    stride_time_s=SLOW_STRIDE_S.value,
     speed_mps=0.35,
     duration_s=12.0,
     stance_fraction_by_side={"left": 0.55, "right": 0.78},

@@ -17,21 +17,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dorsi.gait.analysis import analyze_track
-from dorsi.gait.keypoints import SIDES, Side
+from dorsi.gait.keypoints import INDEX, SIDES, Side
 from dorsi.gait.report import GaitReport, VideoInfo
 from tests.gait.synthetic import SyntheticWalk, WalkSpec, generate_walk
 
 
-def _run(spec: WalkSpec, affected: Side | None = None) -> tuple[SyntheticWalk, GaitReport]:
-    walk = generate_walk(spec)
-    info = VideoInfo(
+def _info(spec: WalkSpec, walk: SyntheticWalk) -> VideoInfo:
+    return VideoInfo(
         fps=spec.fps,
         frames=walk.track.frames,
         duration_s=spec.duration_s,
         width=walk.width,
         height=walk.height,
     )
-    return walk, analyze_track(walk.track, video=info, affected_side=affected).report
+
+
+def _run(spec: WalkSpec, affected: Side | None = None) -> tuple[SyntheticWalk, GaitReport]:
+    walk = generate_walk(spec)
+    return walk, analyze_track(walk.track, video=_info(spec, walk), affected_side=affected).report
 
 
 def _nearest(values: np.ndarray, x: float) -> float:
@@ -118,3 +121,27 @@ def test_noisy_walks_stay_plausible(
     assert report.summary.foot_drop_signs.left == []
     assert report.summary.foot_drop_signs.right == []
     del walk
+
+
+def test_each_far_leg_stride_says_whether_it_was_used_or_left_out() -> None:
+    """The far leg's strides pass the same checks; each one says it was the far leg."""
+    spec = WalkSpec(noise_px=1.0, seed=1)  # walking right: the camera sees the left leg nearest
+    walk, report = _run(spec)
+    far = [s for s in report.strides if s.side == "right"]
+    assert far
+    assert all(not s.near_camera for s in far)
+    assert all(s.near_camera for s in report.strides if s.side == "left")
+    used = [w for w in report.quality.warnings if "far leg from the camera, used" in w]
+    assert len(used) == len(far)
+    assert all(w.startswith("right stride at ") for w in used)
+
+    # the far leg seen too unsurely for the quality gate (0.5): left out, saying why
+    dim = walk.track.copy()
+    for p in ("knee", "ankle", "heel", "toe"):
+        dim.visibility[:, INDEX[f"right_{p}"]] = 0.45
+    report = analyze_track(dim, video=_info(spec, walk)).report
+    assert not any(s.side == "right" for s in report.strides)
+    right = [e for e in report.quality.excluded_strides if e.side == "right"]
+    assert right
+    assert all("landmarks unsure" in e.reason for e in right)
+    assert all("the far leg from the camera" in e.reason for e in right)

@@ -4,6 +4,7 @@ rules (which values become measurements, and the notes when one cannot)."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from dorsi.services import gait_jobs
 from dorsi.services.gait_jobs import parse_distance, sniff
 from dorsi.settings import Settings
 from dorsi.store.db import Database
-from dorsi.store.models import GaitJob, GaitVideo
+from dorsi.store.models import GaitJob, GaitResult, GaitVideo, Measurement
 from tests.gait_app.seed import report, side_summary
 from tests.web.conftest import Clinic
 
@@ -227,7 +228,15 @@ def test_values_of_the_affected_side_are_stored() -> None:
         # its own measure: a video's speed is never filed into the 10-metre walk test series
         "gait_speed_video_mps": 1.25,
     }
-    assert notes == []
+    # beside the speed, its uncertainty: 8 m known to 0.5 m (the last digit given), 6.4 s to
+    # sqrt(2) frames at 30 fps (one stride: no stride-to-stride spread)
+    u_time = math.sqrt(2) / 30.0
+    u_speed = 1.25 * math.hypot(0.5 / 8.0, u_time / 6.4)
+    assert notes == [
+        f"Walking speed from the video: 1.25 \u00b1 {u_speed:.2f} m/s (the distance given to "
+        f"\u00b1 0.5 m, the walking time to \u00b1 {u_time:.2f} s from the frame rate and the "
+        "stride-to-stride spread)."
+    ]
 
 
 def test_missing_side_asymmetry_and_speed_are_explained() -> None:
@@ -303,3 +312,49 @@ def test_walking_time_counts_frames_with_a_walking_direction() -> None:
     direction = np.array([0, 0, 1, 1, 1, 0, -1, -1, 0, 0])
     assert walking_time_s(direction, 2.0) == 2.5
     assert walking_time_s(np.zeros(5), 30.0) is None
+
+
+def test_the_speed_is_shown_with_its_uncertainty() -> None:
+    """The API's result gives the stored speed and, beside it, its uncertainty (outside the
+    gait report's JSON contract, whose keys stay exactly as they are)."""
+    r = report(left=side_summary(), right=side_summary())
+    when = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    video = GaitVideo(
+        id=7,
+        patient_id=3,
+        uploaded_by_id=None,
+        uploaded_by_role="patient",
+        uploaded_at=when,
+        recorded_on=when.date(),
+        affected_side="left",
+        walked_distance_m=8.0,
+        container="mp4",
+        size_bytes=100,
+        deleted_at=None,
+    )
+    video.job = GaitJob(id=9, state="done", stage="", attempts=1, queued_at=when)
+    video.result = GaitResult(
+        created_at=when,
+        report_json=r.model_dump(mode="json"),
+        walking_time_s=6.4,
+        result_key="k",
+        notes=[],
+    )
+    speed = Measurement(
+        id=1,
+        patient_id=3,
+        measure_id="gait_speed_video_mps",
+        value_num=1.25,
+        measured_on=when.date(),
+        source="gait",
+        created_at=when,
+    )
+    got = gait_jobs.public(video, [speed]).result
+    assert got is not None
+    assert got.gait_speed_mps == 1.25
+    expected = 1.25 * math.hypot(0.5 / 8.0, math.sqrt(2) / 30.0 / 6.4)
+    assert got.gait_speed_uncertainty_mps == round(expected, 3)
+    assert set(got.report.model_dump(mode="json")) == {"video", "strides", "summary", "quality"}
+    no_speed = gait_jobs.public(video, []).result
+    assert no_speed is not None
+    assert no_speed.gait_speed_uncertainty_mps is None

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -17,10 +18,12 @@ from dorsi.settings import Settings, load_settings
 from dorsi.store.db import Database
 from dorsi.store.models import AuditEntry, GaitJob, GaitVideo, Measurement
 from dorsi.web.app import create_app
+from dorsi.web.deps import route_action
+from dorsi.web.gait import API as GAIT_API
 from tests.conftest import require_shared
 from tests.gait_app.conftest import files_under
 from tests.gait_app.seed import DEMO, MP4_HEAD, cut_clip, seed_done_video
-from tests.web.conftest import SECRET, Clinic, Clock, TestClient, token_for
+from tests.web.conftest import SECRET, Clinic, Clock, TestClient, app_routes, token_for
 
 pytestmark = pytest.mark.gait  # the content check opens videos with OpenCV
 
@@ -93,6 +96,43 @@ def test_clinician_upload_is_stored_under_a_server_name_and_queued(
         assert (job.state, job.attempts, job.lease_owner) == ("queued", 0, None)
         actions = session.scalars(select(AuditEntry.action)).all()
     assert actions.count("gait.upload") == 2  # the early check, and the stored video
+
+
+def test_a_walk_marked_with_the_brace_marks_its_measurements(
+    client: TestClient, clinic: Clinic, db: Database, settings: Settings, clip: Path
+) -> None:
+    """The upload says the walk was with the brace; every value its analysis stores is marked
+    so, and the brace comparison reads the video's walking speed as a walk with the brace."""
+    from dorsi.services import brace, gait_jobs
+    from dorsi.services.context import Ctx
+    from tests.gait_app.seed import report, side_summary
+
+    headers = token_for(client, "ann")
+    bad = _upload(client, clinic.patient_a, headers, clip.read_bytes(), data={"with_brace": "x"})
+    assert (bad.status_code, bad.json()["field"]) == (422, "with_brace")
+    response = _upload(
+        client,
+        clinic.patient_a,
+        headers,
+        clip.read_bytes(),
+        data={"walked_distance_m": "8", "with_brace": "true"},
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["with_brace"] is True
+    listed = client.get(_url(clinic.patient_a), headers=headers).json()
+    assert [v["with_brace"] for v in listed] == [True]
+    answer = {"report": report(left=side_summary()).model_dump(mode="json"), "walking_time_s": 8.0}
+    with db.transaction() as session:
+        video = session.get(GaitVideo, response.json()["id"])
+        assert video is not None
+        assert video.with_brace is True
+        ctx = Ctx(db=session, now=video.uploaded_at, settings=settings, secret=settings.secret())
+        stored = gait_jobs._store_result(ctx, video, answer, "k" * 32)
+        assert stored
+        assert {m.with_brace for m in stored} == {True}
+        summary = brace.brace_summary(session, clinic.patient_a, video.recorded_on)
+    speeds = [c for c in summary.walking if c.measure == "gait_speed_video_mps"]
+    assert [(c.with_brace is not None, c.without_brace) for c in speeds] == [(True, None)]
 
 
 def test_patient_uploads_their_own_video(client: TestClient, clinic: Clinic, clip: Path) -> None:
@@ -333,7 +373,12 @@ def test_openapi_describes_the_upload(client: TestClient) -> None:
     post = spec["paths"]["/api/v1/patients/{patient_id}/gait-videos"]["post"]
     schema = post["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert schema["properties"]["video"]["format"] == "binary"
-    assert post["x-dorsi-action"] == "gait.upload"
+    upload = next(
+        r
+        for r in app_routes(client.app)  # type: ignore[arg-type]
+        if isinstance(r, APIRoute) and r.path == GAIT_API and "POST" in (r.methods or ())
+    )
+    assert route_action(upload) == "gait.upload"
     assert "202" in post["responses"]
 
 

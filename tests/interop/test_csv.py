@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 
 from hypothesis import given
@@ -38,7 +37,7 @@ def test_measurements_csv(records: dict[str, PatientRecord]) -> None:
 
 def test_sessions_csv_escapes_formulas(records: dict[str, PatientRecord]) -> None:
     record = records["rosa"]
-    evil = dataclasses.replace(record.checkins[0], notes='=HYPERLINK("http://x")')
+    evil = record.checkins[0].model_copy(update={"notes": '=HYPERLINK("http://x")'})
     text = sessions_csv((evil, *record.checkins[1:]))
     assert text.splitlines()[0] == ",".join(SESSION_COLUMNS)
     rows = _rows(text)

@@ -21,7 +21,7 @@ from dorsi.catalog.measures import load_measures
 from dorsi.catalog.mmt import GRADES
 from dorsi.interop import codes
 from dorsi.interop.fhir import GeneratedDocument, build_bundle, instant
-from dorsi.interop.record import CheckinRow, MeasurementRow, PatientRecord
+from dorsi.interop.record import MeasurementRow, PatientRecord, StoredCheckin
 from dorsi.reports import handout_view, progress_note_view, render_handout, render_progress_note
 from dorsi.reports.progress_view import default_period
 from tests.reports.demo import NAMESPACE, NOW
@@ -241,19 +241,19 @@ def test_any_record_gives_a_valid_bundle(
     count = data.draw(st.integers(0, 8))
     measurements = tuple(data.draw(_measurement(i)) for i in range(count))
     checkins = tuple(
-        CheckinRow(
-            i,
-            dt.date(2026, 2, 1) + dt.timedelta(days=i),
-            NOW,
-            data.draw(st.sampled_from((None, 1, 4))),
-            data.draw(st.booleans()),
-            data.draw(st.one_of(st.none(), st.integers(0, 100))),
-            data.draw(st.integers(0, 10)),
-            data.draw(st.sampled_from(("easy", "ok", "hard"))),
-            data.draw(st.one_of(st.none(), st.integers(0, 1000))),
-            data.draw(st.booleans()),
-            data.draw(st.booleans()),
-            data.draw(st.text(max_size=20)),
+        StoredCheckin(
+            id=i,
+            date=dt.date(2026, 2, 1) + dt.timedelta(days=i),
+            created_at=NOW,
+            created_by_id=data.draw(st.sampled_from((None, 1, 4))),
+            completed=data.draw(st.booleans()),
+            sets_done=data.draw(st.one_of(st.none(), st.integers(0, 100))),
+            pain_nrs=data.draw(st.integers(0, 10)),
+            difficulty=data.draw(st.sampled_from(("easy", "ok", "hard"))),
+            trips_since_last=data.draw(st.one_of(st.none(), st.integers(0, 1000))),
+            weakness_worse=data.draw(st.booleans()),
+            balance_worse=data.draw(st.booleans()),
+            notes=data.draw(st.text(max_size=20)),
         )
         for i in range(data.draw(st.integers(0, 4)))
     )

@@ -5,10 +5,10 @@ Used by ``tests/ops/test_api_fuzz.py`` (a bounded, fixed-seed run) and
 clinician ``alice`` with her patient A (evaluated, so the program can be edited) and A's own
 login ``ann``; patient B belongs to another clinician (so A's callers get 404 for B).
 
-Positive cases honour the rules the schema names but JSON Schema cannot state (the vendor keys
-and body description of :mod:`dorsi.web.api_schema`): dates from 1901-01-01 (or patient A's
-onset) to today, list items unique by id, passwords that pass the policy, integers written as
-integers. Nothing else about the generated data is changed, and no check is turned off.
+Positive cases honour the rules the schema's descriptions name but JSON Schema cannot state:
+a record's date lies from patient A's onset to today, exercises are unique by id, passwords
+pass the policy, integers are written as integers. Nothing else about the generated data is
+changed, and no check is turned off.
 """
 
 from __future__ import annotations
@@ -143,23 +143,28 @@ def build_clinic(database: Database, data_dir: Path) -> Clinic:
 # --- documented rules beyond JSON Schema ----------------------------------------------------
 
 
-def honour_documented_rules(schema: Any, value: Any, today: dt.date, owner: Any = None) -> Any:
-    """Make ``value`` keep the rules named by ``x-dorsi-*`` keys in ``schema`` (recursively)."""
+def honour_documented_rules(
+    schema: Any, value: Any, today: dt.date, owner: Any = None, name: str = ""
+) -> Any:
+    """Make ``value`` keep the rules the descriptions in ``schema`` name (recursively): every
+    date of a record from patient A's onset to today, a ``password`` that passes the policy,
+    list items unique by ``id``, integers as integers, and a date described as "today or
+    later" (a goal's target date) not before today."""
     if not isinstance(schema, dict):
         return value
     if schema.get("type") == "integer" and isinstance(value, float) and value.is_integer():
         value = int(value)  # "integer fields take JSON integers (3, not 3.0)"
     for key in ("anyOf", "oneOf", "allOf"):
         for option in schema.get(key, []):
-            value = honour_documented_rules(option, value, today, owner)
-    if schema.get("x-dorsi-not-after") == "today" and isinstance(value, str):
-        earliest = dt.date.fromisoformat(schema.get("x-dorsi-not-before", "0001-01-01"))
-        if schema.get("x-dorsi-not-before-onset"):
-            earliest = max(earliest, ONSET)
+            value = honour_documented_rules(option, value, today, owner, name)
+    if schema.get("format") == "date" and isinstance(value, str):
         with contextlib.suppress(ValueError):
             day = dt.date.fromisoformat(value)
-            value = min(max(day, earliest), today).isoformat()
-    if "x-dorsi-password-policy" in schema and isinstance(value, str):
+            value = min(max(day, ONSET), today).isoformat()
+    if "today or later" in schema.get("description", "") and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = max(dt.date.fromisoformat(value), today).isoformat()
+    if name == "password" and isinstance(value, str):
         username = owner.get("username", "") if isinstance(owner, dict) else ""
         role = owner.get("role", "patient") if isinstance(owner, dict) else "patient"
         try:
@@ -169,17 +174,16 @@ def honour_documented_rules(schema: Any, value: Any, today: dt.date, owner: Any 
     if isinstance(value, dict):
         props = schema.get("properties", {})
         value = {
-            k: honour_documented_rules(props.get(k), v, today, value) for k, v in value.items()
+            k: honour_documented_rules(props.get(k), v, today, value, k) for k, v in value.items()
         }
     if isinstance(value, list):
         items = schema.get("items")
         value = [honour_documented_rules(items, v, today, owner) for v in value]
-        unique_by = schema.get("x-dorsi-unique-by")
-        if unique_by:
+        if all(isinstance(item, dict) and "id" in item for item in value):
             seen: set[str] = set()
             unique = []
             for item in value:
-                marker = repr(item.get(unique_by) if isinstance(item, dict) else item)
+                marker = repr(item["id"])
                 if marker not in seen:
                     seen.add(marker)
                     unique.append(item)
@@ -187,9 +191,25 @@ def honour_documented_rules(schema: Any, value: Any, today: dt.date, owner: Any 
     return value
 
 
-def body_schema(operation: Any) -> Any:
+def resolved(schema: Any, document: dict[str, Any]) -> Any:
+    """``schema`` with its ``$ref`` to the document's components replaced by their text."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            target = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+            return resolved(
+                {**target, **{k: v for k, v in schema.items() if k != "$ref"}}, document
+            )
+        return {k: resolved(v, document) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [resolved(v, document) for v in schema]
+    return schema
+
+
+def body_schema(operation: Any, document: dict[str, Any]) -> Any:
     body = operation.definition.raw.get("requestBody", {})
-    return body.get("content", {}).get("application/json", {}).get("schema")
+    schema = body.get("content", {}).get("application/json", {}).get("schema")
+    return resolved(schema, document) if schema is not None else None
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -197,6 +217,7 @@ def body_schema(operation: Any) -> Any:
 
 def _case_test(
     clinic: Clinic,
+    document: dict[str, Any],
     username: str,
     operation: Any,
     mode: GenerationMode,
@@ -204,7 +225,7 @@ def _case_test(
     today: dt.date,
     logout: bool,
 ) -> Callable[[], None]:
-    own_body = body_schema(operation)
+    own_body = body_schema(operation, document)
 
     @given(case=operation.as_strategy(generation_mode=mode), own=st.booleans())
     @settings(
@@ -215,7 +236,9 @@ def _case_test(
         suppress_health_check=list(HealthCheck),
     )
     def run_case(case: Any, own: bool) -> None:
-        if own and "patient_id" in (case.path_parameters or {}):
+        # Point a case at the signed-in user's own record, unless the negative mode made the
+        # id itself invalid (then replacing it would turn the case into a valid request).
+        if own and isinstance((case.path_parameters or {}).get("patient_id"), int):
             case.path_parameters["patient_id"] = clinic.patient_a
         if mode is GenerationMode.POSITIVE and own_body is not None and case.body:
             case.body = honour_documented_rules(own_body, case.body, today)
@@ -244,6 +267,7 @@ def fuzz(
 ) -> list[Outcome]:
     """Fuzz every API operation as ``username``; one :class:`Outcome` per operation and mode."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", clinic.app)
+    document: dict[str, Any] = clinic.app.openapi()
     today = NOW.date()
     outcomes: list[Outcome] = []
     for result in schema.get_all_operations():
@@ -258,7 +282,7 @@ def fuzz(
         logout = operation.path.endswith("/auth/logout")
         for mode in modes:
             run = hypothesis_seed(seed)(
-                _case_test(clinic, username, operation, mode, max_examples, today, logout)
+                _case_test(clinic, document, username, operation, mode, max_examples, today, logout)
             )
             try:
                 run()

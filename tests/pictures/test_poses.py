@@ -160,7 +160,7 @@ def test_a_new_exercise_needs_only_a_pose_entry() -> None:
         ],
         "highlight": ["near_thigh", "near_shank"],
         "arrows": [{"kind": "turn", "marker": "near_ankle", "pivot": "near_hip"}],
-        "caption": "Lift your knee.",
+        "caption": {"en": "Lift your knee.", "es": "Levante la rodilla."},
     }
     poses = build_poses(data, known_ids=(*EXERCISE_IDS, "seated_knee_lifts"))
     svg = render_svg(compose(poses.pictures["seated_knee_lifts"], title="Knee lifts"), width_px=300)

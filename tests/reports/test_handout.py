@@ -8,9 +8,11 @@ import statistics
 import pytest
 
 from dorsi.catalog.exercises import load_exercises
+from dorsi.catalog.words import load_words
 from dorsi.errors import ConflictError
 from dorsi.interop.record import PatientRecord
 from dorsi.reports import handout_view, render_handout
+from dorsi.reports.handout import LOG_WEEKS
 from tests.reports.conftest import ARTEFACTS, GOLDEN
 from tests.reports.demo import NOW
 from tests.reports.pdf import (
@@ -64,8 +66,58 @@ def test_one_block_per_exercise_with_steps_dose_and_log(
             else f"Hold each one for {item.hold_s} seconds."
         )
         assert dose in block
-        assert "Tick a box each day you do it" in block
-    assert text.count("Week of") == len(program.exercises)
+    # One log for the program: a table per week, a row per exercise.
+    log = text[text.index("Tick a box each day you do it") :]
+    assert log.count("Week of") == LOG_WEEKS
+    for number, item in enumerate(program.exercises, start=1):
+        assert log.count(f"{number}. {catalog.get(item.exercise_id).name}") == LOG_WEEKS
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("name", ["rosa", "omar", "grace"])
+def test_five_exercises_fit_in_six_pages_with_no_tip_twice(
+    records: dict[str, PatientRecord], name: str, lang: str, paper: str
+) -> None:
+    """Every demo patient's five exercises, in both languages, on both papers: at most six
+    pages, the exercises two to a page (on at most three pages), each tip said once."""
+    view = handout_view(records[name], created=NOW, lang=lang)
+    assert len(view.exercises) == 5
+    data = render_handout(view, paper=paper)  # type: ignore[arg-type]
+    pages = [_flat(t) for t in pages_text(data)]
+    assert len(page_sizes(data)) == len(pages) <= 6, len(pages)
+    tick = load_words("handout").say("tick", view.lang)
+    log_page = next(i for i, page in enumerate(pages) if tick in page)
+    headings = [f"{n}. {e.name}" for n, e in enumerate(view.exercises, start=1)]
+    holding = {
+        i
+        for i, page in enumerate(pages[: log_page + 1])
+        for h in headings
+        if h in page.split(tick)[0]
+    }
+    assert len(holding) <= 3, holding
+    for exercise in view.exercises:
+        assert len(set(exercise.tips)) == len(exercise.tips), exercise.id
+        assert not set(exercise.tips) & set(exercise.clinician_tips)
+
+
+def test_two_exercises_share_a_page(rosa_letter: bytes, records: dict[str, PatientRecord]) -> None:
+    """Each exercise takes half a page or less: five exercises are on at most three pages."""
+    program = records["rosa"].current_program
+    assert program is not None
+    catalog = load_exercises()
+    headings = [
+        f"{n}. {catalog.get(item.exercise_id).name}"
+        for n, item in enumerate(program.exercises, start=1)
+    ]
+    pages = [_flat(t) for t in pages_text(rosa_letter)]
+    log_page = next(i for i, page in enumerate(pages) if "Tick a box each day" in page)
+    # Page 1's exercise table lists the names too; blocks start after it.
+    holding = {i for i, page in enumerate(pages[1:log_page], 1) for h in headings if h in page}
+    holding |= (
+        {log_page} if any(h in pages[log_page].split("Tick a box")[0] for h in headings) else set()
+    )
+    assert len(holding) <= 3, holding
 
 
 def test_large_type(rosa_letter: bytes) -> None:

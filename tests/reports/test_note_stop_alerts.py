@@ -14,7 +14,7 @@ from tests.reports.demo import NOW
 
 def _with_stop(record: PatientRecord, acknowledged: bool) -> PatientRecord:
     last = record.checkins[-1]
-    worse = dataclasses.replace(last, balance_worse=True, notes="wobbly today")
+    worse = last.model_copy(update={"balance_worse": True, "notes": "wobbly today"})
     clinician = next(c for c in record.clinicians if c.assigned)
     acks = (
         (

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dorsi.interop.record import CheckinRow, PatientRecord
+from dorsi.interop.record import PatientRecord, StoredCheckin
 from dorsi.reports import default_period, progress_note_view, render_progress_note
 from dorsi.reports._pdf import pdf_date
 from tests.reports.conftest import ARTEFACTS, GOLDEN
@@ -164,10 +164,22 @@ def test_rtm_days_per_30_day_period(records: dict[str, PatientRecord]) -> None:
     days = [start + dt.timedelta(days=i) for i in range(0, 16)]  # 16 days in period 1
     days += [start + dt.timedelta(days=30 + i) for i in (0, 5)]  # 2 days in period 2
     checkins = tuple(
-        CheckinRow(i, d, NOW, None, True, 6, 1, "ok", 0, False, False, "")
+        StoredCheckin(
+            id=i,
+            date=d,
+            created_at=NOW,
+            created_by_id=None,
+            completed=True,
+            sets_done=6,
+            pain_nrs=1,
+            difficulty="ok",
+            trips_since_last=0,
+            weakness_worse=False,
+            balance_worse=False,
+        )
         for i, d in enumerate(days)
     )
-    synthetic = dataclasses.replace(record, checkins=checkins, measurements=())
+    synthetic = dataclasses.replace(record, checkins=checkins, measurements=(), camera_days=())
     view = progress_note_view(synthetic, start=start, end=dt.date(2026, 3, 1), created=NOW)
     bands = [(p.start, p.end, p.days_with_data, p.rtm_band) for p in view.periods]
     assert bands == [

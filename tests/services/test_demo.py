@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from dorsi.errors import ConflictError
-from dorsi.services import progress
+from dorsi.services import camera, progress, rtm
 from dorsi.services.context import Actor, Ctx, run_unit
 from dorsi.services.demo import fill_demo
 from dorsi.settings import load_settings
@@ -37,5 +37,24 @@ def test_demo_clinic_improving_plateaued_worsening(db: Database, tmp_path: Path)
     assert grace.patient.program_paused
     for row in rows.values():
         assert row.progress.adherence.sessions_done >= 10
+
+    # Rosa measures her seated lifts with the camera twice a week, and they rise; only her
+    def measured(name: str) -> list[camera.CameraSessionPublic]:
+        pid = rows[name].patient.id
+        return run_unit(db, make, lambda ctx: camera.sessions(ctx, pid))[::-1]
+
+    rosa_camera = measured("Rosa Demo")
+    assert len(rosa_camera) >= 8
+    best = [s.best_deg for s in rosa_camera if s.best_deg is not None]
+    assert len(best) == len(rosa_camera)
+    assert best[-1] - best[0] > 8  # about -6 to +8 degrees over five weeks
+    assert sum(s.reps_counted - s.reps_measured for s in rosa_camera) > 0  # some poorly seen
+    assert all(s.exercise_id == "seated_dorsiflexion" for s in rosa_camera)
+    assert measured("Omar Demo") == measured("Grace Demo") == []
+    # camera days are session days: Rosa's RTM days are her check-in days
+    with db.transaction() as session:
+        pid = rosa.patient.id
+        assert {s.date for s in rosa_camera} <= rtm.data_days(session, pid)
+        assert rtm.camera_days(session, pid) == {s.date for s in rosa_camera}
     with pytest.raises(ConflictError):
         fill_demo(db, settings, today=TODAY)

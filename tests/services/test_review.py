@@ -1,10 +1,13 @@
-"""The clinic-wide review gives exactly what the per-patient path gives, on SQLite and PostgreSQL.
+"""The clinic-wide review gives exactly what the contract's path gives, on SQLite and PostgreSQL.
 
-The per-patient path (``progress.load_histories`` + ``parse`` + ``review``) is the reference:
-the batch path (set-based queries, column texts, ``review_history``) must agree with it on the
-whole review, the badges, the newest screening and the last session, for the demo clinic and
-for generated histories (same-day check-ins, rows stored out of date order, programs with and
-without exercises, unassigned suggestions, patients with nothing stored).
+The reference is written out here, apart from the one history reader
+(:func:`dorsi.services.history.read_histories`): each patient's stored rows, read one patient
+at a time through the ORM, are given to the ``dorsi progress`` contract as API input, parsed
+and reviewed. The batch review (the reader, called per chunk) must agree with it on the whole
+review, the badges, the newest screening and the last session, for the demo clinic and for
+generated histories (same-day check-ins, rows stored out of date order, programs with and
+without exercises, unassigned suggestions, patients with nothing stored); and the reader must
+give a patient the same history alone as in a batch.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dorsi.catalog.mmt import GRADES
-from dorsi.clinical.progress import ProgressOutput
+from dorsi.clinical.contract import parse
+from dorsi.clinical.progress import ProgressInput, ProgressOutput, review_history
 from dorsi.services import progress, review
 from dorsi.services.context import Actor, Ctx, run_unit
 from dorsi.services.demo import fill_demo
+from dorsi.services.history import read_histories
 from dorsi.services.list_audit import listed_patients
 from dorsi.services.records import latest_screenings
+from dorsi.services.stop_days import resolved_through
 from dorsi.settings import load_settings
 from dorsi.store.db import Database
 from dorsi.store.models import (
@@ -57,17 +63,77 @@ def _expected_badges(output: ProgressOutput, level: str | None, paused: bool) ->
     return tuple(b for b in review.BADGE_ORDER if b in kinds)
 
 
+def _contract_review(session: Session, pid: int, today: dt.date) -> tuple[ProgressOutput, Any]:
+    """One patient's stored rows as ``dorsi progress`` input, parsed and reviewed; and the
+    day of the last check-in."""
+    measured = session.scalars(
+        select(Measurement)
+        .where(Measurement.patient_id == pid)
+        .order_by(Measurement.measured_on, Measurement.id)
+    )
+    checkins = list(
+        session.scalars(
+            select(SessionCheckin)
+            .where(SessionCheckin.patient_id == pid)
+            .order_by(SessionCheckin.session_date, SessionCheckin.id)
+        )
+    )
+    assigned = list(
+        session.scalars(select(Program).where(Program.patient_id == pid, Program.assigned))
+    )
+    current = max(assigned, key=lambda p: p.version, default=None)
+    days = [e.days_per_week for e in current.exercises] if current else []
+    starts = [p.assigned_at for p in assigned if p.assigned_at is not None]
+    resolved = resolved_through(session, [pid]).get(pid)
+    payload = {
+        "measurements": [
+            {
+                "measure": m.measure_id,
+                "value": m.value_grade if m.value_grade is not None else float(m.value_num or 0),
+                "date": m.measured_on.isoformat(),
+            }
+            for m in measured
+        ],
+        "sessions": [
+            {
+                "date": c.session_date.isoformat(),
+                "completed": c.completed,
+                "pain_nrs": c.pain_nrs,
+                "difficulty": c.difficulty,
+                "weakness_worse": c.weakness_worse,
+                "balance_worse": c.balance_worse,
+            }
+            for c in checkins
+        ],
+        "program_start": min(starts).date().isoformat() if starts else None,
+        "planned_days_per_week": max(days) if days else None,
+        "stops_resolved_through": resolved.isoformat() if resolved else None,
+    }
+    data = parse(ProgressInput, payload)
+    output = review_history(
+        measurements=data.measurements,
+        sessions=data.sessions,
+        program_start=data.program_start,
+        planned_days_per_week=data.planned_days_per_week,
+        today=today,
+        phase=current.phase if current else None,
+        stops_resolved_through=data.stops_resolved_through,
+    )
+    return output, max((c.session_date for c in checkins), default=None)
+
+
 def _assert_same_as_per_patient(session: Session, today: dt.date) -> int:
-    """Compare the batch review of every patient with the per-patient path; return the count."""
+    """Compare the batch review of every patient with the contract's path; return the count."""
     patients = list(session.scalars(select(Patient).order_by(Patient.id)))
     ids = [p.id for p in patients]
     ctx = Ctx(db=session, now=NOW, settings=None, secret=b"")  # type: ignore[arg-type]
-    histories = progress.load_histories(ctx, ids)
     screened = latest_screenings(ctx, ids)
     batch = {item.patient_id: item for item in review.review_all(session, today=today)}
+    together = read_histories(session, ids)
     assert sorted(batch) == ids
     for patient in patients:
-        expected = histories[patient.id].review(today)
+        expected, last_session = _contract_review(session, patient.id, today)
+        assert read_histories(session, [patient.id])[patient.id] == together[patient.id]
         item = batch[patient.id]
         assert item.progress == expected, f"patient {patient.id}"
         newest = screened.get(patient.id)
@@ -76,8 +142,7 @@ def _assert_same_as_per_patient(session: Session, today: dt.date) -> int:
         if newest is not None and item.latest_screening is not None:
             assert item.latest_screening.created_at == newest.created_at
         assert item.badges == _expected_badges(expected, level, patient.program_paused)
-        days = [dt.date.fromisoformat(s["date"]) for s in histories[patient.id].sessions]
-        assert item.last_session == max(days, default=None)
+        assert item.last_session == last_session
     return len(patients)
 
 
@@ -316,8 +381,7 @@ def test_a_stored_history_the_review_refuses_is_reviewed_without_it_on_both_path
     with db.transaction() as session:
         _store(session, [spec], shuffle_seed=0)
     with db.transaction() as session:
-        ctx = Ctx(db=session, now=NOW, settings=None, secret=b"")  # type: ignore[arg-type]
-        per_patient = progress.load_histories(ctx, [1])[1].review(TODAY)
+        per_patient, _ = _contract_review(session, 1, TODAY)
         (batch,) = review.review_all(session, today=TODAY)
         assert _assert_same_as_per_patient(session, TODAY) == 1
     assert batch.progress == per_patient
@@ -330,29 +394,3 @@ def test_no_patients_no_queries_needed(db: Database) -> None:
     with db.transaction() as session:
         assert list(review.review_patients(session, [], today=TODAY)) == []
         assert list(review.review_all(session, today=TODAY)) == []
-
-
-def test_session_columns_out_of_order_are_sorted_by_day_then_id() -> None:
-    """The SQLite query relies on index order; when it does not hold, the log is sorted."""
-    log = review._log(
-        review._Parsed(dt.date.fromisoformat),
-        review._Parsed(int),
-        "2026-01-03,2026-01-01,2026-01-03,2026-01-02",
-        "9,4,7,5",
-        "1010",
-        "3,1,10,2",
-        "hard,easy,ok,ok",
-        "0001",
-        "1000",
-    )
-    assert list(log.dates) == [
-        dt.date(2026, 1, 1),
-        dt.date(2026, 1, 2),
-        dt.date(2026, 1, 3),
-        dt.date(2026, 1, 3),
-    ]
-    assert list(log.pain_nrs) == [1, 2, 10, 3]  # same day: id 7 before id 9
-    assert list(log.difficulty) == ["easy", "ok", "ok", "hard"]
-    assert list(log.completed) == [False, False, True, True]
-    assert list(log.weakness_worse) == [False, True, False, False]
-    assert list(log.balance_worse) == [False, False, False, True]

@@ -90,6 +90,23 @@ def test_failed_units_are_chained_too(db: Database, tmp_path: Path) -> None:
     assert verdict.entries == 3
 
 
+def test_an_append_rolled_back_leaves_the_chain_without_a_gap(db: Database, tmp_path: Path) -> None:
+    write_entries(db, 1, settings_dir=tmp_path)
+
+    def fail_after_append() -> None:
+        with db.transaction() as session:
+            entry = AuditEntry(at=NOW, action="x", outcome="ok", detail="", request_id="-")
+            audit_chain.append(session, [entry])
+            raise RuntimeError("the unit failed after its audit entry was chained")
+
+    with pytest.raises(RuntimeError, match="failed after"):
+        fail_after_append()
+    write_entries(db, 1, settings_dir=tmp_path)
+    verdict = check(db)
+    assert verdict.intact
+    assert (verdict.entries, verdict.head_id) == (2, 2)
+
+
 # --- the four tamperings ----------------------------------------------------------------
 
 

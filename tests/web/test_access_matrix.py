@@ -1,9 +1,9 @@
 """The access matrix: every route of the app x every kind of caller, against the policy.
 
 The routes come from ``app.routes``, so a new route cannot skip this test: each must name its
-policy action (``openapi_extra={"x-dorsi-action": ...}``) and, when it takes a body, have a
-valid body below. The expected outcome is computed from :func:`dorsi.services.policy.can`,
-never written by hand:
+policy action (``dependencies=[action(...)]``, :func:`dorsi.web.deps.route_action`) and,
+when it takes a body, have a valid body below. The expected outcome is computed from
+:func:`dorsi.services.policy.can`, never written by hand:
 
 - anonymous on a non-public route: 401 (API) or a redirect to the sign-in page (pages);
 - a record action the caller may do: allowed (not 401/403/404, not a 500);
@@ -32,6 +32,7 @@ from dorsi.services.policy import PatientRef, can
 from dorsi.settings import Settings
 from dorsi.store.db import Database
 from dorsi.store.models import ApiToken, AuthSession, User
+from dorsi.web.deps import route_action
 from tests.gait_app.seed import seed_done_video
 from tests.web.conftest import (
     CHECKIN,
@@ -58,6 +59,15 @@ USERNAMES = {
 def _yes_no(values: dict[str, Any]) -> dict[str, str]:
     return {k: ("yes" if v is True else "no" if v is False else str(v)) for k, v in values.items()}
 
+
+# A browser's subscription on a known push service (made-up keys of the right shape).
+PUSH_SUB: dict[str, Any] = {
+    "endpoint": "https://fcm.googleapis.com/fcm/send/matrix-device",
+    "keys": {
+        "p256dh": "B" + "A" * 86,  # 65 bytes, starting 0x04 (an uncompressed point)
+        "auth": "A" * 22,  # 16 bytes
+    },
+}
 
 # Valid bodies for every route that takes one: (json body or None, form fields or None).
 Body = Callable[[str], tuple[Any, dict[str, Any] | None]]
@@ -95,6 +105,43 @@ BODIES: dict[tuple[str, str], Body] = {
         None,
         {"note": "Called the patient"},
     ),
+    ("POST", "/api/v1/patients/{patient_id}/camera-sessions"): lambda who: (
+        {
+            "exercise_id": "seated_dorsiflexion",
+            "side": "left",
+            "reps": [{"peak_deg": 8.5, "quality": "good"}, {"peak_deg": None, "quality": "poor"}],
+        },
+        None,
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/brace-log"): lambda who: (
+        {"wear_hours": 6, "skin_problem": False},
+        None,
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/rtm/minutes"): lambda who: (
+        {"minutes": 10, "activity": "review"},
+        None,
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/goals"): lambda who: (
+        {"text": "Walk to the shop"},
+        None,
+    ),
+    # the seeded goal: a stopped one answers 409 to an allowed caller's change
+    ("PATCH", "/api/v1/patients/{patient_id}/goals/{goal_id}"): lambda who: ({"met": True}, None),
+    ("DELETE", "/api/v1/patients/{patient_id}/goals/{goal_id}"): lambda who: (None, None),
+    ("POST", "/api/v1/patients/{patient_id}/questionnaires/lefs"): lambda who: (
+        {"answers": [4] * 20},
+        None,
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/questionnaires/abc"): lambda who: (
+        {"answers": [50] * 16},
+        None,
+    ),
+    # between visits: the worklist item below is not open (409 for an allowed caller)
+    ("POST", "/api/v1/worklist/{item_id}/acknowledge"): lambda who: ({"note": "Seen"}, None),
+    ("POST", "/clinic/worklist/{item_id}/acknowledge"): lambda who: (None, {"note": "Seen"}),
+    ("POST", "/api/v1/patients/{patient_id}/messages"): lambda who: ({"text": "Hello"}, None),
+    ("POST", "/clinic/patients/{patient_id}/messages"): lambda who: (None, {"text": "Hello"}),
+    ("POST", "/me/messages"): lambda who: (None, {"text": "Hello"}),
     ("POST", "/api/v1/patients/{patient_id}/login"): lambda who: (
         {"username": f"login-{who.replace('_', '-')}"},
         None,
@@ -126,6 +173,24 @@ BODIES: dict[tuple[str, str], Body] = {
         {"username": f"page-{who.replace('_', '-')}"},
     ),
     ("POST", "/me/session"): lambda who: (None, _yes_no(CHECKIN)),
+    ("POST", "/clinic/patients/{patient_id}/goals"): lambda who: (None, {"text": "Walk far"}),
+    ("POST", "/me/questionnaires/lefs"): lambda who: (
+        None,
+        {f"item_{i}": "4" for i in range(1, 21)},
+    ),
+    ("POST", "/me/questionnaires/abc"): lambda who: (
+        None,
+        {f"item_{i}": "50" for i in range(1, 17)},
+    ),
+    ("POST", "/me/camera-sessions"): lambda who: (
+        None,
+        {"exercise_id": "seated_dorsiflexion", "side": "left", "peaks": "9.5,,12"},
+    ),
+    ("POST", "/me/brace"): lambda who: (None, {"wear_hours": "6", "skin_problem": "no"}),
+    ("POST", "/clinic/patients/{patient_id}/rtm-minutes"): lambda who: (
+        None,
+        {"minutes": "12", "activity": "review"},
+    ),
     ("POST", "/admin/users"): lambda who: (
         None,
         {
@@ -147,6 +212,23 @@ BODIES: dict[tuple[str, str], Body] = {
     ("DELETE", "/api/v1/patients/{patient_id}/gait-videos/{video_id}"): lambda who: (None, None),
     ("POST", "/patients/{patient_id}/gait-videos"): lambda who: (None, {"x": "1"}),
     ("POST", "/patients/{patient_id}/gait-videos/{video_id}/delete"): lambda who: (None, {}),
+    # reminders: a schedule, a renewed calendar link, a browser's push subscription
+    ("PUT", "/api/v1/patients/{patient_id}/reminders"): lambda who: (
+        {"days": ["mon", "thu"], "time": "18:00", "channels": {"calendar": True}},
+        None,
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/reminders/calendar-link"): lambda who: (None, None),
+    ("POST", "/api/v1/patients/{patient_id}/push-subscriptions"): lambda who: (PUSH_SUB, None),
+    ("POST", "/me/reminders"): lambda who: (None, {"days": "mon", "time": "18:00"}),
+    ("POST", "/me/reminders/calendar-link"): lambda who: (None, {}),
+    ("POST", "/me/reminders/push"): lambda who: (
+        None,
+        {
+            "endpoint": PUSH_SUB["endpoint"],
+            "p256dh": PUSH_SUB["keys"]["p256dh"],
+            "auth": PUSH_SUB["keys"]["auth"],
+        },
+    ),
 }
 
 
@@ -173,9 +255,8 @@ def cases(app: FastAPI) -> list[Case]:
             assert path in FRAMEWORK_PUBLIC, f"unexpected non-API route {path}"
             found.append(Case("GET", path, "public"))
             continue
-        extra = route.openapi_extra or {}
-        action = extra.get("x-dorsi-action")
-        assert action, f"{route.path} names no policy action (openapi_extra x-dorsi-action)"
+        action = route_action(route)
+        assert action, f"{route.path} names no policy action (dependencies=[action(...)])"
         for method in sorted((route.methods or set()) - {"HEAD"}):
             found.append(Case(method, route.path, str(action)))
     return found
@@ -205,7 +286,8 @@ def expected(case: Case, caller: str, db: Database, clinic: Clinic) -> str:
         return "allowed" if can(actor, inner, own) else "forbidden"
     assert case.action in policy.ACTIONS, f"unknown action {case.action} on {case.path}"
     action: policy.Action = case.action
-    if "{patient_id}" in case.path:
+    # a worklist item's id names its patient (patient A here, see ITEM)
+    if "{patient_id}" in case.path or "{item_id}" in case.path:
         target = PatientRef(clinic.patient_a, frozenset({clinic.alice}))
         if can(actor, action, target):
             return "allowed"
@@ -258,7 +340,7 @@ def outcome(case: Case, status: int, location: str) -> str:
 
 @pytest.fixture
 def seeded(client: TestClient, clinic: Clinic) -> Clinic:
-    """Patient A has an evaluation and an assigned program, so every read has data."""
+    """Patient A has an evaluation, an assigned program and a goal, so every read has data."""
     headers = token_for(client, "alice")
     url = f"/api/v1/patients/{clinic.patient_a}"
     program = client.post(f"{url}/evaluations", headers=headers, json=PLAN).json()["program"]
@@ -266,6 +348,8 @@ def seeded(client: TestClient, clinic: Clinic) -> Clinic:
         f"{url}/program", headers=headers, json={"exercises": program["exercises"]}
     )
     assert assigned.status_code == 200
+    goal = client.post(f"{url}/goals", headers=headers, json={"text": "Walk to the shop"})
+    assert goal.status_code == 201
     return clinic
 
 
@@ -280,6 +364,9 @@ def test_every_route_against_the_policy(
     all_cases = cases(app)
     assert len(all_cases) >= 30
     video_id = seed_done_video(db, settings, seeded.patient_a, seeded.alice)
+    goal_id = client.get(
+        f"/api/v1/patients/{seeded.patient_a}/goals", headers=token_for(client, "alice")
+    ).json()[0]["id"]
     failures: list[str] = []
     checked = 0
     for case in all_cases:
@@ -292,6 +379,8 @@ def test_every_route_against_the_policy(
             .replace("{exercise_id}", "seated_dorsiflexion")
             .replace("{topic_id}", "causes")
             .replace("{video_id}", str(video_id))
+            .replace("{goal_id}", str(goal_id))
+            .replace("{item_id}", f"no_checkin:{seeded.patient_a}:start")
         )
         answers: dict[str, int] = {}
         for caller in CALLERS:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from dorsi.clinical.contract import parse
 from dorsi.clinical.program import PlanInput, build_program
 from dorsi.clinical.screening import ScreenInput, triage
+from dorsi.store.db import Database
+from dorsi.store.models import Program, SessionCheckin
 from tests.web.conftest import (
     CHECKIN,
     PLAN,
@@ -322,6 +326,38 @@ def test_checkin_with_worse_balance_pauses_the_program(client: TestClient, clini
     assert "911" in " ".join(body["advice"]) or "emergency" in " ".join(body["advice"]).lower()
     alerts = client.get(f"{url}/progress", headers=token_for(client, "alice")).json()["alerts"]
     assert "stop_program" in [a["kind"] for a in alerts]
+
+
+def test_a_checkin_belongs_to_the_newest_assigned_program(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    url = f"/api/v1/patients/{clinic.patient_a}/sessions"
+    before = client.post(url, headers=token_for(client, "ann"), json=CHECKIN)
+    assert before.status_code == 201, before.text
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    with db.transaction() as session:
+        programs = [
+            Program(
+                patient_id=clinic.patient_a,
+                version=version,
+                origin="edited",
+                created_at=now,
+                assigned=assigned,
+                assigned_at=now if assigned else None,
+                phase=1,
+                phase_name="Phase 1",
+                plan_json={},
+            )
+            for version, assigned in ((1, True), (2, True), (3, False))
+        ]
+        session.add_all(programs)
+        session.flush()
+        newest_assigned = programs[1].id
+    after = client.post(url, headers=token_for(client, "ann"), json=CHECKIN)
+    assert after.status_code == 201, after.text
+    with db.transaction() as session:
+        stored = dict(session.execute(select(SessionCheckin.id, SessionCheckin.program_id)).all())
+    assert stored == {before.json()["id"]: None, after.json()["id"]: newest_assigned}
 
 
 @pytest.mark.parametrize(

@@ -197,7 +197,10 @@ def test_dashboard_shows_charts_alerts_and_outlook(client: TestClient, clinic: C
     page_login(client, "alice")
     page = client.get(f"/clinic/patients/{clinic.patient_a}")
     assert page.status_code == 200
-    assert "<svg" in page.text
+    # One evaluation: each measure is one value, shown as the value, not as a chart.
+    assert 'class="chart-one"' in page.text
+    assert "<svg" not in page.text
+    assert "Measured once so far" in page.text
     assert "Recovery outlook" in page.text
     assert "Next reassessment" in page.text
     assert "Expected: about" in page.text
@@ -230,7 +233,7 @@ def test_patient_today_and_guided_session_without_javascript(
     csrf = page_login(client, "ann")
     today = client.get("/me")
     assert today.status_code == 200
-    assert "Stop when" in today.text
+    assert "When to stop" in today.text
     for rule in load_exercises().common_stop_rules:
         assert rule[:25] in today.text
     step = client.get("/me/session?step=0")

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from sqlalchemy import update
 
+from dorsi.catalog.red_flags import load_red_flags
+from dorsi.clinical.contract import parse
 from dorsi.clinical.progress_alerts import ADVICE_EMERGENCY
+from dorsi.clinical.screening import ScreenInput, triage
 from dorsi.education import load_topics
 from dorsi.store.db import Database
 from dorsi.store.models import Patient
@@ -81,9 +85,8 @@ def test_paused_box_gives_the_emergency_advice_once(
         assert box.count("<h2>") == 1
 
 
-def test_a_screening_pause_reason_carries_the_triage_advice(
-    client: TestClient, clinic: Clinic, db: Database
-) -> None:
+def _pause_by_screening(client: TestClient, clinic: Clinic) -> Any:
+    """Ann's own screening, her weakness getting worse: it pauses her program."""
     _assign(client, clinic)
     answer = client.post(
         f"/api/v1/patients/{clinic.patient_a}/screenings",
@@ -91,6 +94,13 @@ def test_a_screening_pause_reason_carries_the_triage_advice(
         json={**SCREEN_OK, "weakness_trend": "worsening"},
     )
     assert answer.status_code == 201, answer.text
+    return answer
+
+
+def test_a_screening_pause_reason_carries_the_triage_advice(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    answer = _pause_by_screening(client, clinic)
     result = answer.json()
     assert result["program_paused"] is True
     page_login(client, "ann")
@@ -101,16 +111,46 @@ def test_a_screening_pause_reason_carries_the_triage_advice(
     assert "Contact your therapist before you exercise again." not in box
 
 
-def test_paused_box_in_spanish_adds_the_advice_in_spanish(
+def test_a_screening_pause_reason_in_spanish_is_the_triage_in_spanish(
+    client: TestClient, clinic: Clinic, db: Database
+) -> None:
+    """Rebuilt from the screening's stored answers, not translated from the English summary:
+    the level, the advice and every reason in Spanish, nothing marked "(en inglés)"."""
+    answer = _pause_by_screening(client, clinic)
+    english = answer.json()
+    spanish = triage(parse(ScreenInput, {**SCREEN_OK, "weakness_trend": "worsening"}), lang="es")
+    assert spanish.level == english["level"]
+    assert spanish.program_paused
+    _set_language(db, clinic.patient_a, "es")
+    page_login(client, "ann")
+    for path in ("/me", "/me/progress"):
+        box = _paused_box(client.get(path).text)
+        assert load_red_flags("es").level_info(spanish.level).title in box, path
+        assert spanish.advice.replace("'", "&#39;") in box
+        for reason in spanish.reasons:
+            assert reason.replace("'", "&#39;") in box
+        assert english["advice"].replace("'", "&#39;") not in box
+        assert "inglés" not in box
+        assert 'lang="en"' not in box
+        assert "Por qué (según las preguntas de seguridad contestadas el" in box
+
+
+def test_paused_box_in_spanish_gives_the_check_ins_reason_in_spanish(
     client: TestClient, clinic: Clinic, db: Database
 ) -> None:
     _assign(client, clinic)
     _pause_by_check_in(client, clinic)
     _set_language(db, clinic.patient_a, "es")
     page_login(client, "ann")
-    box = _paused_box(client.get("/me").text)
-    assert '<p lang="en">' in box  # the stored reason, marked as English
-    assert "Hable con su terapeuta" in box  # and the advice in the reader's language
+    for path in ("/me", "/me/session", "/me/progress"):
+        box = _paused_box(client.get(path).text)
+        # the check-in's own stop alert, worded in Spanish from the stored answers
+        assert "Usted anotó que tenía peor equilibrio" in box, path
+        assert "Hable con su terapeuta" in box or "hable con su terapeuta" in box
+        assert 'lang="en"' not in box
+        assert "inglés" not in box
+        assert "You noted" not in box
+        assert box.count("911") == 1
 
 
 def test_paused_box_without_a_reason_still_gives_the_advice(
@@ -138,12 +178,15 @@ def test_patient_menu_is_short_and_cost_is_in_the_footer(
     html = client.get("/me").text
     nav = _nav(html)
     links = re.findall(r'href="([^"]+)"', nav)
-    assert links == ["/me", "/me/progress", "/learn", "/urgent"]
+    assert links == ["/me", "/me/progress", "/me/reminders", "/learn"]
     footer = html[html.index('<footer class="foot">') :]
     assert 'href="/cost"' in footer
+    # "Sign out" is in the footer, away from "Account"; "Is this urgent?" is on every page.
+    assert 'action="/logout"' in footer
     account = html[html.index('<div class="account-bar">') : html.index("</header>")]
     assert 'href="/account"' in account
-    assert "Sign out" in account
+    assert 'href="/urgent"' in account
+    assert "/logout" not in account
 
 
 def test_staff_menus_keep_their_links(client: TestClient, clinic: Clinic) -> None:
@@ -151,8 +194,8 @@ def test_staff_menus_keep_their_links(client: TestClient, clinic: Clinic) -> Non
     html = client.get("/clinic").text
     assert re.findall(r'href="([^"]+)"', _nav(html)) == [
         "/clinic",
+        "/clinic/worklist",
         "/clinic/patients/new",
-        "/urgent",
     ]
     assert 'href="/cost"' not in html[html.index('<footer class="foot">') :]
 
@@ -203,7 +246,7 @@ def test_staff_tables_stack_on_a_phone_with_each_cell_named(
         json=CHECKIN,
     )
     dashboard = client.get(f"/clinic/patients/{clinic.patient_a}").text
-    assert '<table class="stacked"><caption>Latest check-ins' in dashboard
+    assert '<table class="stacked notes-table"><caption>Latest check-ins' in dashboard
     assert 'data-label="Pain"' in dashboard
     css = client.get("/static/dorsi.css").text
     assert "table.stacked td[data-label]::before" in css

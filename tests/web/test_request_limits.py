@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.params import Form as FormParam
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 
@@ -16,6 +17,7 @@ from dorsi.settings import load_settings
 from dorsi.store.db import Database
 from dorsi.store.models import Patient, User
 from dorsi.web.app import create_app
+from dorsi.web.deps import JsonRoute
 from tests.web.conftest import (
     CHECKIN,
     SECRET,
@@ -100,8 +102,8 @@ def json_routes(app: FastAPI) -> list[tuple[str, str]]:
     for route in app_routes(app):
         if not isinstance(route, APIRoute):
             continue
-        content = (route.openapi_extra or {}).get("requestBody", {}).get("content", {})
-        if "application/json" in content:
+        field = route.body_field
+        if isinstance(route, JsonRoute) and field and not isinstance(field.field_info, FormParam):
             found += [(method, route.path) for method in sorted(route.methods or ())]
     return found
 

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from babel.dates import format_date
+
 from dorsi.store.db import Database
 from dorsi.store.models import Patient
 from tests.reports.pdf import pages_text
@@ -63,8 +65,10 @@ def test_every_view_shows_the_same_review(client: TestClient, clinic: Clinic, cl
         assert f"worse than its best of 4/5 on {best_day}" in text, where
         assert f"worse than its best of 0.9 m/s on {best_day}" in text, where
         assert f"{done} of {planned} planned days ({percent}%)" in text, where
-    assert f"down from your best of grade 4 on {best_day} to grade 3" in patient
-    assert f"down from your best of 0.9 m/s on {best_day} to 0.62 m/s" in patient
+    # The patient reads dates as people write them ("Mar 1, 2026"), the clinic as ISO dates.
+    said = format_date(dt.date.fromisoformat(best_day), format="medium", locale="en")
+    assert f"Worse: grade 3 now, against the best of grade 4 on {said}." in patient
+    assert f"Worse: 0.62 m/s now, against the best of 0.9 m/s on {said}." in patient
     assert f"You exercised on {done} of {planned} planned days ({percent}%)" in patient
     for text in (*clinical.values(), patient):
         assert "0 of 0" not in text
@@ -80,9 +84,10 @@ def test_the_patient_reads_it_in_spanish(
         patient.preferred_language = "es"
     page_login(client, "ann")
     page = _flat(client.get("/me/progress").text)
-    assert f"bajó de su mejor valor, grado 4 el {best_day}, a grado 3" in page
+    said = format_date(dt.date.fromisoformat(best_day), format="medium", locale="es")
+    assert f"Peor: grado 3 ahora, frente a su mejor valor de grado 4 el {said}." in page
     assert (
         f"Hizo ejercicio {adherence['sessions_done']} de {adherence['sessions_planned']} días"
         in page
     )
-    assert "down from your best" not in page
+    assert "against the best" not in page

@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dorsi.services.context import Ctx
-from dorsi.services.progress import load_histories
+from dorsi.services.history import read_histories
 from dorsi.services.review import review_patients
 from dorsi.settings import Settings
 from dorsi.store.db import Database
@@ -91,12 +90,11 @@ def test_the_clinic_list_and_the_patient_review_agree_after_acknowledging(
         headers=token_for(client, "alice"),
         json={"note": "seen"},
     )
-    with db.snapshot() as session:
+    with db.transaction() as session:
         (row,) = review_patients(session, [(clinic.patient_a, False)], today=clock().date())
         assert "stop_program" not in row.badges
-    with db.snapshot() as session:
-        ctx = Ctx(db=session, now=clock(), settings=settings, secret=b"")
-        history = load_histories(ctx, [clinic.patient_a])[clinic.patient_a]
+    with db.transaction() as session:
+        history = read_histories(session, [clinic.patient_a])[clinic.patient_a]
         assert history.review(clock().date()) == row.progress
 
 

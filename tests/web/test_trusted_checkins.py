@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from dorsi.clinical.contract import parse
+from dorsi.clinical.progress_contract import CheckinIn
 from dorsi.services import progress
-from dorsi.services.context import Actor, Ctx, Staged, run_staged
+from dorsi.services.context import Actor, Ctx, run_unit
 from dorsi.settings import Settings
 from dorsi.store.db import Database
 from dorsi.store.models import IdempotencyKey, SessionCheckin
@@ -125,7 +127,7 @@ def test_a_malformed_key_names_the_header(client: TestClient, clinic: Clinic, ke
 def test_parallel_retries_with_one_key_store_one_checkin(
     db: Database, clinic: Clinic, settings: Settings, clock: Clock
 ) -> None:
-    """Both requests read (no key yet) before either writes: the unique key decides."""
+    """Both requests start together: the unique key decides which one stores the check-in."""
     actor = Actor(
         id=clinic.user_a,
         username="ann",
@@ -140,14 +142,15 @@ def test_parallel_retries_with_one_key_store_one_checkin(
     def make_ctx(session: Any) -> Ctx:
         return Ctx(db=session, now=clock(), settings=settings, secret=SECRET.encode(), actor=actor)
 
-    def work(ctx: Ctx) -> Staged[Any]:
-        staged = progress.stage_session(ctx, clinic.patient_a, CHECKIN, "parallel-key")
-        both_read.wait()
-        return staged
+    def work(ctx: Ctx) -> Any:
+        return progress.log_session(
+            ctx, clinic.patient_a, parse(CheckinIn, CHECKIN), "parallel-key"
+        )
 
     def one() -> None:
         try:
-            answers.append(run_staged(db, make_ctx, work))
+            both_read.wait()
+            answers.append(run_unit(db, make_ctx, work))
         except BaseException as exc:
             errors.append(exc)
 

@@ -7,6 +7,8 @@ import html
 
 from dorsi.clinical.contract import parse
 from dorsi.clinical.cost import CostInput, estimate_cost
+from dorsi.clinical.progress import Checkin
+from dorsi.services.history import History
 from tests.web.conftest import TestClient, csrf_from
 from tests.web_i18n.test_language import ES
 
@@ -35,10 +37,18 @@ def test_cost_page_explains_in_the_visitors_language(client: TestClient) -> None
 
 
 def test_stored_history_is_reviewed_in_the_patients_language() -> None:
-    from dorsi.services.progress import History
-
-    session = {"date": "2026-02-28", "completed": True, "pain_nrs": 8, "difficulty": "hard"}
-    history = History([], [{**session, "weakness_worse": False, "balance_worse": True}])
+    history = History(
+        sessions=[
+            Checkin(
+                date=dt.date(2026, 2, 28),
+                completed=True,
+                pain_nrs=8,
+                difficulty="hard",
+                weakness_worse=False,
+                balance_worse=True,
+            )
+        ]
+    )
     english = history.review(dt.date(2026, 3, 1))
     spanish = history.review(dt.date(2026, 3, 1), lang="es")
     assert [a.kind for a in spanish.alerts] == [a.kind for a in english.alerts]

@@ -33,6 +33,8 @@ from dorsi.errors import CatalogError, NotFoundError
 REQUIRED_IDS: tuple[str, ...] = (
     "dorsiflexion_mmt",
     "dorsiflexion_arom_deg",
+    "ankle_df_passive_deg",
+    "dorsiflexion_arom_camera_deg",
     "single_leg_stance_s",
     "gait_speed_mps",
     "gait_speed_video_mps",
@@ -44,6 +46,9 @@ REQUIRED_IDS: tuple[str, ...] = (
     "swing_dorsiflexion_deg",
     "toe_clearance_ratio",
     "stance_time_asymmetry_pct",
+    "fga_score",
+    "six_minute_walk_m",
+    "abc_pct",
 )
 
 _LOINC = re.compile(r"^\d{1,7}-\d$")

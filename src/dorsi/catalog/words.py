@@ -18,7 +18,7 @@ from dorsi.catalog.sourced import CatalogModel
 from dorsi.errors import CatalogError
 from dorsi.i18n import Language, Translated
 
-WordsName = Literal["progress", "cost", "handout", "plan", "outlook"]
+WordsName = Literal["progress", "cost", "handout", "plan", "outlook", "pictures"]
 
 
 class MeasureWordsEs(CatalogModel):

@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "write a patient's progress note (PDF)"),
     "handout": ("handout", "write a patient's home-exercise handout (PDF)"),
     "export": ("export", "export a patient's record: FHIR R4 bundle or CSV files"),
+    "reminders": ("reminders", "send the exercise reminders due now (reminders send; cron)"),
 }
 
 

@@ -22,7 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Review progress. Input: one JSON object with measurements, sessions and optional "
         "program_start, planned_days_per_week, phase (1-3, the current program's phase), "
         "stops_resolved_through (stop warnings from check-ins on or before this date are "
-        "resolved) and today (default: today's date on this computer)."
+        "resolved), goals (each {measure, target, by} or {text}, optional met_on: the day "
+        "the clinician judged it met) and today (default: today's date on this computer)."
     )
     add_json_io(parser)
     parser.add_argument(
@@ -119,6 +120,8 @@ def render(out: ProgressOutput, lang: Language = "en") -> str:
         lines.append("")
     if out.next_phase is not None:
         lines += [*_phase_lines(out, catalog, lang, label), ""]
+    if out.goals:
+        lines += [*_goal_lines(out, lang, label), ""]
     if not out.alerts:
         lines.append(label("no_alerts"))
     else:
@@ -153,6 +156,19 @@ def _phase_lines(
     for item in check.criteria:
         text = criterion_words(item, catalog.get(item.measure), lang)
         lines.append(_wrap(f"{text}: {label('met' if item.met else 'not_met')}", "  - ", "    "))
+    return lines
+
+
+def _goal_lines(out: ProgressOutput, lang: Language, label: Callable[..., str]) -> list[str]:
+    """Each goal, its status, and what the status rests on."""
+    from dorsi.clinical.goal_words import goal_words, status_words, why_words
+
+    lines = [label("goals")]
+    for item in out.goals:
+        lines.append(
+            _wrap(f"{goal_words(item, lang)}: {status_words(item.status, lang)}", "  - ", "    ")
+        )
+        lines.append(_wrap(why_words(item, lang), "    ", "    "))
     return lines
 
 

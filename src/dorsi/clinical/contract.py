@@ -8,6 +8,7 @@ same rules and the same error messages.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from itertools import accumulate
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from dorsi.errors import InputError
+from dorsi.errors import InputError, Problem
 
 C = TypeVar("C", bound=BaseModel)
 
@@ -29,10 +30,43 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
 
 
+#: the earliest day a record may carry (no foot drop patient's history starts before it)
+EARLIEST_DAY = dt.date(1901, 1, 1)
+#: what a day of a record may be (the services check the onset; the OpenAPI says it)
+RECORD_DAY = (
+    f"YYYY-MM-DD, from {EARLIEST_DAY.isoformat()} to today (server clock, UTC); not before the "
+    "foot drop started (the earliest onset the patient's evaluations give: an evaluation's day "
+    "minus its weeks_since_onset)"
+)
+
+#: text never holds NUL (:func:`decode` refuses it); the JSON Schema of a contract says so
+NO_NUL = r"^[^\x00]*$"
+
+
+def no_nul_schema(schema: dict[str, Any]) -> None:
+    """Give every free-text string of a contract's JSON Schema the :data:`NO_NUL` pattern."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(
+                node
+            ):
+                node["pattern"] = NO_NUL
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema.get("properties", {}))
+
+
 class Contract(BaseModel):
     """An input contract: strict, closed to unknown fields, immutable."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, json_schema_extra=no_nul_schema
+    )
 
 
 class Output(BaseModel):
@@ -62,13 +96,24 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
 
 
 def input_error(exc: ValidationError) -> InputError:
-    """Turn a pydantic error into one :class:`InputError` naming the first bad field."""
+    """Turn a pydantic error into one :class:`InputError` naming the first bad field, and
+    listing every bad field in its ``problems``."""
     errors = exc.errors()
-    field, message = _describe(dict(errors[0]))
+    problems = []
+    for error in errors:
+        field, text = _describe(dict(error))
+        context = error.get("ctx") or {}
+        limits = tuple(
+            (key, value)
+            for key, value in context.items()
+            if isinstance(value, int | float | str) and not isinstance(value, bool)
+        )
+        problems.append(Problem(field, text, str(error.get("type", "")), limits))
+    field, message = problems[0].field, problems[0].message
     more = len(errors) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return InputError(message, field=field)
+    return InputError(message, field=field, problems=tuple(problems))
 
 
 def _refuse_nul(value: Any, path: str) -> None:
@@ -113,6 +158,26 @@ def json_text(raw: str | bytes, *, field: str = "(input)") -> str:
     return text
 
 
+def decode(raw: str | bytes, *, field: str = "(input)") -> dict[str, Any]:
+    """``raw`` as one JSON object, or :class:`InputError`: it must be UTF-8 and not nest too
+    deep (errors naming ``field``, :func:`json_text`), be valid JSON, be an object, and hold
+    no NUL in any text."""
+    text = json_text(raw, field=field)
+    if not text.strip():
+        raise InputError("is empty; it must be one JSON object", field="(input)")
+    try:
+        decoded = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
+            field="(input)",
+        ) from None
+    if not isinstance(decoded, dict):
+        raise InputError("must be one JSON object", field="(input)")
+    _refuse_nul(decoded, "")
+    return decoded
+
+
 def parse(model: type[C], raw: str | bytes | dict[str, Any]) -> C:
     """Validate ``raw`` (JSON text or an already-decoded object) against ``model``.
 
@@ -120,21 +185,8 @@ def parse(model: type[C], raw: str | bytes | dict[str, Any]) -> C:
     """
     if isinstance(raw, dict):
         raw = json.dumps(raw)
-    if isinstance(raw, bytes | str):
-        text = json_text(raw)
-        if not text.strip():
-            raise InputError("is empty; it must be one JSON object", field="(input)")
-        try:
-            decoded = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
-                field="(input)",
-            ) from None
-        if not isinstance(decoded, dict):
-            raise InputError("must be one JSON object", field="(input)")
-        _refuse_nul(decoded, "")
+    decode(raw)
     try:
-        return model.model_validate_json(text)
+        return model.model_validate_json(raw)
     except ValidationError as exc:
         raise input_error(exc) from None

@@ -23,6 +23,9 @@ days a week, or a start after today, plans nothing. ``percent`` is done / planne
 up and capped at 100; when nothing was planned it is None and adherence is not adequate. A
 ``low_adherence`` alert waits for the first full week (``adherence_first_full_week_days``).
 
+Goals given in the input are each reported as met, on track, not on track or not yet
+measured (:mod:`dorsi.clinical.goals`); ``goals`` appears in the output only when given.
+
 Alerts and their thresholds are in :mod:`dorsi.clinical.progress_alerts` and
 ``data/progress_rules.yaml``.
 """
@@ -37,18 +40,22 @@ from dataclasses import dataclass
 from dorsi.catalog.measures import Measure, MeasureCatalog, load_measures, load_progress_rules
 from dorsi.catalog.mmt import GRADES
 from dorsi.clinical import progress_alerts
+from dorsi.clinical.brace import SkinCheck
+from dorsi.clinical.goal_contract import Goal
+from dorsi.clinical.goals import check_goal
+from dorsi.clinical.goals import reports as goal_reports
 from dorsi.clinical.progress_contract import (
     Adherence,
     Alert,
     AlertKind,
+    Checkin,
+    CheckinIn,
     Measurement,
     MeasurementLike,
     MeasureReview,
     PlanBasis,
     ProgressInput,
     ProgressOutput,
-    Session,
-    SessionLog,
 )
 from dorsi.clinical.progress_course import pain_trend, phase_check, review_series, stop_events
 from dorsi.errors import InputError
@@ -114,31 +121,37 @@ def _check(
     _first_after("sessions", session_dates, today)
 
 
-def program_days(sessions: SessionLog, program_start: dt.date | None, today: dt.date) -> int:
+def dated(sessions: Sequence[Checkin], today: dt.date) -> list[Checkin]:
+    """``sessions`` sorted by day (stable: same-day check-ins keep the order they were
+    logged in), each dated (one sent without a date is ``today``'s)."""
+    return sorted((s.on(today) for s in sessions), key=lambda s: s.day)
+
+
+def program_days(sessions: Sequence[Checkin], program_start: dt.date | None, today: dt.date) -> int:
     """Days of the program up to ``today``, both ends included (0 before it starts).
 
     The program starts at ``program_start``, or else at the first logged session.
     """
     start = program_start
     if start is None and sessions:
-        start = sessions.dates[0]  # the earliest: the log is sorted by date
+        start = sessions[0].day  # the earliest: sessions are sorted by day
     return (today - start).days + 1 if start is not None and start <= today else 0
 
 
 def adherence(data: ProgressInput, today: dt.date) -> Adherence:
     """Completed vs planned sessions from the start of the program to ``today`` (see module doc)."""
-    log = SessionLog.of(data.sessions)
-    return _adherence(log, data.program_start, data.planned_days_per_week, today)
+    sessions = dated(data.sessions, today)
+    return _adherence(sessions, data.program_start, data.planned_days_per_week, today)
 
 
 def _adherence(
-    sessions: SessionLog,
+    sessions: Sequence[Checkin],
     program_start: dt.date | None,
     planned_days_per_week: int | None,
     today: dt.date,
 ) -> Adherence:
     rules = load_progress_rules()
-    done = len({day for day, ok in zip(sessions.dates, sessions.completed, strict=True) if ok})
+    done = len({s.day for s in sessions if s.completed})
     per_week = planned_days_per_week
     if per_week is None:
         per_week = int(rules.default_days_per_week.value)
@@ -175,16 +188,22 @@ def review(data: ProgressInput, *, today: dt.date, lang: str = "en") -> Progress
     today, naming the field with its index (``measurements.2.value``).
     """
     today = data.today or today
-    _check(data.measurements, [s.date for s in data.sessions], today)
+    for index, goal in enumerate(data.goals):
+        check_goal(goal, not_before=None, field=f"goals.{index}")
+    sessions = [s.on(today) for s in data.sessions]
+    _check(data.measurements, [s.day for s in sessions], today)
+    _first_after("brace_log", [c.date for c in data.brace_log], today)
     return _decide(
         data.measurements,
-        SessionLog.of(data.sessions),
+        dated(sessions, today),
         data.program_start,
         data.planned_days_per_week,
         today,
         normalize_language(lang),
+        goals=data.goals,
         phase=data.phase,
         stops_resolved_through=data.stops_resolved_through,
+        skin_checks=[SkinCheck(c.date, c.seen) for c in data.brace_log if c.skin_problem],
     )
 
 
@@ -221,38 +240,24 @@ def set_aside(measurements: Sequence[MeasurementLike], today: dt.date) -> list[S
     return out
 
 
-def _sessions_until(sessions: SessionLog, today: dt.date) -> SessionLog:
-    """The log without sessions dated after ``today`` (the log is sorted by date)."""
-    if not sessions or sessions.dates[-1] <= today:
-        return sessions
-    keep = sum(1 for day in sessions.dates if day <= today)
-    return SessionLog(
-        dates=sessions.dates[:keep],
-        completed=sessions.completed[:keep],
-        pain_nrs=sessions.pain_nrs[:keep],
-        difficulty=sessions.difficulty[:keep],
-        weakness_worse=sessions.weakness_worse[:keep],
-        balance_worse=sessions.balance_worse[:keep],
-    )
-
-
 def review_history(
     *,
     measurements: Sequence[MeasurementLike],
-    sessions: SessionLog,
+    sessions: Sequence[Checkin],
     program_start: dt.date | None,
     planned_days_per_week: int | None,
     today: dt.date,
+    goals: Sequence[Goal] = (),
     lang: str = "en",
     phase: int | None = None,
     stops_resolved_through: dt.date | None = None,
+    skin_checks: Sequence[SkinCheck] = (),
 ) -> ProgressOutput:
     """:func:`review` of a *stored* history: the same rules, and never refused.
 
     For callers that hold stored rows, which the database's constraints keep in the
     contract's shape: the per-patient progress (:mod:`dorsi.services.progress`) and the
-    clinic-wide review (:mod:`dorsi.services.review`, thousands of year-long histories
-    without building a model per check-in). Input is checked when it is written; a stored
+    clinic-wide review (:mod:`dorsi.services.review`). Input is checked when it is written; a stored
     row that fails the review's checks today (written before a check existed, or a measure
     since dropped from the catalog) must not refuse every later read of the record. So the
     measurements that :func:`set_aside` names are left out (callers show them with the
@@ -262,7 +267,7 @@ def review_history(
     if aside:
         skip = {item.index for item in aside}
         measurements = [m for i, m in enumerate(measurements) if i not in skip]
-    sessions = _sessions_until(sessions, today)
+    sessions = [s for s in dated(sessions, today) if s.day <= today]
     return _decide(
         measurements,
         sessions,
@@ -272,12 +277,14 @@ def review_history(
         normalize_language(lang),
         phase=phase,
         stops_resolved_through=stops_resolved_through,
+        skin_checks=skin_checks,
+        goals=goals,
     )
 
 
 def _decide(
     measurements: Sequence[MeasurementLike],
-    sessions: SessionLog,
+    sessions: Sequence[Checkin],
     program_start: dt.date | None,
     planned_days_per_week: int | None,
     today: dt.date,
@@ -285,6 +292,8 @@ def _decide(
     *,
     phase: int | None,
     stops_resolved_through: dt.date | None,
+    skin_checks: Sequence[SkinCheck] = (),
+    goals: Sequence[Goal] = (),
 ) -> ProgressOutput:
     catalog = load_measures()
     rules = load_progress_rules()
@@ -313,6 +322,7 @@ def _decide(
         stops=stops,
         pain=pain,
         next_phase=next_phase,
+        skin_checks=skin_checks,
     )
     return ProgressOutput(
         measures={s.measure.id: s.review for s in series},
@@ -321,21 +331,23 @@ def _decide(
         stops=stops,
         pain_trend=pain,
         next_phase=next_phase,
+        goals=goal_reports(goals, measurements, today=today),
     )
 
 
 __all__ = [
     "Adherence",
     "Alert",
+    "Checkin",
+    "CheckinIn",
     "MeasureReview",
     "Measurement",
     "MeasurementLike",
     "ProgressInput",
     "ProgressOutput",
-    "Session",
-    "SessionLog",
     "SetAside",
     "adherence",
+    "dated",
     "program_days",
     "review",
     "review_history",

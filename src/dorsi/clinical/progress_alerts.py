@@ -17,6 +17,8 @@ Thresholds come from ``data/progress_rules.yaml`` (each with its source):
   the question of nerve tests and a surgeon's opinion to the message.
 - ``low_adherence``: percent below the cut-off (70%) once sessions were planned and the
   program has run its first full week (7 days; before that a habit cannot show yet).
+- ``skin_problem``: a skin problem under the brace logged in the last days
+  (:func:`dorsi.clinical.brace.skin_alert`, window and words in ``data/brace.yaml``).
 - ``reassessment_due``: no measurement yet, or the last one is 28 days old or more.
 - ``ready_to_progress``: real improvement in a measure, nothing worse, no active stop, no
   pain_rising, regress or plateau, last session pain at most 3/10 and not "hard", adherence
@@ -31,16 +33,17 @@ from dataclasses import dataclass
 
 from dorsi.catalog.measures import Measure, ProgressRules, load_progress_rules
 from dorsi.catalog.words import Words, decimal_number, load_words
+from dorsi.clinical.brace import SkinCheck, skin_alert
 from dorsi.clinical.progress_contract import (
     Adherence,
     AlertKind,
+    Checkin,
     CriterionCheck,
     PainTrend,
     PhaseCheck,
-    SessionLog,
     StopEvent,
 )
-from dorsi.clinical.progress_course import Point, Series
+from dorsi.clinical.progress_course import Point, Series, stop_events
 from dorsi.i18n import Language
 
 ADVICE_EMERGENCY = (
@@ -123,6 +126,13 @@ def _stop(say: _Say, stops: Sequence[StopEvent]) -> str | None:
     return say("stop", noted=f" {say('and')} ".join(noted), emergency=say("emergency"))
 
 
+def stop_message(checkin: Checkin, lang: Language = "en") -> str | None:
+    """The ``stop_program`` alert's message when this check-in alone stops the program (its
+    weakness or balance is worse), in the words the review of it gives; else None. The
+    check-in is dated (:meth:`Checkin.on`)."""
+    return _stop(_Say(lang, load_words("progress")), stop_events([checkin], None))
+
+
 def _reference(say: _Say, series: Series, key: str, point: Point) -> str:
     return say(key, value=say.show(series.measure, point.value), date=point.date.isoformat())
 
@@ -163,11 +173,11 @@ def _worsening(say: _Say, series: Series) -> str:
     )
 
 
-def _regress(say: _Say, sessions: SessionLog, rules: ProgressRules) -> str | None:
+def _regress(say: _Say, sessions: Sequence[Checkin], rules: ProgressRules) -> str | None:
     if not sessions:
         return None
     reasons = []
-    last_pain, last_date = sessions.pain_nrs[-1], sessions.dates[-1]
+    last_pain, last_date = sessions[-1].pain_nrs, sessions[-1].day
     too_much = rules.pain_acceptable_max_nrs.value
     if last_pain > too_much:
         reasons.append(
@@ -179,7 +189,7 @@ def _regress(say: _Say, sessions: SessionLog, rules: ProgressRules) -> str | Non
             )
         )
     streak = int(rules.hard_sessions_for_regress.value)
-    if len(sessions) >= streak and all(d == "hard" for d in sessions.difficulty[-streak:]):
+    if len(sessions) >= streak and all(s.difficulty == "hard" for s in sessions[-streak:]):
         reasons.append(say("regress_hard", streak=streak))
     if not reasons:
         return None
@@ -201,7 +211,9 @@ def _plateau(say: _Say, series: list[Series], adequate: bool) -> str | None:
     return message
 
 
-def _pain_rising(say: _Say, pain: PainTrend | None, sessions: SessionLog, days: int) -> str | None:
+def _pain_rising(
+    say: _Say, pain: PainTrend | None, sessions: Sequence[Checkin], days: int
+) -> str | None:
     if pain is None or not pain.rising or pain.recent_mean is None or pain.earlier_mean is None:
         return None
     return say(
@@ -209,7 +221,7 @@ def _pain_rising(say: _Say, pain: PainTrend | None, sessions: SessionLog, days: 
         recent=say.num(pain.recent_mean),
         earlier=say.num(pain.earlier_mean),
         days=days,
-        last=sessions.dates[-1].isoformat(),
+        last=sessions[-1].day.isoformat(),
     )
 
 
@@ -260,14 +272,15 @@ def criterion_words(check: CriterionCheck, measure: Measure, lang: Language) -> 
 def _ready(
     say: _Say,
     series: list[Series],
-    sessions: SessionLog,
+    sessions: Sequence[Checkin],
     rules: ProgressRules,
     next_phase: PhaseCheck | None,
 ) -> str | None:
     improved = [s for s in series if s.review.status == "improved"]
     if not improved or not sessions:
         return None
-    if sessions.pain_nrs[-1] > rules.pain_safe_max_nrs.value or sessions.difficulty[-1] == "hard":
+    last = sessions[-1]
+    if last.pain_nrs > rules.pain_safe_max_nrs.value or last.difficulty == "hard":
         return None
     if next_phase is not None and not next_phase.met:
         return None
@@ -288,7 +301,7 @@ def _ready(
 def build(
     *,
     series: list[Series],
-    sessions: SessionLog,
+    sessions: Sequence[Checkin],
     adherence: Adherence,
     today: dt.date,
     planned_days_per_week: int | None,
@@ -297,11 +310,13 @@ def build(
     stops: Sequence[StopEvent] = (),
     pain: PainTrend | None = None,
     next_phase: PhaseCheck | None = None,
+    skin_checks: Sequence[SkinCheck] = (),
 ) -> list[tuple[AlertKind, str]]:
     """All alerts, most urgent first. ``sessions`` are sorted by date; ``program_days`` is
     how many days the program has run up to ``today`` (both included). ``stops`` are the
     stop events (only active ones stop the program), ``pain`` the check-in pain trend and
-    ``next_phase`` the entry criteria of the next phase (when the phase is known). ``lang``
+    ``next_phase`` the entry criteria of the next phase (when the phase is known),
+    ``skin_checks`` the skin problems of the brace log. ``lang``
     chooses only the words of the messages: the kinds, their order and the numbers are the
     same."""
     rules = load_progress_rules()
@@ -319,6 +334,9 @@ def build(
     stop = _stop(say, stops)
     if stop:
         alerts.append(("stop_program", stop))
+    skin = skin_alert(skin_checks, today, lang)
+    if skin:
+        alerts.append(("skin_problem", skin))
     worse = [s for s in series if s.review.status == "worse"]
     alerts.extend(("worsening", _worsening(say, s)) for s in worse)
     rising = _pain_rising(say, pain, sessions, int(rules.pain_rising_window_days.value))

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from operator import attrgetter
 from typing import Literal, Protocol
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 from pydantic_core import PydanticCustomError
 
-from dorsi.clinical.contract import Contract, Output
+from dorsi.catalog.brace import SkinFinding
+from dorsi.clinical.contract import RECORD_DAY, Contract, Output
+from dorsi.clinical.goal_contract import GoalReport, RecordedGoal
 
 Status = Literal["improved", "worse", "no_real_change", "insufficient_data"]
 Reference = Literal["baseline", "previous", "best"]
@@ -32,10 +37,12 @@ AlertKind = Literal[
     "ready_to_progress",
     "regress",
     "low_adherence",
+    "skin_problem",
 ]
 Difficulty = Literal["easy", "ok", "hard"]
 
 MAX_ITEMS = 10_000
+MAX_GOALS = 100
 
 
 class Measurement(Contract):
@@ -62,17 +69,51 @@ class Measurement(Contract):
         return float(value)
 
 
-class Session(Contract):
-    """One logged home-exercise session."""
+# The one check-in shape, as the patient reports it: the body of the API's check-in, the row
+# the services store, and what the progress review reads (``sessions``), so no field is ever
+# mapped by hand between them. The docstring is the API's description of the body.
+class Checkin(Contract):
+    """One end-of-session check-in (``date`` defaults to today)."""
+
+    date: dt.date | None = Field(default=None, description=RECORD_DAY)
+    completed: bool
+    sets_done: int | None = Field(default=None, ge=0, le=100)
+    pain_nrs: float = Field(ge=0, le=10)
+    difficulty: Difficulty
+    trips_since_last: int | None = Field(default=None, ge=0, le=1000)
+    weakness_worse: bool
+    balance_worse: bool
+    notes: str = Field(default="", max_length=2000)
+
+    def on(self, today: dt.date) -> Checkin:
+        """This check-in, dated ``today`` when it came without a date."""
+        return self if self.date is not None else self.model_copy(update={"date": today})
+
+    @property
+    def day(self) -> dt.date:
+        """The check-in's day (a check-in is dated by :meth:`on` before the review reads it)."""
+        if self.date is None:
+            raise ValueError("an undated check-in is today's: date it with on(today) first")
+        return self.date
+
+
+class CheckinIn(Checkin):
+    """One end-of-session check-in as the app takes it from a patient (``date`` defaults to
+    today): the same shape, with pain a whole number, the 0-10 scale the patient's form offers
+    and the record stores. ``dorsi progress`` reads any number from 0 to 10 (a mean, a half)."""
+
+    pain_nrs: int = Field(ge=0, le=10)
+
+
+class BraceCheck(Contract):
+    """One brace-log skin check (the brace log's other fields are not reviewed here)."""
 
     model_config = ConfigDict(allow_inf_nan=False)
 
     date: dt.date
-    completed: bool
-    pain_nrs: float = Field(ge=0, le=10)
-    difficulty: Difficulty
-    weakness_worse: bool
-    balance_worse: bool
+    skin_problem: bool
+    seen: tuple[SkinFinding, ...] = Field(default=(), max_length=4)
+    wear_hours: float | None = Field(default=None, ge=0, le=24)
 
 
 class ProgressInput(Contract):
@@ -81,16 +122,21 @@ class ProgressInput(Contract):
     ``phase`` (1-3, optional): the phase of the current program; ready_to_progress then also
     needs the next phase's entry criteria. ``stops_resolved_through`` (optional): stop alerts
     raised by check-ins on or before this day are resolved (a clinician acknowledged them, or
-    a later screening found it safe to go on).
+    a later screening found it safe to go on). ``goals`` (optional): each is reported as met,
+    on track, not on track or not yet measured (:mod:`dorsi.clinical.goals`); a goal with
+    ``met_on`` was judged met by the clinician that day.
     """
 
     measurements: tuple[Measurement, ...] = Field(max_length=MAX_ITEMS)
-    sessions: tuple[Session, ...] = Field(max_length=MAX_ITEMS)
+    sessions: tuple[Checkin, ...] = Field(max_length=MAX_ITEMS)
     program_start: dt.date | None = None
     planned_days_per_week: int | None = Field(default=None, ge=0, le=7)
     today: dt.date | None = None
     phase: int | None = Field(default=None, ge=1, le=3)
     stops_resolved_through: dt.date | None = None
+    goals: tuple[RecordedGoal, ...] = Field(default=(), max_length=MAX_GOALS)
+    #: brace-log skin checks: a skin problem in the last days raises ``skin_problem``
+    brace_log: tuple[BraceCheck, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
 class MeasureReview(Output):
@@ -198,40 +244,6 @@ class MeasurementLike(Protocol):
     def date(self) -> dt.date: ...
 
 
-@dataclass(frozen=True, slots=True)
-class SessionLog:
-    """Sessions as columns (one sequence per field, all the same length), sorted by date, and
-    sessions of the same day in the order they were logged.
-
-    The review's rules read sessions through this: counting and picking from columns is fast,
-    so a clinic-wide review of thousands of year-long histories need not build a
-    :class:`Session` per check-in (:mod:`dorsi.services.review` fills it from stored rows).
-    """
-
-    dates: Sequence[dt.date]
-    completed: Sequence[bool]
-    pain_nrs: Sequence[float]
-    difficulty: Sequence[str]
-    weakness_worse: Sequence[bool]
-    balance_worse: Sequence[bool]
-
-    @classmethod
-    def of(cls, sessions: Sequence[Session]) -> SessionLog:
-        """The log of ``sessions``, sorted by date (stable: same-day sessions keep their order)."""
-        ordered = sorted(sessions, key=attrgetter("date"))
-        return cls(
-            dates=[s.date for s in ordered],
-            completed=[s.completed for s in ordered],
-            pain_nrs=[s.pain_nrs for s in ordered],
-            difficulty=[s.difficulty for s in ordered],
-            weakness_worse=[s.weakness_worse for s in ordered],
-            balance_worse=[s.balance_worse for s in ordered],
-        )
-
-    def __len__(self) -> int:
-        return len(self.dates)
-
-
 class ProgressOutput(Output):
     measures: dict[str, MeasureReview]
     alerts: tuple[Alert, ...]
@@ -242,12 +254,25 @@ class ProgressOutput(Output):
     stops: tuple[StopEvent, ...] = Field(default=(), exclude=True)
     pain_trend: PainTrend | None = Field(default=None, exclude=True)
     next_phase: PhaseCheck | None = Field(default=None, exclude=True)
+    # Each goal of the input with its status. In the JSON only when goals were given, so the
+    # contract's top level stays exactly measures, alerts and adherence for callers without.
+    goals: tuple[GoalReport, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _goals_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if not self.goals:
+            data.pop("goals", None)
+        return data
 
 
 __all__ = [
     "Adherence",
     "Alert",
     "AlertKind",
+    "BraceCheck",
+    "Checkin",
+    "CheckinIn",
     "CriterionCheck",
     "Difficulty",
     "MeasureReview",
@@ -259,8 +284,6 @@ __all__ = [
     "ProgressInput",
     "ProgressOutput",
     "Reference",
-    "Session",
-    "SessionLog",
     "Status",
     "StopEvent",
     "StopStatus",

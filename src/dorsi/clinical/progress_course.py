@@ -26,13 +26,13 @@ from typing import Literal, cast
 from dorsi.catalog.measures import EntryCriterion, Measure, ProgressRules
 from dorsi.catalog.mmt import MmtGrade, numeric, rank
 from dorsi.clinical.progress_contract import (
+    Checkin,
     CriterionCheck,
     MeasurementLike,
     MeasureReview,
     PainTrend,
     PhaseCheck,
     Reference,
-    SessionLog,
     Status,
     StopEvent,
 )
@@ -207,7 +207,7 @@ def review_series(
     )
 
 
-def pain_trend(sessions: SessionLog, rules: ProgressRules) -> PainTrend | None:
+def pain_trend(sessions: Sequence[Checkin], rules: ProgressRules) -> PainTrend | None:
     """Mean check-in pain of the window up to the last check-in (both ends included) and of
     the window before it. With ``pain_rising_min_checkins`` check-ins in each, ``rising`` when
     the recent mean is at least ``pain_rising_points`` above the earlier one, or at least
@@ -215,15 +215,11 @@ def pain_trend(sessions: SessionLog, rules: ProgressRules) -> PainTrend | None:
     if not sessions:
         return None
     days = int(rules.pain_rising_window_days.value)
-    last = sessions.dates[-1]
+    last = sessions[-1].day
     recent_from = last - dt.timedelta(days=days - 1)
     earlier_from = recent_from - dt.timedelta(days=days)
-    recent = [p for d, p in zip(sessions.dates, sessions.pain_nrs, strict=True) if d >= recent_from]
-    earlier = [
-        p
-        for d, p in zip(sessions.dates, sessions.pain_nrs, strict=True)
-        if earlier_from <= d < recent_from
-    ]
+    recent = [s.pain_nrs for s in sessions if s.day >= recent_from]
+    earlier = [s.pain_nrs for s in sessions if earlier_from <= s.day < recent_from]
     recent_mean = round(statistics.fmean(recent), 2) if recent else None
     earlier_mean = round(statistics.fmean(earlier), 2) if earlier else None
     enough = min(len(recent), len(earlier)) >= rules.pain_rising_min_checkins.value
@@ -243,22 +239,22 @@ def pain_trend(sessions: SessionLog, rules: ProgressRules) -> PainTrend | None:
     )
 
 
-def stop_events(sessions: SessionLog, resolved_through: dt.date | None) -> tuple[StopEvent, ...]:
+def stop_events(
+    sessions: Sequence[Checkin], resolved_through: dt.date | None
+) -> tuple[StopEvent, ...]:
     """Every check-in that reported weakness or balance worse; those on or before
     ``resolved_through`` are resolved, the others active."""
     return tuple(
         StopEvent(
-            date=day,
-            weakness_worse=weak,
-            balance_worse=balance,
+            date=s.day,
+            weakness_worse=s.weakness_worse,
+            balance_worse=s.balance_worse,
             status="resolved"
-            if resolved_through is not None and day <= resolved_through
+            if resolved_through is not None and s.day <= resolved_through
             else "active",
         )
-        for day, weak, balance in zip(
-            sessions.dates, sessions.weakness_worse, sessions.balance_worse, strict=True
-        )
-        if weak or balance
+        for s in sessions
+        if s.weakness_worse or s.balance_worse
     )
 
 

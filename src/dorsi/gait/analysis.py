@@ -31,16 +31,19 @@ from dorsi.gait.report import (
     Stride,
     VideoInfo,
 )
+from dorsi.gait.smooth import replace_bursts
 from dorsi.gait.steps import StepRhythm, find_rhythm, relabel
 from dorsi.gait.thresholds import (
+    ANGLE_SPAN_STRIDES,
     ANKLE_MAX_DEG,
     ANKLE_MIN_DEG,
     CONTACT_PITCH_DEG,
     DARK_MEAN_LUMA,
+    FALLBACK_STRIDE_S,
     FLOOR_NOISE_RATIO,
     FRONTAL_HIP_RATIO,
     MAX_REPAIR_S,
-    MIN_PERSON_HEIGHT_FRACTION,
+    MIN_PERSON_SCALE_PX,
     MIN_STRIDE_QUALITY,
     MIN_WALK_TRAVEL_SCALES,
     OTHER_STRIKE_FRACTION,
@@ -262,6 +265,32 @@ def _floor_lines(
     return lines
 
 
+def _near_camera(w: StrideWindow, raw: PoseTrack) -> bool:
+    """Whether the stride's leg was the one nearest the camera: its knee, ankle, heel and toe
+    seen at least as surely (mean visibility over the stride) as the other leg's."""
+    frames = _frames(w.heel_strike, w.next_heel_strike)
+    frames = frames[frames < raw.frames]
+    other: Side = "right" if w.side == "left" else "left"
+    own = np.clip(raw.visibility[frames][:, leg_indices(w.side)], 0, 1)
+    theirs = np.clip(raw.visibility[frames][:, leg_indices(other)], 0, 1)
+    return bool(frames.size == 0 or float(np.mean(own)) >= float(np.mean(theirs)))
+
+
+def _far_leg_lines(windows: list[StrideWindow], raw: PoseTrack) -> list[StrideWindow]:
+    """Say, per stride, when the far leg's stride was used or left out.
+
+    The far leg's strides pass the same gates as the near leg's (events, timing, alternation,
+    quality, plausible values); its landmarks are less sure, so a far-leg stride left out
+    says so beside its reason, and a used one is flagged (see docs/gait.md, Far leg).
+    """
+    out = []
+    for w in windows:
+        if w.excluded is not None and not _near_camera(w, raw):
+            w = _left_out(w, f"{w.excluded} (the far leg from the camera, seen less well)")
+        out.append(w)
+    return out
+
+
 def _left_out(w: StrideWindow, reason: str) -> StrideWindow:
     return StrideWindow(w.side, w.heel_strike, w.toe_off, w.next_heel_strike, reason)
 
@@ -389,6 +418,7 @@ def _measure(
         toe_clearance_ratio=round(clearance, 4),
         quality=min(1.0, max(0.0, quality)),
         flags=flags,
+        near_camera=_near_camera(w, raw),
     )
     return StrideWindow(side, w.heel_strike, w.toe_off, w.next_heel_strike, None, stride)
 
@@ -422,9 +452,8 @@ def _flat_pitch(
     return float(np.median(joined)) if joined.size else 0.0
 
 
-def _too_small(scale_px: float, video: VideoInfo) -> bool:
-    limit = MIN_PERSON_HEIGHT_FRACTION.value * min(video.width, video.height)
-    return not np.isfinite(scale_px) or scale_px < limit
+def _too_small(scale_px: float) -> bool:
+    return not np.isfinite(scale_px) or scale_px < MIN_PERSON_SCALE_PX.value
 
 
 TOO_SMALL = (
@@ -449,7 +478,7 @@ def explain_unusable(
             return "the video is too dark to find a person; record in good light"
         return "no person was found in the video; keep the whole body in the picture"
     scale = body_scale_px(raw)
-    if _too_small(scale, video):
+    if _too_small(scale):
         return TOO_SMALL
     if dark:
         return "the video is too dark to follow the feet; record in good light"
@@ -535,7 +564,7 @@ def analyze_track(
     diagnostics = diagnostics or VideoDiagnostics()
     first = clean_track(raw, cutoff_hz=cutoff_hz)
     scale = body_scale_px(first.track)
-    if np.isfinite(scale) and _too_small(scale, video):
+    if np.isfinite(scale) and _too_small(scale):
         raise InputError(TOO_SMALL, field="VIDEO")
     direction = walking_direction(pelvis_xy(first.track)[:, 0], fps=raw.fps, scale_px=scale)
     # leg labels made consistent with the alternation of steps, then cleaned again so the
@@ -549,10 +578,15 @@ def analyze_track(
     )
     track = cleaned.track
     bouts = _bouts(direction)
+    # the angle from the 6 Hz keypoints still carries bursts of a slipped foot point: frames
+    # far from a robust local fit over about a swing phase are replaced by it (dorsi.gait.smooth)
+    stride_s = rhythm.stride_period_s or FALLBACK_STRIDE_S.value
+    span = round(ANGLE_SPAN_STRIDES.value * stride_s * raw.fps)
     ankle = {
-        side: ankle_angle_deg(
-            *(track.xy[:, idx(side, p)] for p in ("knee", "ankle", "heel", "toe"))
-        )
+        side: replace_bursts(
+            ankle_angle_deg(*(track.xy[:, idx(side, p)] for p in ("knee", "ankle", "heel", "toe"))),
+            span_frames=span,
+        )[0]
         for side in SIDES
     }
     # an impossible angle is a mis-tracked foot: repaired from its neighbours or left out
@@ -593,6 +627,7 @@ def analyze_track(
         windows.append(
             _measure(w, track, labelled, cleaned, ankle_fix[w.side], line, flat[w.side], d)
         )
+    windows = _far_leg_lines(windows, labelled)
     strides = sorted((w.stride for w in windows if w.stride), key=lambda s: s.heel_strike_s)
     if not strides:
         raise InputError(explain_unusable(raw, video, diagnostics, windows), field="VIDEO")
@@ -617,6 +652,12 @@ def analyze_track(
     warnings += [w.excluded for w in sorted(windows, key=lambda w: w.heel_strike) if w.excluded]
     warnings += [
         f"{s.side} stride at {s.heel_strike_s:.2f} s: {flag}" for s in strides for flag in s.flags
+    ]
+    warnings += [
+        f"{s.side} stride at {s.heel_strike_s:.2f} s: the far leg from the camera, used: it "
+        f"passed every check (quality {s.quality:.2f})"
+        for s in strides
+        if not s.near_camera
     ]
     report = GaitReport(
         video=video,

@@ -44,21 +44,31 @@ def body_scale_px(track: PoseTrack) -> float:
     return float(np.median(values)) if values.size else float("nan")
 
 
-def fix_leg_swaps(track: PoseTrack, *, margin: float = 0.7) -> tuple[PoseTrack, int]:
+def fix_leg_swaps(
+    track: PoseTrack, *, margin: float = 0.7, max_run_s: float = 0.25
+) -> tuple[PoseTrack, int]:
     """Swap the left and right leg labels in frames where the swapped assignment fits better.
 
     Each frame is compared with the previous frame's legs extrapolated at constant velocity
     (knee, ankle, heel, toe). When the cost of the swapped assignment is below ``margin`` times
     the cost of keeping the labels, the legs are swapped. Pose models mislabel the far leg
-    most often when the legs cross in mid-swing.
+    most often when the legs cross in mid-swing, for a frame or a few.
+
+    The test is relative to the frames before, as relabelled, so one wrong decision (the legs
+    close together, or the first frames after the walker is found again) carries over to every
+    frame after it, up to the next wrong one: the model's labels would be exchanged for a
+    whole walking pass. So only runs of exchanged frames up to ``max_run_s`` seconds (a
+    flicker) are kept; in a longer run the model's labels stand. A whole step labelled the
+    wrong way is left for :mod:`dorsi.gait.steps`, which corrects it from the order of the
+    steps. (Judging the frames after a long run again from the model's labels was tried: on
+    the demo it kept two 5-frame exchanges against the model and lost a stride.)
     """
-    out = track.copy()
     left, right = leg_indices("left"), leg_indices("right")
     prev: FloatArray | None = None
     prev2: FloatArray | None = None
-    swaps = 0
-    for i in range(out.frames):
-        legs = np.stack([out.xy[i, left], out.xy[i, right]])  # (2, 4, 2)
+    swapped = np.zeros(track.frames, dtype=bool)
+    for i in range(track.frames):
+        legs = np.stack([track.xy[i, left], track.xy[i, right]])  # (2, 4, 2)
         if not np.all(np.isfinite(legs)):
             prev, prev2 = None, None
             continue
@@ -67,13 +77,26 @@ def fix_leg_swaps(track: PoseTrack, *, margin: float = 0.7) -> tuple[PoseTrack, 
             keep = np.linalg.norm(legs - pred, axis=-1).sum()
             swap = np.linalg.norm(legs[::-1] - pred, axis=-1).sum()
             if swap < margin * keep:
-                legs = legs[::-1].copy()
-                out.xy[i, left], out.xy[i, right] = legs[0], legs[1]
-                vis = out.visibility[i]
-                vis[left], vis[right] = vis[right].copy(), vis[left].copy()
-                swaps += 1
+                legs = legs[::-1]
+                swapped[i] = True
         prev2, prev = prev, legs
-    return out, swaps
+    max_run = max(1, round(max_run_s * track.fps))
+    for start, stop in _runs(swapped):
+        if stop - start > max_run:
+            swapped[start:stop] = False
+    out = track.copy()
+    rows = np.flatnonzero(swapped)
+    legs_l, legs_r = np.asarray(left, np.int_), np.asarray(right, np.int_)
+    for a, b in ((legs_l, legs_r), (legs_r, legs_l)):
+        out.xy[np.ix_(rows, a)] = track.xy[np.ix_(rows, b)]
+        out.visibility[np.ix_(rows, a)] = track.visibility[np.ix_(rows, b)]
+    return out, int(rows.size)
+
+
+def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each run of True in ``mask``."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int_), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def reject_outliers(

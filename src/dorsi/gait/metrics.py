@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter
-from statistics import median
+from statistics import median, stdev
+from typing import Literal
 
 from dorsi.gait.keypoints import SIDES, Side
 from dorsi.gait.report import FootDropSigns, InitialContact, SideSummary, Stride, Summary
 from dorsi.gait.thresholds import (
+    CONFIDENT_SPREAD_DEG,
+    CONFIDENT_STRIDES,
     LOW_CLEARANCE_RATIO,
     MAJORITY,
     PLANTARFLEXED_SWING_DEG,
     SWING_SIDE_DIFFERENCE_DEG,
+    UNSURE_SPREAD_DEG,
 )
+
+Confidence = Literal["high", "medium", "low"]
 
 SIGN_PLANTARFLEXED = "plantarflexed in mid-swing: the foot stays pointed down while it swings"
 SIGN_LESS_LIFT = "less foot lift in swing than the other side"
@@ -25,6 +31,21 @@ def _r(value: float, digits: int = 3) -> float:
     return round(float(value), digits)
 
 
+def side_confidence(strides: list[Stride], sd_deg: float | None) -> Confidence:
+    """How far to trust one side: ``high`` with enough strides that agree and mostly seen
+    nearest the camera, ``low`` with one stride or a spread beyond the video margin."""
+    if sd_deg is None or sd_deg > UNSURE_SPREAD_DEG.value:
+        return "low"
+    near = sum(1 for s in strides if s.near_camera)
+    if (
+        len(strides) >= CONFIDENT_STRIDES.value
+        and sd_deg <= CONFIDENT_SPREAD_DEG.value
+        and near >= len(strides) / 2
+    ):
+        return "high"
+    return "medium"
+
+
 def side_summary(strides: list[Stride]) -> SideSummary | None:
     """Medians over one side's usable strides (None when there are none)."""
     if not strides:
@@ -32,6 +53,8 @@ def side_summary(strides: list[Stride]) -> SideSummary | None:
     contacts = Counter(s.initial_contact for s in strides)
     order: tuple[InitialContact, ...] = ("toe", "flat", "heel")  # ties: the less healthy wins
     common = max(order, key=lambda c: (contacts[c], -order.index(c)))
+    peaks = [s.peak_swing_dorsiflexion_deg for s in strides]
+    sd = _r(stdev(peaks), 1) if len(peaks) >= 2 else None
     return SideSummary(
         strides=len(strides),
         stance_time_s=_r(median(s.stance_time_s for s in strides)),
@@ -41,6 +64,8 @@ def side_summary(strides: list[Stride]) -> SideSummary | None:
         ankle_at_initial_contact_deg=_r(median(s.ankle_at_initial_contact_deg for s in strides), 1),
         initial_contact=common,
         toe_clearance_ratio=_r(median(s.toe_clearance_ratio for s in strides), 4),
+        peak_swing_dorsiflexion_sd_deg=sd,
+        confidence=side_confidence(strides, sd),
     )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dorsi.errors import InputError
+from dorsi.gait._extra import cv2
 from dorsi.gait.analysis import GaitAnalysis, VideoDiagnostics, analyze_track
 from dorsi.gait.keypoints import KEYPOINTS, PoseTrack, Side
 from dorsi.gait.person import Identity, choose_walker, mask_box, person_box, split_identities
@@ -49,9 +50,8 @@ class VideoAnalysis:
 
 
 def _to_rgb(frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    import cv2
-
-    return np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+    cv = cv2()
+    return np.asarray(cv.cvtColor(frame, cv.COLOR_BGR2RGB), dtype=np.uint8)
 
 
 def _run_stream(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dorsi.gait._extra import cv2, pyplot
 from dorsi.gait.analysis import GaitAnalysis
 from dorsi.gait.keypoints import INDEX, SIDES, Side
 from dorsi.gait.video import iter_frames
@@ -37,11 +38,7 @@ _BONES = (
 
 def write_plot(analysis: GaitAnalysis, path: Path) -> Path:
     """Save the ankle-angle plot as a PNG at ``path``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fps = analysis.cleaned.track.fps
     t = np.arange(analysis.cleaned.track.frames) / fps
     fig, axes = plt.subplots(2, 1, figsize=(10, 6), sharex=True, constrained_layout=True)
@@ -83,8 +80,7 @@ def write_plot(analysis: GaitAnalysis, path: Path) -> Path:
 
 def write_annotated_video(analysis: GaitAnalysis, video_path: Path, path: Path) -> Path:
     """Save the video with skeleton, ankle angles and events drawn in, as mp4 at ``path``."""
-    import cv2
-
+    cv = cv2()
     track = analysis.cleaned.track
     fps = track.fps
     events: dict[int, list[str]] = {}
@@ -100,8 +96,8 @@ def write_annotated_video(analysis: GaitAnalysis, video_path: Path, path: Path) 
         for i, frame in enumerate(iter_frames(video_path)):
             if writer is None:
                 h, w_px = frame.shape[:2]
-                fourcc = cv2.VideoWriter.fourcc(*"mp4v")
-                writer = cv2.VideoWriter(str(path), fourcc, fps, (w_px, h))
+                fourcc = cv.VideoWriter.fourcc(*"mp4v")
+                writer = cv.VideoWriter(str(path), fourcc, fps, (w_px, h))
             scale = max(frame.shape[:2]) / 1000.0
             thick = max(1, round(2 * scale))
             if i < track.frames:
@@ -110,37 +106,37 @@ def write_annotated_video(analysis: GaitAnalysis, video_path: Path, path: Path) 
                     pa, pb = xy[INDEX[a]], xy[INDEX[b]]
                     if np.all(np.isfinite(pa)) and np.all(np.isfinite(pb)):
                         side: Side = "left" if a.startswith("left") else "right"
-                        cv2.line(
+                        cv.line(
                             frame,
                             (int(pa[0]), int(pa[1])),
                             (int(pb[0]), int(pb[1])),
                             _BGR[side],
                             thick,
-                            cv2.LINE_AA,
+                            cv.LINE_AA,
                         )
                 for row, side in enumerate(SIDES):
                     angle = analysis.ankle_deg[side][i]
                     text = f"{side} ankle {angle:+.0f} deg" if np.isfinite(angle) else f"{side} -"
-                    cv2.putText(
+                    cv.putText(
                         frame,
                         text,
                         (int(20 * scale), int((40 + 40 * row) * scale)),
-                        cv2.FONT_HERSHEY_SIMPLEX,
+                        cv.FONT_HERSHEY_SIMPLEX,
                         1.0 * scale,
                         _BGR[side],
                         thick,
-                        cv2.LINE_AA,
+                        cv.LINE_AA,
                     )
                 for row, label in enumerate(events.get(i, [])):
-                    cv2.putText(
+                    cv.putText(
                         frame,
                         label,
                         (int(20 * scale), int((140 + 40 * row) * scale)),
-                        cv2.FONT_HERSHEY_SIMPLEX,
+                        cv.FONT_HERSHEY_SIMPLEX,
                         1.0 * scale,
                         (0, 200, 255),
                         thick,
-                        cv2.LINE_AA,
+                        cv.LINE_AA,
                     )
             writer.write(frame)
     finally:

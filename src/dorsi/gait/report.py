@@ -45,6 +45,9 @@ class Stride(Output):
     #: out of the JSON, whose stride keys other systems read exactly; each repair is also a
     #: line of ``quality.warnings``.
     flags: list[str] = Field(default_factory=list, exclude=True)
+    #: whether this leg was the one nearest the camera in the stride (seen better than the
+    #: other leg); a far-leg stride is kept only when its quality passes the same gate
+    near_camera: bool = Field(default=True, exclude=True)
 
 
 class ExcludedStride(Output):
@@ -67,6 +70,12 @@ class SideSummary(Output):
     ankle_at_initial_contact_deg: float
     initial_contact: InitialContact
     toe_clearance_ratio: float
+    #: stride-to-stride standard deviation of the peak swing dorsiflexion (None: one stride);
+    #: left out of the JSON, whose summary keys other systems read exactly
+    peak_swing_dorsiflexion_sd_deg: float | None = Field(default=None, exclude=True)
+    #: how far to trust this side's numbers, from the number of strides, their spread and
+    #: whether the leg was nearest the camera (see ``dorsi.gait.metrics.side_confidence``)
+    confidence: Literal["high", "medium", "low"] = Field(default="low", exclude=True)
 
 
 class FootDropSigns(Output):

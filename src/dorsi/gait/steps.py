@@ -12,10 +12,14 @@ This module works on both legs together, without trusting their labels:
    at every heel strike of either foot, so its period is the step time. The walk's dominant
    step period is the strongest peak of its autocorrelation between
    :data:`~dorsi.gait.thresholds.STEP_MIN_S` and :data:`~dorsi.gait.thresholds.STEP_MAX_S`.
+   A limp's steps are uneven (a long one, then a short one), so the signal may repeat only
+   once a stride: without a step rhythm, a rhythm between one and two longest steps is taken
+   as the stride, and the mean step is half of it.
 2. **Heel strikes of either foot** are the peaks of the front-foot signal, at least
    :data:`~dorsi.gait.thresholds.MIN_STEP_GAP_STEPS` step periods apart and rising by at least
    :data:`~dorsi.gait.thresholds.EVENT_PROMINENCE_FRACTION` of the signal's range.
-3. **Sides by alternation.** In each unbroken chain of steps, the strikes alternate sides;
+3. **Sides by alternation.** In each unbroken chain of steps (one way: a turn ends a chain),
+   the strikes alternate sides;
    which parity is left is decided by the labels themselves, each strike voting with how
    clearly its labelled heel is ahead (the near leg, labelled right most of the time, carries
    the vote). A chain whose vote is unclear is left as the model labelled it.
@@ -140,11 +144,20 @@ def dominant_period_s(
     return (lag + shift) / fps
 
 
-def _chains(strikes: FloatArray, step_frames: float) -> list[list[int]]:
-    """Indices of strikes grouped into unbroken chains (no step missing in between)."""
+def _chains(
+    strikes: FloatArray, step_frames: float, direction: NDArray[np.int_]
+) -> list[list[int]]:
+    """Indices of strikes grouped into unbroken chains (no step missing in between, no turn:
+    after a turn the other leg is nearest the camera and the model's label errors change, so
+    each way votes on its own labels)."""
     chains: list[list[int]] = []
+    way = direction[np.clip(np.round(strikes).astype(np.int_), 0, direction.size - 1)]
     for i, s in enumerate(strikes):
-        if chains and s - strikes[chains[-1][-1]] <= STEP_CHAIN_GAP_STEPS.value * step_frames:
+        if (
+            chains
+            and s - strikes[chains[-1][-1]] <= STEP_CHAIN_GAP_STEPS.value * step_frames
+            and way[i] == way[chains[-1][-1]]
+        ):
             chains[-1].append(i)
         else:
             chains.append([i])
@@ -173,6 +186,13 @@ def find_rhythm(track: PoseTrack, direction: NDArray[np.int_]) -> StepRhythm:
     front = front_signal(heels)
     period = dominant_period_s(front, track.fps, min_s=STEP_MIN_S.value, max_s=STEP_MAX_S.value)
     if period is None:
+        # uneven steps (a limp: a long step, then a short one) repeat only once a stride; a
+        # rhythm longer than the longest step is a stride, and the mean step is half of it
+        stride = dominant_period_s(
+            front, track.fps, min_s=STEP_MAX_S.value, max_s=2.0 * STEP_MAX_S.value
+        )
+        period = None if stride is None else stride / 2.0
+    if period is None:
         return StepRhythm(None, np.zeros(0), (), swapped, unseen)
     step = period * track.fps
     strikes, _ = event_peaks(
@@ -183,7 +203,7 @@ def find_rhythm(track: PoseTrack, direction: NDArray[np.int_]) -> StepRhythm:
     diff = heels["left"] - heels["right"]  # > 0: the left heel is ahead
     gap = np.abs(diff)
     sides: list[Side | None] = [None] * strikes.size
-    for chain in _chains(strikes, step):
+    for chain in _chains(strikes, step, direction):
         at = [round(strikes[i]) for i in chain]
         spread = float(np.median(gap[at]))
         if not spread > 0:

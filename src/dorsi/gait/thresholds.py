@@ -9,15 +9,31 @@ from __future__ import annotations
 from dorsi.catalog.sourced import Sourced
 
 # --- plausibility gates for one stride -------------------------------------------------------
-# The gates must let through the slow, uneven walk Dorsi exists for. Published post-stroke gait
-# is slower than healthy gait with a longer paretic swing and a longer non-paretic stance
-# (Nadeau, Betschart & Bethoux, Phys Med Rehabil Clin N Am 2013;24(2):265-76; Patterson et al.,
-# Neurorehabil Neural Repair 2015;29(2):153-61, swing and stance time asymmetry growing in the
-# years after a stroke). One average quoted for stroke gait is a cycle of about 1.32 s with about
-# 40% swing against 1.05 s and 40% for healthy walkers (Boudarham et al., PLoS One
-# 2013;8(6):e66421, as quoted in a secondary source; the paper's table was not checked). No
-# source found gives the extremes a video must accept, so the limits below are defaults set wide
-# of those figures; each says how it was chosen.
+# The gates must let through the slow, uneven walk Dorsi exists for. What is published:
+# - von Schroeder HP, Coutts RD, Lyden PD, Billings E, Nickel VL, J Rehabil Res Dev
+#   1995;32(1):25-31 (foot switches, 49 ambulatory stroke patients; abstract checked): slower
+#   walking, lower cadence, a longer gait cycle and more double support; the hemiplegic limb
+#   spends more time in swing and less in stance than the unaffected one, whose stance and
+#   single support are longer than controls'.
+# - Nadeau, Betschart & Bethoux, Phys Med Rehabil Clin N Am 2013;24(2):265-76 (review): slower
+#   gait with step and stride deviations; Patterson et al., Neurorehabil Neural Repair
+#   2015;29(2):153-61: swing and stance time asymmetry growing in the years after a stroke.
+# - An average stroke gait cycle of about 1.32 s with 40.5 % swing against 1.05 s and 39.6 % in
+#   healthy walkers (Boudarham et al., PLoS One 2013;8(6):e66421, as quoted by a secondary
+#   source; the table itself was not checked).
+# - Walking speeds: household walkers below 0.4 m/s (Perry et al. 1995), a mean of 0.18 m/s
+#   20-60 days after a stroke (Tilson et al., Phys Ther 2010;90(2):196-208); REFERENCE.md 2.5.
+# No source found gives the extreme stride and swing times a video must accept, so the limits
+# are clinician-set defaults set wide of those figures (the slowest clips seen: strides of
+# about 2.5 s, a paretic swing of up to about 1.1 s); each says how it was chosen.
+SLOW_STRIDE_S = Sourced(
+    value=2.5,
+    source="the slowest stride Dorsi must measure (cadence 48 steps a minute): about twice the "
+    "1.32 s stroke average (Boudarham et al. 2013, secondary) as household walkers below "
+    "0.4 m/s take (Perry et al. 1995; REFERENCE.md 2.5); the stride gate leaves a margin above "
+    "it",
+    evidence="clinician_default",
+)
 SWING_MIN_S = Sourced(
     value=0.25,
     source="gate: healthy swing at a brisk pace is about 0.35-0.4 s; shorter is a doubled event "
@@ -30,22 +46,23 @@ STRIDE_MIN_S = Sourced(
     evidence="clinician_default",
 )
 STRIDE_MAX_S = Sourced(
-    value=3.0,
+    value=round(SLOW_STRIDE_S.value * 1.2, 3),
     source="gate: slow walkers after a stroke or when frail take strides of up to about 2.5 s "
-    "(cadence about 48 steps a minute; Dorsi issue 21), 3.0 s leaves a margin; slower strides "
-    "are pauses or lost tracking, not a walking cycle",
+    "(SLOW_STRIDE_S), 3.0 s leaves a 20% margin (stride-to-stride variation grows at slow "
+    "speeds); slower strides are pauses or lost tracking, not a walking cycle",
     evidence="clinician_default",
 )
 STANCE_FRACTION_MIN = Sourced(
     value=0.45,
     source="gate: stance is about 60% of a stride in healthy gait and shorter on the paretic "
-    "side (its swing is longer); below 45% the events are unlikely",
+    "side, whose swing is longer (von Schroeder et al. 1995, primary; 40.5% swing on average, "
+    "Boudarham et al. 2013); below 45% the events are unlikely",
     evidence="clinician_default",
 )
 STANCE_FRACTION_MAX = Sourced(
     value=0.85,
-    source="gate: long non-paretic stance and double support allowed, above 85% the events "
-    "are unlikely",
+    source="gate: the non-paretic stance and double support are longer after a stroke "
+    "(von Schroeder et al. 1995, primary); above 85% the events are unlikely",
     evidence="clinician_default",
 )
 SWING_MAX_S = Sourced(
@@ -147,6 +164,26 @@ STRIDE_CONSISTENCY = Sourced(
     evidence="clinician_default",
 )
 
+# --- how far to trust one side's numbers (dorsi.gait.metrics.side_confidence) ---------------
+CONFIDENT_STRIDES = Sourced(
+    value=3.0,
+    source="a side's medians rest on at least 3 strides before they are called sure (one "
+    "stride has no spread to judge; two cannot show which one is off)",
+    evidence="clinician_default",
+)
+CONFIDENT_SPREAD_DEG = Sourced(
+    value=2.5,
+    source="stride-to-stride SD of the peak swing dorsiflexion up to 2.5 deg: half the 5 deg "
+    "video margin of the foot-drop signs; above it the side is less sure",
+    evidence="clinician_default",
+)
+UNSURE_SPREAD_DEG = Sourced(
+    value=5.0,
+    source="an SD above 5 deg (the foot-drop signs' margin for video error) makes the side's "
+    "angle unsure",
+    evidence="clinician_default",
+)
+
 # --- how the foot lands ----------------------------------------------------------------------
 CONTACT_PITCH_DEG = Sourced(
     value=5.0,
@@ -188,10 +225,13 @@ MAJORITY = Sourced(
 )
 
 # --- whether a video is usable ----------------------------------------------------------------
-MIN_PERSON_HEIGHT_FRACTION = Sourced(
-    value=0.1,
-    source="hip-to-ankle length under a tenth of the frame's shorter side leaves the foot a "
-    "few pixels long, too small to measure (the person should fill about half the height)",
+MIN_PERSON_SCALE_PX = Sourced(
+    value=48.0,
+    source="a hip-to-ankle length under 48 pixels leaves the foot (about a third of it) some "
+    "15 pixels long, too small to measure. Pixels, not a share of the picture: a portrait "
+    "phone or a 4K picture gives the foot more pixels, not fewer (the old rule, a tenth of "
+    "the shorter side, refused a walker 107 px tall in a 1080 x 1920 portrait video while "
+    "accepting 52 px at 480p); 48 px is that old rule at 480p, the smallest picture supported",
     evidence="clinician_default",
 )
 DARK_MEAN_LUMA = Sourced(
@@ -241,5 +281,22 @@ MAX_REPAIR_S = Sourced(
     value=0.1,
     source="mis-tracked frames are filled from their neighbours only in runs up to 0.1 s "
     "(3 frames at 30 fps): the foot moves too far in longer gaps to draw a line through them",
+    evidence="clinician_default",
+)
+
+# --- bursts in the ankle angle (dorsi.gait.smooth) -----------------------------------------------
+ANGLE_SPAN_STRIDES = Sourced(
+    value=0.4,
+    source="the window of the robust local fit that finds bursts of mis-tracked ankle angles, "
+    "as a share of the walk's stride period: about the swing phase (39.6 % of a healthy "
+    "stride, 40.5 % after a stroke, Boudarham et al. 2013, secondary), so one window holds one "
+    "swing peak and not the push-off before it, and it grows with a slow walker's longer "
+    "swing; a burst up to about a quarter of it (0.1 s in a 1.1 s stride) is found",
+    evidence="clinician_default",
+)
+FALLBACK_STRIDE_S = Sourced(
+    value=1.05,
+    source="a healthy stride (1.05 s, Boudarham et al. 2013, secondary), used for the burst "
+    "finder's window when no step rhythm was found",
     evidence="clinician_default",
 )

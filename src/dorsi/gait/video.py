@@ -7,19 +7,16 @@ portrait. Width and height are those of the upright frames.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from dorsi.errors import InputError, PayloadTooLargeError
-
-# FFmpeg and OpenCV write to the process's stderr directly; keep them quiet (errors are ours)
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
+from dorsi.gait._extra import cv2
 
 
 @dataclass(frozen=True)
@@ -36,19 +33,17 @@ class VideoMeta:
         return self.frames / self.fps if self.fps > 0 else 0.0
 
 
-def _open(path: Path) -> object:
-    import cv2
-
+def _open(path: Path) -> Any:
     if not path.exists():
         raise InputError(f"file '{path}' does not exist", field="VIDEO")
     if path.is_dir():
         raise InputError(f"'{path}' is a folder, not a video file", field="VIDEO")
-    cap = cv2.VideoCapture(str(path))
+    cap = cv2().VideoCapture(str(path))
     if not cap.isOpened():
         raise InputError(
             f"cannot read '{path}' as a video (use an mp4 or mov file from a phone)", field="VIDEO"
         )
-    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    cap.set(cv2().CAP_PROP_ORIENTATION_AUTO, 1)
     return cap
 
 
@@ -62,21 +57,20 @@ def format_duration(seconds: float) -> str:
 
 
 def _meta(
-    cap: object, path: Path, max_duration_s: float | None = None
+    cap: Any, path: Path, max_duration_s: float | None = None
 ) -> tuple[VideoMeta, NDArray[np.uint8]]:
     """The video's metadata from an open capture, and its first (upright) frame.
 
     With ``max_duration_s``, a video the container declares longer is refused before any frame
     is decoded (a long video would keep a worker busy for minutes).
     """
-    import cv2
-
-    fps = float(cap.get(cv2.CAP_PROP_FPS))  # type: ignore[attr-defined]
-    count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))  # type: ignore[attr-defined]
-    rotation = int(cap.get(cv2.CAP_PROP_ORIENTATION_META))  # type: ignore[attr-defined]
+    cv = cv2()
+    fps = float(cap.get(cv.CAP_PROP_FPS))
+    count = int(cap.get(cv.CAP_PROP_FRAME_COUNT))
+    rotation = int(cap.get(cv.CAP_PROP_ORIENTATION_META))
     if max_duration_s is not None and np.isfinite(fps) and fps > 1.0 and count > 0:
         _check_duration(count / fps, max_duration_s)
-    ok, frame = cap.read()  # type: ignore[attr-defined]
+    ok, frame = cap.read()
     if not ok or frame is None:
         raise InputError(f"'{path}' holds no video frame that can be decoded", field="VIDEO")
     if not np.isfinite(fps) or fps <= 1.0 or fps > 1000.0:
@@ -101,7 +95,7 @@ def probe(path: str | Path, *, max_duration_s: float | None = None) -> VideoMeta
     try:
         return _meta(cap, Path(path), max_duration_s)[0]
     finally:
-        cap.release()  # type: ignore[attr-defined]
+        cap.release()
 
 
 def open_frames(path: str | Path) -> tuple[VideoMeta, Iterator[NDArray[np.uint8]]]:
@@ -111,7 +105,7 @@ def open_frames(path: str | Path) -> tuple[VideoMeta, Iterator[NDArray[np.uint8]
     try:
         meta, first = _meta(cap, Path(path))
     except BaseException:
-        cap.release()  # type: ignore[attr-defined]
+        cap.release()
         raise
 
     def frames() -> Iterator[NDArray[np.uint8]]:
@@ -119,14 +113,14 @@ def open_frames(path: str | Path) -> tuple[VideoMeta, Iterator[NDArray[np.uint8]
             yield first
             yield from _read_all(cap)
         finally:
-            cap.release()  # type: ignore[attr-defined]
+            cap.release()
 
     return meta, frames()
 
 
-def _read_all(cap: object) -> Iterator[NDArray[np.uint8]]:
+def _read_all(cap: Any) -> Iterator[NDArray[np.uint8]]:
     while True:
-        ok, frame = cap.read()  # type: ignore[attr-defined]
+        ok, frame = cap.read()
         if not ok or frame is None:
             return
         yield frame
@@ -138,4 +132,4 @@ def iter_frames(path: str | Path) -> Iterator[NDArray[np.uint8]]:
     try:
         yield from _read_all(cap)
     finally:
-        cap.release()  # type: ignore[attr-defined]
+        cap.release()

@@ -17,7 +17,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from dorsi.interop.record import CheckinRow, MeasurementRow
+from dorsi.catalog.measures import load_measures
+from dorsi.interop.record import MeasurementRow, StoredCheckin
 
 MEASUREMENT_COLUMNS = (
     "date",
@@ -66,8 +67,6 @@ def _write(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def measurements_csv(measurements: Sequence[MeasurementRow]) -> str:
-    from dorsi.catalog.measures import load_measures
-
     catalog = load_measures()
     rows = []
     for m in measurements:
@@ -88,7 +87,7 @@ def measurements_csv(measurements: Sequence[MeasurementRow]) -> str:
     return _write(MEASUREMENT_COLUMNS, rows)
 
 
-def sessions_csv(checkins: Sequence[CheckinRow]) -> str:
+def sessions_csv(checkins: Sequence[StoredCheckin]) -> str:
     rows = [
         (
             s.date.isoformat(),

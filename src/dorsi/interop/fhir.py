@@ -19,7 +19,13 @@ Resources:
   screening's triage level (``derivedFrom`` its QuestionnaireResponse).
 - ``ClinicalImpression``: the progress review as of the export day, the same review the app's
   pages and the progress note show (:mod:`dorsi.interop.fhir_review`).
-- ``QuestionnaireResponse`` for each red-flag screening and each session check-in.
+- ``QuestionnaireResponse`` for each red-flag screening and each session check-in, and
+  (:mod:`dorsi.interop.fhir_outcomes`) each LEFS or ABC the patient filled in (its score's
+  Observation is ``derivedFrom`` it).
+- ``Goal`` for each goal the clinician set, with its status as of the export day; an
+  ``Observation`` for each brace-log day (wear hours, the skin check as components); a walk
+  marked with or without the brace carries that as a component
+  (:mod:`dorsi.interop.fhir_outcomes`).
 - ``CarePlan`` for each assigned program version (the exercises as activities; older versions
   ``revoked`` and replaced by the next).
 - ``DocumentReference`` for each generated PDF given (the PDF inline, with size and SHA-1).
@@ -35,14 +41,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dorsi.catalog.brace import load_brace_rules
+from dorsi.catalog.exercises import load_exercises
+from dorsi.catalog.measures import load_measures
+from dorsi.catalog.mmt import GRADES, numeric
+from dorsi.catalog.questionnaires import load_questionnaires
+from dorsi.catalog.red_flags import load_red_flags
+from dorsi.clinical.goal_contract import RecordedGoal
+from dorsi.clinical.goal_words import goal_words, status_words, why_words
+from dorsi.clinical.goals import report
 from dorsi.interop import codes as c
+from dorsi.interop import fhir_outcomes as outcomes
 from dorsi.interop.fhir_review import clinical_impression, interpretation, latest_rows
 from dorsi.interop.record import (
-    CheckinRow,
     MeasurementRow,
     PatientRecord,
     ProgramVersion,
     ScreeningRow,
+    StoredCheckin,
 )
 from dorsi.interop.review import review_record
 
@@ -94,8 +110,6 @@ def _number(value: float) -> int | float:
 
 class _Builder:
     def __init__(self, record: PatientRecord, namespace: uuid.UUID, today: dt.date) -> None:
-        from dorsi.catalog.measures import load_measures
-
         self.record = record
         self.namespace = namespace
         self.measures = load_measures()
@@ -106,6 +120,8 @@ class _Builder:
         self.latest = latest_rows(record, self.review)
         #: measure -> reference of the Observation of its latest value
         self.latest_refs: dict[str, str] = {}
+        #: measurement id -> the questionnaire response its score came from
+        self.answered = {q.measurement_id: q.id for q in record.questionnaires}
 
     def ref(self, kind: str, key: object) -> str:
         return f"urn:uuid:{uuid.uuid5(self.namespace, f'{kind}/{key}')}"
@@ -241,6 +257,7 @@ class _Builder:
             "evaluation": "Measured at a clinician's evaluation",
             "self": "Reported by the patient",
             "gait": "Phone video gait analysis (Dorsi)",
+            "camera": "Phone camera in the home session (Dorsi; trend only, not a goniometer)",
         }.get(m.source, m.source)
         resource: dict[str, Any] = {
             "identifier": [
@@ -259,8 +276,6 @@ class _Builder:
         if performer is not None:
             resource["performer"] = [performer]
         if isinstance(m.value, str):
-            from dorsi.catalog.mmt import GRADES, numeric
-
             grade = next(g for g in GRADES if g == m.value)
             resource["valueCodeableConcept"] = {
                 "coding": [
@@ -283,8 +298,17 @@ class _Builder:
         resource["method"] = {"text": method}
         if m.source == "gait":  # a phone video: coded, so it is never read as a clinic test
             resource["method"]["coding"] = [c.coding(*c.PHONE_VIDEO)]
+        if m.source == "camera":  # the home session's camera: coded, never a goniometer value
+            resource["method"]["coding"] = [c.coding(*c.PHONE_CAMERA)]
         if m.measure.startswith("dorsiflexion_"):
             resource["bodySite"] = {"text": f"{self.record.patient.side.title()} ankle"}
+        response = self.answered.get(m.id)
+        if response is not None:
+            resource["derivedFrom"] = [
+                {"reference": self.ref("QuestionnaireResponse", f"questionnaire/{response}")}
+            ]
+        if m.with_brace is not None:
+            resource["component"] = [outcomes.with_brace_component(m.with_brace)]
         reviewed = self.latest.get(m.id)
         if reviewed is not None:
             judged = interpretation(self.review.measures[reviewed], measure)
@@ -311,8 +335,6 @@ class _Builder:
     # --- questionnaire responses ----------------------------------------------------------
 
     def screening(self, s: ScreeningRow) -> None:
-        from dorsi.catalog.red_flags import load_red_flags
-
         flags = load_red_flags()
         items = []
         for key, value in s.answers.items():
@@ -361,7 +383,7 @@ class _Builder:
             },
         )
 
-    def checkin(self, s: CheckinRow) -> None:
+    def checkin(self, s: StoredCheckin) -> None:
         values: dict[str, Any] = {
             "date": s.date,
             "completed": s.completed,
@@ -391,11 +413,48 @@ class _Builder:
         resource["item"] = items
         self.add("QuestionnaireResponse", f"checkin/{s.id}", resource)
 
+    def questionnaires(self) -> None:
+        forms = load_questionnaires()
+        for q in self.record.questionnaires:
+            items = tuple(text.en for text in forms.get(q.questionnaire).items)
+            resource = outcomes.questionnaire_response(
+                q, items=items, subject=self.patient_ref, author=self.who(q.created_by_id)
+            )
+            self.add("QuestionnaireResponse", f"questionnaire/{q.id}", resource)
+
+    # --- goals and the brace log ----------------------------------------------------------
+
+    def goals(self, condition_ref: str) -> None:
+        for row in self.record.goals:
+            goal = RecordedGoal.model_construct(
+                measure=row.measure, target=row.target, by=row.by, text=row.text, met_on=row.met_on
+            )
+            item = report(goal, self.record.measurements, today=self.today)
+            resource = outcomes.goal(
+                row,
+                item,
+                words=(goal_words(item), status_words(item.status), why_words(item)),
+                measures=self.measures,
+                subject=self.patient_ref,
+                expressed_by=self.who(row.created_by_id),
+                addresses=condition_ref,
+            )
+            self.add("Goal", row.id, resource)
+
+    def brace_logs(self) -> None:
+        words: dict[str, str] = {k: f.clinical.en for k, f in load_brace_rules().seen.items()}
+        for row in self.record.brace_logs:
+            resource = outcomes.brace_log(
+                row,
+                finding_words=words,
+                subject=self.patient_ref,
+                performer=self.who(row.created_by_id),
+            )
+            self.add("Observation", f"brace-log/{row.id}", resource)
+
     # --- care plans -----------------------------------------------------------------------
 
     def care_plans(self, condition_ref: str) -> None:
-        from dorsi.catalog.exercises import load_exercises
-
         catalog = load_exercises()
         assigned = sorted(self.record.assigned_programs, key=lambda p: p.version)
         for index, program in enumerate(assigned):
@@ -596,7 +655,10 @@ def build_bundle(
         builder.screening(s)
     for checkin in record.checkins:
         builder.checkin(checkin)
+    builder.questionnaires()
+    builder.brace_logs()
     builder.care_plans(condition)
+    builder.goals(condition)
     builder.progress_review(condition, now)
     for index, doc in enumerate(documents):
         builder.document(index, doc)

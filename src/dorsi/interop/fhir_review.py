@@ -15,15 +15,13 @@ review as the app's pages and the progress note.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from dorsi.catalog.measures import Measure, load_measures
+from dorsi.clinical.progress_contract import MeasureReview, ProgressOutput
 from dorsi.interop import codes as c
 from dorsi.interop.record import MeasurementRow, PatientRecord
 from dorsi.interop.review import adherence_days, fmt, value_text, worse_from_best
-
-if TYPE_CHECKING:
-    from dorsi.catalog.measures import Measure
-    from dorsi.clinical.progress_contract import MeasureReview, ProgressOutput
 
 
 def _change_unit(measure: Measure) -> str:
@@ -102,8 +100,6 @@ def clinical_impression(
 ) -> dict[str, Any]:
     """The ClinicalImpression of the review; ``observations`` maps each reviewed measure to
     the reference of its latest Observation."""
-    from dorsi.catalog.measures import load_measures
-
     catalog = load_measures()
     findings = []
     lines = []

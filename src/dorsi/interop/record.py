@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from dorsi.clinical.progress_contract import CheckinIn
+
 
 @dataclass(frozen=True)
 class PatientInfo:
@@ -42,26 +44,22 @@ class MeasurementRow:
     measure: str
     value: float | str  # a number, or an MMT grade string for dorsiflexion_mmt
     date: dt.date
-    source: str  # "evaluation" | "self" | "gait"
+    source: str  # "evaluation" | "self" | "gait" | "camera"
     evaluation_id: int | None
     created_at: dt.datetime
     created_by_id: int | None
+    #: walked with the brace (True), without it (False), or not recorded (None)
+    with_brace: bool | None = None
 
 
-@dataclass(frozen=True)
-class CheckinRow:
-    id: int
+class StoredCheckin(CheckinIn):
+    """A stored check-in: the one check-in shape (dated, as every stored one is), with its
+    row's id and who logged it when."""
+
     date: dt.date
+    id: int
     created_at: dt.datetime
     created_by_id: int | None
-    completed: bool
-    sets_done: int | None
-    pain_nrs: int
-    difficulty: str
-    trips_since_last: int | None
-    weakness_worse: bool
-    balance_worse: bool
-    notes: str
 
 
 @dataclass(frozen=True)
@@ -133,17 +131,68 @@ class ProgramVersion:
 
 
 @dataclass(frozen=True)
+class GoalRow:
+    """A goal the clinician set: ``measure`` + ``target`` + ``by``, or ``text``, or both;
+    ``met_on``: the day the clinician judged it met; ``stopped_on``: the day they stopped it."""
+
+    id: int
+    set_on: dt.date
+    created_by_id: int | None
+    measure: str | None
+    target: float | str | None
+    by: dt.date | None
+    text: str | None
+    met_on: dt.date | None = None
+    stopped_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class QuestionnaireRow:
+    """A questionnaire the patient filled in: the item answers in order, and the score it
+    made (the measurement ``measurement_id``)."""
+
+    id: int
+    questionnaire: str  # "lefs" | "abc"
+    answers: tuple[int, ...]
+    score: float
+    date: dt.date
+    measurement_id: int
+    created_at: dt.datetime
+    created_by_id: int | None
+
+
+@dataclass(frozen=True)
+class BraceLogRow:
+    """One day's brace (AFO) wear and skin check."""
+
+    id: int
+    date: dt.date
+    wear_hours: float
+    skin_problem: bool
+    seen: tuple[str, ...]
+    note: str
+    created_at: dt.datetime
+    created_by_id: int | None
+
+
+@dataclass(frozen=True)
 class PatientRecord:
     """Everything stored about one patient, oldest first in every list."""
 
     patient: PatientInfo
     clinicians: tuple[ClinicianInfo, ...]
     measurements: tuple[MeasurementRow, ...] = ()
-    checkins: tuple[CheckinRow, ...] = ()
+    checkins: tuple[StoredCheckin, ...] = ()
     screenings: tuple[ScreeningRow, ...] = ()
     evaluations: tuple[EvaluationRow, ...] = ()
     programs: tuple[ProgramVersion, ...] = field(default=())
     stop_acknowledgements: tuple[StopAcknowledgementRow, ...] = ()
+    goals: tuple[GoalRow, ...] = ()
+    questionnaires: tuple[QuestionnaireRow, ...] = ()
+    brace_logs: tuple[BraceLogRow, ...] = ()
+    #: days the patient measured a home session with the phone's camera themselves (days with
+    #: data for RTM: :func:`dorsi.services.rtm.camera_days`), oldest first
+    camera_days: tuple[dt.date, ...] = ()
 
     @property
     def assigned_programs(self) -> tuple[ProgramVersion, ...]:
@@ -160,14 +209,17 @@ class PatientRecord:
 
 
 __all__ = [
-    "CheckinRow",
+    "BraceLogRow",
     "ClinicianInfo",
     "EvaluationRow",
+    "GoalRow",
     "MeasurementRow",
     "PatientInfo",
     "PatientRecord",
     "ProgramExerciseRow",
     "ProgramVersion",
+    "QuestionnaireRow",
     "ScreeningRow",
     "StopAcknowledgementRow",
+    "StoredCheckin",
 ]

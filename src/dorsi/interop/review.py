@@ -1,7 +1,7 @@
 """The progress review of a stored record, shared by the progress note and the FHIR export.
 
 Both documents must say what the app's pages say, so both ask the clinical core the same
-question the app asks (:meth:`dorsi.services.progress.History.review`): every measurement and
+question the app asks (:meth:`dorsi.services.history.History.review`): every measurement and
 check-in, the program's start and planned days, its phase, and the day up to which stop alerts
 are resolved. The shared wording of the two figures every reader compares (a measure worse than
 its best, and adherence in days) lives here too, so the documents cannot drift apart.
@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from dorsi.interop.record import CheckinRow, MeasurementRow, PatientRecord, ProgramVersion
-
-if TYPE_CHECKING:
-    from dorsi.clinical.progress_contract import Adherence, MeasureReview, ProgressOutput
+from dorsi.clinical.contract import parse
+from dorsi.clinical.progress import ProgressInput, review
+from dorsi.clinical.progress_contract import Adherence, Checkin, MeasureReview, ProgressOutput
+from dorsi.interop.record import MeasurementRow, PatientRecord, ProgramVersion, StoredCheckin
 
 
 def program_at(record: PatientRecord, day: dt.date) -> ProgramVersion | None:
@@ -36,6 +35,11 @@ def clinician_clears(record: PatientRecord) -> list[dt.datetime]:
         for s in record.screenings
         if s.created_by_role == "clinician" and s.level == "proceed"
     )
+
+
+#: what a stored check-in gives the review: the check-in itself, without the row's ids and
+#: without its note (free text the review never reads is not parsed again)
+_CHECKIN = set(Checkin.model_fields) - {"notes"}
 
 
 def stops_resolved_through(record: PatientRecord, end: dt.date) -> dt.date | None:
@@ -58,13 +62,10 @@ def review_record(
     *,
     start: dt.date | None = None,
     measurements: Sequence[MeasurementRow] | None = None,
-    checkins: Sequence[CheckinRow] | None = None,
+    checkins: Sequence[StoredCheckin] | None = None,
 ) -> ProgressOutput:
     """The clinical core's review as of ``end`` of ``measurements`` and ``checkins`` (default:
     the whole record); a program assigned before ``start`` counts from ``start``."""
-    from dorsi.clinical.contract import parse
-    from dorsi.clinical.progress import ProgressInput, review
-
     measurements = record.measurements if measurements is None else measurements
     checkins = record.checkins if checkins is None else checkins
     firsts = [p.assigned_at.date() for p in record.assigned_programs if p.assigned_at]
@@ -76,17 +77,7 @@ def review_record(
             {"measure": m.measure, "value": m.value, "date": m.date.isoformat()}
             for m in measurements
         ],
-        "sessions": [
-            {
-                "date": s.date.isoformat(),
-                "completed": s.completed,
-                "pain_nrs": s.pain_nrs,
-                "difficulty": s.difficulty,
-                "weakness_worse": s.weakness_worse,
-                "balance_worse": s.balance_worse,
-            }
-            for s in checkins
-        ],
+        "sessions": [s.model_dump(mode="json", include=_CHECKIN) for s in checkins],
         "program_start": program_start.isoformat()
         if program_start and program_start <= end
         else None,

@@ -31,6 +31,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dorsi.errors import DorsiError, InputError
+from dorsi.gait._extra import require_gait_extra
+from dorsi.gait._quiet import quiet_native_stderr
+from dorsi.jobs.lifeline import die_with_parent
+
 WEB_VIDEO_MAX_WIDTH = 960
 NO_FFMPEG = (
     "The annotated video could not be made playable in a browser (imageio-ffmpeg is not "
@@ -89,9 +94,6 @@ def to_web_video(source: Path, target: Path) -> bool:
 
 def analyse(video: Path, out_dir: Path, affected_side: str) -> dict[str, Any]:
     """Analyse ``video``, write the pictures into ``out_dir``; the answer (module docs)."""
-    from dorsi.errors import DorsiError, InputError
-    from dorsi.gait._extra import require_gait_extra
-
     try:
         require_gait_extra()
         from dorsi.gait.pipeline import analyze_video
@@ -131,8 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parent-pid", type=int, default=None)
     args = parser.parse_args(argv)
     if args.parent_pid is not None:
-        from dorsi.jobs.lifeline import die_with_parent
-
         die_with_parent(args.parent_pid)  # a killed worker leaves no analysis running
     answer = analyse(Path(args.video), Path(args.out), args.affected_side)
     target = Path(args.answer)
@@ -143,8 +143,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from dorsi.gait._quiet import quiet_native_stderr
-
     with quiet_native_stderr():
         code = main()
     sys.exit(code)

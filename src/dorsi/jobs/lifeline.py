@@ -10,6 +10,7 @@ thread checks the parent once a second.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import threading
@@ -29,8 +30,6 @@ def die_with_parent(parent_pid: int | None = None) -> None:
     if parent_pid is not None and parent != parent_pid:
         os.kill(os.getpid(), signal.SIGKILL)
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl")

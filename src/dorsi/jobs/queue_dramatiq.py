@@ -40,17 +40,23 @@ from __future__ import annotations
 import logging
 import queue
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from sqlalchemy import and_, or_, select
 
 from dorsi.errors import InputError, MissingExtraError
 from dorsi.jobs import lease
 from dorsi.jobs.worker import HEARTBEAT_S, LEASE_S, Execute, run_job_once, worker_name
 from dorsi.store.db import Database
+from dorsi.store.models import GaitJob, GaitVideo
 
 log = logging.getLogger("dorsi.jobs.queue")
 
@@ -82,30 +88,52 @@ def check_broker_url(url: str) -> str:
     return url
 
 
-def make_broker(url: str) -> Any:
-    """A Dramatiq broker for ``url`` (RabbitMQ with publisher confirms, or Redis)."""
-    check_broker_url(url)
+@dataclass(frozen=True)
+class _Dramatiq:
+    """What Dorsi uses of Dramatiq."""
+
+    actor: Any
+    Worker: Any
+    default_middleware: Any
+    RabbitmqBroker: Any
+    RedisBroker: Any
+
+
+@cache
+def _dramatiq() -> _Dramatiq:
+    """Dramatiq, the ``queue`` extra: the one place it is imported. The web app and the
+    command line load this module without the extra (only a worker or an app sending to the
+    queue needs it), so the first call loads it, or says how to install it."""
     try:
+        import dramatiq
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+        from dramatiq.brokers.redis import RedisBroker
         from dramatiq.middleware import default_middleware
     except ImportError:
         raise MissingExtraError(
             "the job queue needs the 'queue' extra: pip install 'dorsi[queue]'"
         ) from None
-    middleware = [m() for m in default_middleware]
+    return _Dramatiq(
+        actor=dramatiq.actor,
+        Worker=dramatiq.Worker,
+        default_middleware=default_middleware,
+        RabbitmqBroker=RabbitmqBroker,
+        RedisBroker=RedisBroker,
+    )
+
+
+def make_broker(url: str) -> Any:
+    """A Dramatiq broker for ``url`` (RabbitMQ with publisher confirms, or Redis)."""
+    check_broker_url(url)
+    found = _dramatiq()
+    middleware = [m() for m in found.default_middleware]
     if url.startswith("amqp"):
-        from dramatiq.brokers.rabbitmq import RabbitmqBroker
-
-        return RabbitmqBroker(url=url, confirm_delivery=True, middleware=middleware)
-    from dramatiq.brokers.redis import RedisBroker
-
-    return RedisBroker(url=url, middleware=middleware)  # type: ignore[no-untyped-call]
+        return found.RabbitmqBroker(url=url, confirm_delivery=True, middleware=middleware)
+    return found.RedisBroker(url=url, middleware=middleware)
 
 
 def broker_reachable(url: str, timeout_s: float = 3.0) -> str | None:
     """None when the broker answers; otherwise a one-line reason (for tests and start-up)."""
-    import socket
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     default = 5672 if parts.scheme.startswith("amqp") else 6379
     host, port = parts.hostname or "127.0.0.1", parts.port or default
@@ -121,9 +149,6 @@ def broker_reachable(url: str, timeout_s: float = 3.0) -> str | None:
 
 def job_state(database: Database, job_id: int) -> tuple[str, datetime | None] | None:
     """(state, lease end) of a job, None when there is no such job."""
-    from sqlalchemy import select
-
-    from dorsi.store.models import GaitJob
 
     with database.transaction() as session:
         row = session.execute(
@@ -203,7 +228,6 @@ _state: WorkerState | None = None
 
 def declare_actor(broker: Any) -> Any:
     """The Dramatiq actor that handles one gait job message, declared on ``broker``."""
-    import dramatiq
 
     def analyse(job_id: int) -> None:
         if _state is None:  # a message reached a process that is not a dorsi worker
@@ -224,7 +248,7 @@ def declare_actor(broker: Any) -> Any:
         if result.next_job_id is not None:
             actor.send(result.next_job_id)
 
-    actor = dramatiq.actor(
+    actor = _dramatiq().actor(
         broker=broker,
         actor_name=ACTOR_NAME,
         queue_name=QUEUE_NAME,
@@ -301,9 +325,6 @@ class DramatiqRunner:
 
 def stale_jobs(database: Database, now: datetime) -> list[int]:
     """Jobs that may have no message: queued for long, or whose lease ran out a while ago."""
-    from sqlalchemy import and_, or_, select
-
-    from dorsi.store.models import GaitJob, GaitVideo
 
     with database.transaction() as session:
         return list(
@@ -355,15 +376,13 @@ def run_worker(
 ) -> int:
     """Consume gait jobs until SIGTERM/SIGINT; a running analysis is stopped and re-queued."""
     global _state
-    from dramatiq import Worker
-
     broker = make_broker(broker_url)
     actor = declare_actor(broker)
     stopping = threading.Event()
     _state = WorkerState(database, execute, clock, stopping, lease_s, heartbeat_s)
     if on_start is not None:
         on_start()
-    worker = Worker(broker, queues={QUEUE_NAME}, worker_threads=threads)
+    worker = _dramatiq().Worker(broker, queues={QUEUE_NAME}, worker_threads=threads)
     worker.queue_prefetch = threads  # long jobs: never hold a message another worker could run
     worker.start()
     done = threading.Event()

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from dorsi.catalog.exercises import load_exercises
 from dorsi.errors import InputError
+from dorsi.i18n import normalize_language
+from dorsi.pictures.animate import render_animation
+from dorsi.pictures.compose import compose
+from dorsi.pictures.png import render_png
+from dorsi.pictures.pose_file import load_poses
 from dorsi.pictures.scene import Scene
+from dorsi.pictures.svg import render_svg
 
 PictureFormat = Literal["svg", "png"]
 DEFAULT_WIDTH_PX = 480
@@ -13,14 +20,14 @@ MIN_WIDTH_PX = 120
 MAX_WIDTH_PX = 4000
 
 
-def exercise_scene(exercise_id: str) -> Scene:
-    """The scene of one exercise; :class:`~dorsi.errors.NotFoundError` for an unknown id."""
-    from dorsi.catalog.exercises import load_exercises
-    from dorsi.pictures.compose import compose
-    from dorsi.pictures.pose_file import load_poses
+def exercise_scene(exercise_id: str, lang: str = "en") -> Scene:
+    """The scene of one exercise, its words in ``lang``; :class:`~dorsi.errors.NotFoundError`
+    for an unknown id."""
 
-    exercise = load_exercises().get(exercise_id)  # NotFoundError listing the valid ids
-    return compose(load_poses().pictures[exercise.id], title=exercise.name)
+    language = normalize_language(lang)
+    exercise = load_exercises(language).get(exercise_id)  # NotFoundError listing the valid ids
+    picture = load_poses(language).pictures[exercise.id]
+    return compose(picture, title=exercise.name, lang=language)
 
 
 def _check_width(width_px: int) -> None:
@@ -33,9 +40,10 @@ def _check_width(width_px: int) -> None:
 
 
 def render_exercise_picture(
-    exercise_id: str, fmt: PictureFormat, *, width_px: int = DEFAULT_WIDTH_PX
+    exercise_id: str, fmt: PictureFormat, *, width_px: int = DEFAULT_WIDTH_PX, lang: str = "en"
 ) -> bytes:
-    """The picture of ``exercise_id`` as SVG (UTF-8) or PNG bytes, ``width_px`` wide.
+    """The picture of ``exercise_id`` as SVG (UTF-8) or PNG bytes, ``width_px`` wide, its
+    caption and key in ``lang``.
 
     Raises
     ------
@@ -47,30 +55,26 @@ def render_exercise_picture(
     if fmt not in get_args(PictureFormat):
         raise InputError(f"must be 'svg' or 'png' (got {fmt!r})", field="fmt")
     _check_width(width_px)
-    scene = exercise_scene(exercise_id)
+    scene = exercise_scene(exercise_id, lang)
     if fmt == "svg":
-        from dorsi.pictures.svg import render_svg
-
         return render_svg(scene, width_px=width_px).encode("utf-8")
-    from dorsi.pictures.png import render_png
-
     return render_png(scene, width_px=width_px)
 
 
-def render_exercise_animation(exercise_id: str, *, width_px: int = DEFAULT_WIDTH_PX) -> bytes:
+def render_exercise_animation(
+    exercise_id: str, *, width_px: int = DEFAULT_WIDTH_PX, lang: str = "en"
+) -> bytes:
     """A short looping SVG animation of ``exercise_id`` for the web page (UTF-8 bytes).
 
     The movement plays forth and back; people who ask their system for reduced motion see the
     still picture instead.
     """
-    from dorsi.catalog.exercises import load_exercises
-    from dorsi.pictures.animate import render_animation
-    from dorsi.pictures.pose_file import load_poses
-
     _check_width(width_px)
-    exercise = load_exercises().get(exercise_id)
-    picture = load_poses().pictures[exercise.id]
-    return render_animation(picture, title=exercise.name, width_px=width_px).encode("utf-8")
+    language = normalize_language(lang)
+    exercise = load_exercises(language).get(exercise_id)
+    picture = load_poses(language).pictures[exercise.id]
+    svg = render_animation(picture, title=exercise.name, width_px=width_px, lang=language)
+    return svg.encode("utf-8")
 
 
 def picture_format_for(path: str) -> PictureFormat:

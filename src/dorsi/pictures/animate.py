@@ -6,6 +6,7 @@ viewer's system asks for reduced motion, only the end pose is shown, with no mov
 
 from __future__ import annotations
 
+from dorsi.i18n import Language
 from dorsi.pictures.compose import compose_frames
 from dorsi.pictures.poses import Picture
 from dorsi.pictures.staging import sampled_figures
@@ -25,12 +26,12 @@ def _frame_indices(picture: Picture) -> list[int]:
     return indices
 
 
-def render_animation(picture: Picture, *, title: str, width_px: int) -> str:
-    """The animated SVG document of ``picture``."""
+def render_animation(picture: Picture, *, title: str, width_px: int, lang: Language = "en") -> str:
+    """The animated SVG document of ``picture`` (its description in ``lang``)."""
     figures = sampled_figures(picture)
     indices = _frame_indices(picture)
     chosen = tuple(figures[i] for i in indices)
-    scene, frames = compose_frames(picture, chosen, title=title)
+    scene, frames = compose_frames(picture, chosen, title=title, lang=lang)
     # Forth, hold at the end, back: the play order as indices into ``frames``.
     order = list(range(len(frames)))
     order += [len(frames) - 1] * HOLD_FRAMES + order[-2:0:-1]

@@ -14,6 +14,8 @@ import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from dorsi.catalog.words import load_words
+from dorsi.i18n import Language
 from dorsi.pictures.figure import Disc, Figure, Point, Polygon, Shape, Stroke
 from dorsi.pictures.poses import Picture, TurnArrow
 from dorsi.pictures.props import ATTACHED, FRONT, draw_prop
@@ -74,10 +76,15 @@ KEY_CM = 4.6
 GAP_CM = 3.0
 MIN_ASPECT = 0.8
 MIN_WIDTH_CM = 110.0
+#: the narrowest a picture is shown: a 390 px phone less the page's and the card's padding
+PHONE_PICTURE_PX = 300
+#: the smallest the caption and the key are read there, in CSS pixels (issue 19: 14 px)
+MIN_TEXT_PX = 14
 
 
-def compose(picture: Picture, *, title: str) -> Scene:
-    """The still scene for ``picture``; ``title`` (the exercise name) is the accessible title."""
+def compose(picture: Picture, *, title: str, lang: Language = "en") -> Scene:
+    """The still scene for ``picture``; ``title`` (the exercise name) is the accessible title.
+    The key and the description are in ``lang`` (the picture's caption is already in it)."""
     figures = keyframe_figures(picture)
     first, last = figures[0], figures[-1]
     moved = moved_parts(first, last)
@@ -102,13 +109,14 @@ def compose(picture: Picture, *, title: str) -> Scene:
     if picture.zoom is not None:
         world += _zoom(picture, world, last)
     layout = Layout.around(world)
-    items = layout.place(layout.floor + world) + layout.caption(picture.caption, key=True)
+    items = layout.place(layout.floor + world) + layout.caption(picture.caption, key=True,
+                                                                lang=lang)  # fmt: skip
     return Scene(layout.width, layout.height(picture.caption, key=True), tuple(items), title,
-                 describe(picture))  # fmt: skip
+                 describe(picture, lang))  # fmt: skip
 
 
 def compose_frames(
-    picture: Picture, figures: tuple[Figure, ...], *, title: str
+    picture: Picture, figures: tuple[Figure, ...], *, title: str, lang: Language = "en"
 ) -> tuple[Scene, tuple[tuple[Primitive, ...], ...]]:
     """A scene with the still parts (floor, caption) and one item list per frame."""
     highlight = {str(p) for p in picture.highlight}
@@ -130,7 +138,7 @@ def compose_frames(
     layout = Layout.around([i for frame in frames for i in frame])
     items = layout.place(layout.floor) + layout.caption(picture.caption, key=False)
     scene = Scene(layout.width, layout.height(picture.caption, key=False), tuple(items), title,
-                  describe(picture))  # fmt: skip
+                  describe(picture, lang))  # fmt: skip
     return scene, tuple(tuple(layout.place(frame)) for frame in frames)
 
 
@@ -147,20 +155,23 @@ def _labels(picture: Picture, fig: Figure) -> list[Primitive]:
     return items
 
 
-def describe(picture: Picture) -> str:
-    """A plain-words description for people who cannot see the picture."""
-    where = {"chair": "sitting on a chair", "bed": "sitting on a bed", "standing": "standing"}
-    parts = []
+def describe(picture: Picture, lang: Language = "en") -> str:
+    """A plain-words description for people who cannot see the picture, in ``lang``."""
+    words = load_words("pictures")
+    parts: list[str] = []
     for name in picture.highlight:
         word = PART_WORDS[name.removeprefix("near_").removeprefix("far_")]
-        if word not in parts:
-            parts.append(word)
-    side = "the weak leg" if any(n.startswith("near_") for n in picture.highlight) else "the body"
-    return (
-        f"Side view of a person {where[picture.setting]}. "
-        f"The start position is drawn light with dashed edges; the end position is drawn solid. "
-        f"The dark part is the {' and '.join(parts)} of {side}. "
-        f"The arrow shows which way it moves. {picture.caption}"
+        said = words.say(f"part_{word.replace(' ', '_')}", lang)
+        if said not in parts:
+            parts.append(said)
+    near = any(n.startswith("near_") for n in picture.highlight)
+    return words.say(
+        "describe",
+        lang,
+        where=words.say(f"where_{picture.setting}", lang),
+        parts=words.say("and", lang).join(parts),
+        side=words.say("side_leg" if near else "side_body", lang),
+        caption=picture.caption,
     )
 
 
@@ -350,6 +361,11 @@ class Layout:
         # Canvas sizes are kept to the 0.01 cm the SVG viewBox states, so the pixel height
         # computed from them agrees with the file (no off-by-one-pixel rounding).
         self.width = round(x1 - x0 + 2 * MARGIN_CM, 2)
+        # Text grows with a wide scene: shown PHONE_PICTURE_PX wide, it is still MIN_TEXT_PX.
+        # (rounded up to the 0.01 cm the SVG writes, so never under it)
+        readable = math.ceil(self.width * MIN_TEXT_PX / PHONE_PICTURE_PX * 100) / 100
+        self.text_cm = max(CAPTION_CM, readable)
+        self.key_cm = max(KEY_CM, readable)
         self.floor: list[Primitive] = [
             Line(((x0, 0.0), (x1, 0.0)), 1.2, INK, role="floor", part="floor")
         ]
@@ -385,36 +401,52 @@ class Layout:
         return self.top - self.bottom + GAP_CM
 
     def height(self, caption: str, *, key: bool) -> float:
-        lines = len(_caption_lines(caption, self.width))
-        extra = KEY_CM * 2.2 if key else 1.0
-        return round(self.picture_height + lines * CAPTION_CM * 1.25 + extra, 2)
+        lines = len(_caption_lines(caption, self.width, self.text_cm))
+        extra = self.key_cm * 2.2 if key else 1.0
+        return round(self.picture_height + lines * self.text_cm * 1.25 + extra, 2)
 
-    def caption(self, caption: str, *, key: bool) -> list[Primitive]:
-        return _caption_and_key(caption, self.width, self.picture_height, key=key)
+    def caption(self, caption: str, *, key: bool, lang: Language = "en") -> list[Primitive]:
+        return _caption_and_key(
+            caption, self.width, self.picture_height, (self.text_cm, self.key_cm), key, lang
+        )
 
 
-def _caption_lines(caption: str, width: float) -> list[str]:
-    per_line = max(12, int((width - 2 * MARGIN_CM) / (CAPTION_CM * 0.56)))
+def _caption_lines(caption: str, width: float, size: float) -> list[str]:
+    per_line = max(12, int((width - 2 * MARGIN_CM) / (size * 0.56)))
     return textwrap.wrap(caption, per_line)
 
 
-def _caption_and_key(caption: str, width: float, y: float, *, key: bool) -> list[Primitive]:
+def _caption_and_key(
+    caption: str,
+    width: float,
+    y: float,
+    sizes: tuple[float, float],
+    key: bool,
+    lang: Language = "en",
+) -> list[Primitive]:
+    """The caption's lines under the picture, then the key (``sizes``: caption, key)."""
+    size, key_size = sizes
     items: list[Primitive] = []
-    for line in _caption_lines(caption, width):
-        y += CAPTION_CM * 1.25
-        items.append(Text((width / 2, y - CAPTION_CM * 0.3), line, CAPTION_CM, INK, bold=True,
+    for line in _caption_lines(caption, width, size):
+        y += size * 1.25
+        items.append(Text((width / 2, y - size * 0.3), line, size, INK, bold=True,
                           role="caption"))  # fmt: skip
     if not key:
         return items
-    y += KEY_CM * 1.8
-    base = y - KEY_CM * 0.35
+    y += key_size * 1.8
+    base = y - key_size * 0.35
     swatch = 9.0
+    said = load_words("pictures").say
     entries = (("start", "ghost"), ("end", "body"), ("movement", "arrow"))
-    widths = [swatch + 4.0 + text_width(word, KEY_CM) for word, _ in entries]
-    gap = max(4.0, (width - 2 * MARGIN_CM - sum(widths)) / (len(entries) + 1))
-    x = MARGIN_CM + gap
-    for (word, kind), used in zip(entries, widths, strict=True):
-        a, b = (x, base - KEY_CM * 0.3), (x + swatch, base - KEY_CM * 0.3)
+    shown = [said(f"key_{word}", lang) for word, _ in entries]
+    widths = [swatch + 4.0 + text_width(text, key_size) for text in shown]
+    # Spread over the width inside the margins; a narrow picture's key uses half of them.
+    spare = width - 2 * MARGIN_CM - sum(widths)
+    margin = MARGIN_CM if spare >= 4.0 * (len(entries) + 1) else MARGIN_CM / 2
+    gap = max(2.0, (width - 2 * margin - sum(widths)) / (len(entries) + 1))
+    x = margin + gap
+    for (word, kind), text, used in zip(entries, shown, widths, strict=True):
+        a, b = (x, base - key_size * 0.3), (x + swatch, base - key_size * 0.3)
         if kind == "ghost":
             items.append(Line((a, b), 3.2, GHOST_FILL, role="key", part=word))
             items.append(Line((a, b), 1.0, GHOST_LINE, GHOST_DASH, role="key", part=word))
@@ -422,6 +454,8 @@ def _caption_and_key(caption: str, width: float, y: float, *, key: bool) -> list
             items.append(Line((a, b), 3.2, BODY, role="key", part=word))
         else:
             items.append(Arrow((a, b), 1.1, ARROW, role="key", part=word))
-        items.append(Text((x + swatch + 4.0, base), word, KEY_CM, INK, anchor="start", role="key"))
+        items.append(
+            Text((x + swatch + 4.0, base), text, key_size, INK, anchor="start", role="key")
+        )
         x += used + gap
     return items

@@ -6,10 +6,13 @@ not anti-alias). Pillow is imported only here, when a PNG is asked for.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import itertools
 import math
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dorsi.errors import MissingExtraError
@@ -33,7 +36,21 @@ Point = tuple[float, float]
 Dash = tuple[float, ...] | None
 
 
-def _pil() -> Any:
+@cache
+def font_file(bold: bool) -> str | None:
+    """Bitstream Vera (bold or regular), shipped with ReportLab (the documents extra): it has
+    the letters of Spanish (é, ñ, ¿) that Pillow's built-in font draws as empty boxes. Found
+    without importing ReportLab; ``None`` without it (the built-in font is used)."""
+    spec = importlib.util.find_spec("reportlab")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "fonts" / ("VeraBd.ttf" if bold else "Vera.ttf")
+    return str(path) if path.is_file() else None
+
+
+def pillow() -> Any:
+    """Pillow's ``(Image, ImageDraw, ImageFont)``: the one place Pillow is imported (it is
+    heavy, and most commands draw no PNG)."""
     try:
         from PIL import Image, ImageDraw, ImageFont
     except ImportError:  # pragma: no cover - Pillow is a core dependency
@@ -95,16 +112,20 @@ class _Painter:
                 self.stroke(circle, item.stroke_width, item.stroke, item.dash)
         elif isinstance(item, Text):
             size = max(6, round(item.size * self.scale))
-            font = self.fonts.load_default(size=size)
+            shipped = font_file(item.bold)
+            font = (
+                self.fonts.truetype(shipped, size)
+                if shipped
+                else self.fonts.load_default(size=size)  # no bold face: drawn regular
+            )
             anchor = {"start": "ls", "middle": "ms", "end": "rs"}[item.anchor]
-            # Pillow's built-in font has no bold face; the text is drawn regular.
             self.draw.text(self.p(item.position), item.text, fill=item.color, font=font,
                            anchor=anchor)  # fmt: skip
         else:
             self.group(item, image)
 
     def group(self, group: Group, image: Any) -> None:
-        image_mod, draw_mod, _ = _pil()
+        image_mod, draw_mod, _ = pillow()
         layer = image_mod.new("RGB", image.size, PAPER)
         painter = _Painter(draw_mod.Draw(layer), self.scale, self.fonts)
         for inner in group.items:
@@ -144,7 +165,7 @@ def _dashes(points: list[Point], pattern: list[float]) -> list[list[Point]]:
 
 def render_png(scene: Scene, *, width_px: int) -> bytes:
     """The scene as PNG bytes, ``width_px`` wide (height keeps the aspect)."""
-    image_mod, draw_mod, font_mod = _pil()
+    image_mod, draw_mod, font_mod = pillow()
     height_px = max(1, round(width_px * scene.height / scene.width))
     big = (width_px * SUPERSAMPLE, height_px * SUPERSAMPLE)
     image = image_mod.new("RGB", big, PAPER)

@@ -13,18 +13,27 @@ from typing import Any
 
 from dorsi.catalog.exercises import load_exercises
 from dorsi.catalog.load import read_yaml, validate_data
+from dorsi.catalog.translate import localize, patterns
 from dorsi.errors import CatalogError
+from dorsi.i18n import Language, normalize_language
 from dorsi.pictures.poses import FILENAME, PoseFile
 from dorsi.pictures.staging import check_picture
+
+#: The words drawn in the picture, given in every language ({en: ..., es: ...}).
+TEXT_FIELDS = patterns("pictures.*.caption")
 
 
 def _fail(field: str, message: str) -> CatalogError:
     return CatalogError(f"catalog file data/{FILENAME}: field '{field}': {message}")
 
 
-def build_poses(data: Any, *, known_ids: Iterable[str], filename: str = FILENAME) -> PoseFile:
-    """Validate parsed YAML ``data``: structure, ids, angle ranges, movement and floor contact."""
-    poses = validate_data(filename, data, PoseFile)
+def build_poses(
+    data: Any, *, known_ids: Iterable[str], filename: str = FILENAME, lang: Language = "en"
+) -> PoseFile:
+    """Validate parsed YAML ``data``: structure, ids, angle ranges, movement and floor contact;
+    the captions (each given in every language) are read in ``lang``."""
+    texts = localize(data, lang, filename=filename, fields=TEXT_FIELDS)
+    poses = validate_data(filename, texts, PoseFile)
     known = tuple(known_ids)
     for exercise_id in poses.pictures:
         if exercise_id not in known:
@@ -43,10 +52,15 @@ def build_poses(data: Any, *, known_ids: Iterable[str], filename: str = FILENAME
     return poses
 
 
+def load_poses(lang: str = "en") -> PoseFile:
+    """The shipped pose file with the captions in ``lang``, checked against the exercise
+    catalog (read once per language)."""
+    return _load(normalize_language(lang))
+
+
 @cache
-def load_poses() -> PoseFile:
-    """The shipped pose file, checked against the exercise catalog (read once)."""
-    return build_poses(read_yaml(FILENAME), known_ids=load_exercises().ids)
+def _load(lang: Language) -> PoseFile:
+    return build_poses(read_yaml(FILENAME), known_ids=load_exercises().ids, lang=lang)
 
 
 __all__ = ["build_poses", "load_poses"]

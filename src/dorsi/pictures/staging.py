@@ -9,7 +9,16 @@ import itertools
 import math
 from functools import cache
 
-from dorsi.pictures.figure import BodyPose, Figure, Leg, Point, interpolate, lowest_point, solve
+from dorsi.pictures.figure import (
+    BodyPose,
+    Figure,
+    Leg,
+    Point,
+    interpolate,
+    lowest_point,
+    shape_points,
+    solve,
+)
 from dorsi.pictures.poses import (
     FLOOR_TOLERANCE_CM,
     MIN_MOVE_CM,
@@ -91,8 +100,6 @@ def travel_path(picture: Picture, arrow: TravelArrow) -> tuple[Point, Point]:
 
 def moved_parts(first: Figure, last: Figure, *, threshold_cm: float = MIN_MOVE_CM) -> set[str]:
     """Names of the parts that moved more than ``threshold_cm`` between two figures."""
-    from dorsi.pictures.figure import shape_points
-
     moved = set()
     for name, shapes in first.parts.items():
         a = [p for s in shapes for p in shape_points(s)]

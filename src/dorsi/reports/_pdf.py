@@ -11,16 +11,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import io
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from dorsi.errors import MissingExtraError
+from dorsi.reports._reportlab import REPORTS_EXTRA_HINT, reportlab, require_reports_extra
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
-REPORTS_EXTRA_HINT = "run scripts/setup, or: pip install -e '.[reports]'"
 
 _REPLACE = {
     "\u2265": ">=",
@@ -38,14 +36,6 @@ _REPLACE = {
 }
 
 
-def require_reports_extra() -> None:
-    """Raise :class:`MissingExtraError` (saying how to install it) without ReportLab."""
-    if importlib.util.find_spec("reportlab") is None:
-        raise MissingExtraError(
-            f"PDF documents need ReportLab, which is not installed; {REPORTS_EXTRA_HINT}"
-        )
-
-
 def clean(text: str) -> str:
     """``text`` in the characters the standard PDF fonts carry, XML-escaped for Paragraph."""
     for bad, good in _REPLACE.items():
@@ -61,7 +51,7 @@ def pdf_date(created: dt.datetime) -> str:
 
 
 def page_size(paper: Paper) -> tuple[float, float]:
-    from reportlab.lib.pagesizes import A4, LETTER
+    A4, LETTER = reportlab("A4", "LETTER")
 
     size: tuple[float, float] = A4 if paper == "a4" else LETTER
     return size
@@ -79,13 +69,11 @@ def build_pdf(
     margin_mm: float = 16,
 ) -> bytes:
     """Lay out ``story`` (platypus flowables) on ``paper``; deterministic bytes."""
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import SimpleDocTemplate
+    mm, Canvas, SimpleDocTemplate = reportlab("mm", "Canvas", "SimpleDocTemplate")
 
     stamp = pdf_date(created)
 
-    class _Canvas(Canvas):  # type: ignore[misc]
+    class _Canvas(Canvas):  # type: ignore[misc,valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["invariant"] = 1
             super().__init__(*args, **kwargs)
@@ -120,8 +108,7 @@ def clean_meta(text: str) -> str:
 
 def styles(base_pt: float) -> dict[str, Any]:
     """Paragraph styles: black, Helvetica, ``base_pt`` body text."""
-    from reportlab.lib.enums import TA_LEFT
-    from reportlab.lib.styles import ParagraphStyle
+    TA_LEFT, ParagraphStyle = reportlab("TA_LEFT", "ParagraphStyle")
 
     body = ParagraphStyle(
         "body",
@@ -178,7 +165,7 @@ def styles(base_pt: float) -> dict[str, Any]:
 
 
 def bullets(items: Sequence[str], style: Any) -> list[Any]:
-    from reportlab.platypus import Paragraph
+    (Paragraph,) = reportlab("Paragraph")
 
     return [Paragraph(clean(item), style, bulletText="\u2022") for item in items]
 
@@ -187,8 +174,7 @@ def grid_table(
     rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool = True
 ) -> Any:
     """A table with thin black rules and a grey header row (prints in black and white)."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
+    colors, Table, TableStyle = reportlab("colors", "Table", "TableStyle")
 
     table = Table([list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0)
     commands: list[tuple[Any, ...]] = [

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dorsi.reports._pdf import clean_meta
+from dorsi.reports._reportlab import reportlab
 
 GRADE_TICKS = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0)
 
@@ -39,8 +40,9 @@ def line_chart(
     y_title: str = "",
 ) -> Any:
     """A Drawing: values over dates, with an optional band (low, high)."""
-    from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
-    from reportlab.lib import colors
+    Circle, Drawing, Line, PolyLine, Rect, String, colors = reportlab(
+        "Circle", "Drawing", "Line", "PolyLine", "Rect", "String", "colors"
+    )
 
     drawing = Drawing(width_pt, height_pt)
     left, right, bottom, top = 40.0, 10.0, 28.0, 16.0

@@ -18,11 +18,14 @@ from dorsi.reports._pdf import (
     build_pdf,
     bullets,
     clean,
+    clean_meta,
     grid_table,
     require_reports_extra,
     styles,
 )
+from dorsi.reports._reportlab import reportlab
 from dorsi.reports.charts import line_chart
+from dorsi.reports.monitoring_note import story as monitoring_story
 from dorsi.reports.progress_view import ProgressNoteView
 
 BASE_PT = 10.0
@@ -31,8 +34,7 @@ BASE_PT = 10.0
 def render_progress_note(view: ProgressNoteView, *, paper: Paper = "letter") -> bytes:
     """The note as PDF bytes (deterministic for a given view; dated ``view.created``)."""
     require_reports_extra()
-    from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+    mm, KeepTogether, Paragraph, Spacer = reportlab("mm", "KeepTogether", "Paragraph", "Spacer")
 
     s = styles(BASE_PT)
     width = (210 if paper == "a4" else 215.9) * mm - 32 * mm
@@ -109,6 +111,23 @@ def render_progress_note(view: ProgressNoteView, *, paper: Paper = "letter") -> 
     else:
         story.append(p("No measurements in this period."))
 
+    if view.goals:
+        story.append(p("Goals", "h2"))
+        goal_rows: list[list[Any]] = [[cell(h, True) for h in ("Goal", "Status", "Why")]]
+        for g in view.goals:
+            goal_rows.append(
+                [cell(f"{g.goal} (set {g.set_on.isoformat()})"), cell(g.status, True), cell(g.why)]
+            )
+        story.append(grid_table(goal_rows, [width * 0.4, width * 0.15, width * 0.45]))
+        story.append(
+            p(
+                "On track: a real trend (at least the measure's MDC over the last 8 weeks) that, "
+                "carried on, reaches the target by the date. Goals in plain words are judged by "
+                "the clinician.",
+                "small",
+            )
+        )
+
     if view.series:
         intro = [
             p("Measures over time", "h2"),
@@ -155,12 +174,18 @@ def render_progress_note(view: ProgressNoteView, *, paper: Paper = "letter") -> 
         story.append(grid_table(rows, [width * f for f in (0.4, 0.18, 0.18, 0.24)]))
         story.append(
             p(
-                "Days with data: days with a session check-in or a measurement sent by the patient "
-                "or a gait video. Remote monitoring device-supply codes count these days per "
-                "30-day period (16 or more; from 2026 also 2 to 15).",
+                "Days with data: days with a session check-in, a brace log, a measure or "
+                "questionnaire the patient sent, a walking video the patient uploaded, or a home "
+                "session the patient measured with the phone's camera. Remote "
+                "monitoring device-supply codes count these days per 30-day period (16 or more; "
+                "from 2026 also 2 to 15).",
                 "small",
             )
         )
+
+    story += monitoring_story(
+        view.monitoring, view.period_start, view.period_end, p, cell, grid_table, width
+    )
 
     story.append(p("Pain", "h2"))
     story.append(p(view.pain_trend))
@@ -180,6 +205,19 @@ def render_progress_note(view: ProgressNoteView, *, paper: Paper = "letter") -> 
         rows = [[cell(h, True) for h in ("Date", "Measure", "Value")]]
         rows += [[cell(d), cell(name), cell(value)] for d, name, value in view.gait_results]
         story.append(grid_table(rows, [width * 0.2, width * 0.55, width * 0.25]))
+
+    if view.camera_results:
+        story.append(p("Home camera: active ankle dorsiflexion (trend only)", "h2"))
+        story.append(
+            p(
+                "Best lift of each home session, measured by the phone camera (pose model, "
+                "side-on). Its own series: not a goniometer value and never compared with one; "
+                "no smallest real change is known for it, so changes are not judged."
+            )
+        )
+        rows = [[cell(h, True) for h in ("Date", "Best lift")]]
+        rows += [[cell(d), cell(value)] for d, value in view.camera_results]
+        story.append(grid_table(rows, [width * 0.3, width * 0.7]))
 
     story.append(p("Current program", "h2"))
     story.append(p(view.program_title))
@@ -243,8 +281,6 @@ def render_progress_note(view: ProgressNoteView, *, paper: Paper = "letter") -> 
 
 
 def clean_plain(text: str) -> str:
-    from dorsi.reports._pdf import clean_meta
-
     return clean_meta(text)
 
 

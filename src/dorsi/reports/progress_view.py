@@ -5,20 +5,29 @@ Every clinical judgement comes from the clinical core: change, MDC and status pe
 day); the MCID comes from the measures catalog. This module only selects, compares with the
 MCID, groups into 30-day periods and words it for a payer reviewer.
 
-RTM (remote therapeutic monitoring) days: a "day with data" is a day with a session check-in
-or a measurement the patient or a gait video recorded. CODES.md section 4: the musculoskeletal
-device-supply code 98977 needs 16 or more days with data in a 30-day period; from 2026, 98985
-covers 2 to 15 days. The note shows the counts and the band; billing stays the clinic's call.
+RTM (remote therapeutic monitoring) days: a "day with data" is a day with a session check-in,
+a brace log, a measurement the patient sent (a measure or a questionnaire's score), a
+walking video the patient uploaded or a home session the patient measured with the phone's
+camera: the same days as :func:`dorsi.services.rtm.data_days`.
+CODES.md section 4: the musculoskeletal device-supply code 98977 needs 16 or more days with
+data in a 30-day period; from 2026, 98985 covers 2 to 15 days. The note shows the counts and
+the band; billing stays the clinic's call.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from dorsi.catalog.exercises import load_exercises
+from dorsi.catalog.measures import load_measures
+from dorsi.catalog.mmt import GRADES, numeric
+from dorsi.clinical.goal_contract import RecordedGoal
+from dorsi.clinical.goal_words import goal_words, status_words, why_words
+from dorsi.clinical.goals import report
 from dorsi.interop.codes import CAUSE_TEXT, FOOT_DROP_ICD10CM, cause_codes
-from dorsi.interop.record import CheckinRow, MeasurementRow, PatientRecord, ProgramVersion
+from dorsi.interop.record import MeasurementRow, PatientRecord, ProgramVersion, StoredCheckin
 from dorsi.interop.review import (
     clinician_clears,
     program_at,
@@ -28,11 +37,17 @@ from dorsi.interop.review import (
 )
 from dorsi.interop.review import fmt as _fmt
 from dorsi.interop.review import value_text as _value_text
+from dorsi.reports.monitoring_note import MonitoringNote
 
 PERIOD_DAYS = 30
 RTM_FULL_DAYS = 16  # CODES.md section 4: 98976/98977 need 16+ days with data in 30 days
 RTM_PARTIAL_DAYS = 2  # CODES.md section 4: 98984/98985 (2026) cover 2-15 days
-SOURCE_WORDS = {"evaluation": "clinic", "self": "patient", "gait": "gait video"}
+SOURCE_WORDS = {
+    "evaluation": "clinic",
+    "self": "patient",
+    "gait": "gait video",
+    "camera": "home camera",
+}
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,16 @@ class ProgramLine:
 
 
 @dataclass(frozen=True)
+class GoalLine:
+    """One goal as the note shows it: what it is, its status, and what that rests on."""
+
+    goal: str
+    status: str
+    why: str
+    set_on: dt.date
+
+
+@dataclass(frozen=True)
 class ProgressNoteView:
     """Everything the progress note shows, already worded."""
 
@@ -127,6 +152,8 @@ class ProgressNoteView:
     pain_points: tuple[SeriesPoint, ...]
     pain_trend: str
     gait_results: tuple[tuple[str, str, str], ...]  # (date, measure, value)
+    #: the home session's camera measure (its own series, trend only): (date, value)
+    camera_results: tuple[tuple[str, str], ...]
     program_title: str
     program_lines: tuple[ProgramLine, ...]
     program_changes: tuple[str, ...]
@@ -134,6 +161,9 @@ class ProgressNoteView:
     plan: tuple[str, ...]
     next_review: dt.date | None
     program_paused: bool
+    goals: tuple[GoalLine, ...] = ()
+    #: the brace and remote-monitoring sections (:mod:`dorsi.reports.monitoring_note`)
+    monitoring: MonitoringNote = field(default_factory=MonitoringNote)
 
 
 def dose_words(sets: int, reps: int | None, hold_s: int | None, rest_s: int, days: int) -> str:
@@ -154,8 +184,6 @@ def _in(day: dt.date, start: dt.date, end: dt.date) -> bool:
 
 
 def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[MeasureLine]:
-    from dorsi.catalog.measures import load_measures
-
     lines = []
     for measure in load_measures().measures:
         own = [m for m in measurements if m.measure == measure.id]
@@ -197,9 +225,6 @@ def _measure_lines(measurements: list[MeasurementRow], result: Any) -> list[Meas
 
 
 def _series(measurements: list[MeasurementRow], lines: list[MeasureLine]) -> list[MeasureSeries]:
-    from dorsi.catalog.measures import load_measures
-    from dorsi.catalog.mmt import GRADES, numeric
-
     catalog = load_measures()
     out = []
     for line in lines:
@@ -232,13 +257,17 @@ def _series(measurements: list[MeasurementRow], lines: list[MeasureLine]) -> lis
 
 
 def _periods(
-    record: PatientRecord, checkins: list[CheckinRow], start: dt.date, end: dt.date
+    record: PatientRecord, checkins: list[StoredCheckin], start: dt.date, end: dt.date
 ) -> list[AdherencePeriod]:
     data_days = {s.date for s in checkins}
+    data_days |= {b.date for b in record.brace_logs if _in(b.date, start, end)}
+    data_days |= {d for d in record.camera_days if _in(d, start, end)}
+    own = record.patient.user_id
     data_days |= {
         m.date
         for m in record.measurements
-        if m.source in ("self", "gait") and _in(m.date, start, end)
+        if _in(m.date, start, end)
+        and (m.source == "self" or (m.source == "gait" and own and m.created_by_id == own))
     }
     periods = []
     first = start
@@ -257,7 +286,7 @@ def _periods(
     return periods
 
 
-def _pain(checkins: list[CheckinRow]) -> tuple[list[SeriesPoint], str]:
+def _pain(checkins: list[StoredCheckin]) -> tuple[list[SeriesPoint], str]:
     points = [SeriesPoint(s.date, float(s.pain_nrs), str(s.pain_nrs), "patient") for s in checkins]
     if len(points) < 2:
         return points, "Too few check-ins in this period to show a pain trend."
@@ -420,10 +449,10 @@ def progress_note_view(
     start: dt.date,
     end: dt.date,
     created: dt.datetime,
+    monitoring: MonitoringNote | None = None,
 ) -> ProgressNoteView:
-    """The progress note for ``start`` to ``end`` (inclusive), as of ``end``."""
-    from dorsi.catalog.exercises import load_exercises
-
+    """The progress note for ``start`` to ``end`` (inclusive), as of ``end``; ``monitoring``
+    adds the brace and RTM sections."""
     measurements = [m for m in record.measurements if _in(m.date, start, end)]
     checkins = [s for s in record.checkins if _in(s.date, start, end)]
     result = review_record(record, end, start=start, measurements=measurements, checkins=checkins)
@@ -491,6 +520,11 @@ def progress_note_view(
             for m in measurements
             if m.source == "gait"
         ),
+        camera_results=tuple(
+            (m.date.isoformat(), _value_text(m.value, unit_of(m.measure)))
+            for m in measurements
+            if m.source == "camera"
+        ),
         program_title=(
             f"Version {program.version}, phase {program.phase} ({program.phase_name}), "
             f"assigned {program.assigned_at.date().isoformat() if program.assigned_at else '-'}"
@@ -510,18 +544,33 @@ def progress_note_view(
         plan=tuple(_plan(record, program, next_review)),
         next_review=next_review,
         program_paused=record.patient.program_paused,
+        monitoring=monitoring or MonitoringNote(),
+        goals=tuple(_goals(record, end)),
     )
 
 
-def catalog_name(measure_id: str) -> str:
-    from dorsi.catalog.measures import load_measures
+def _goals(record: PatientRecord, end: dt.date) -> list[GoalLine]:
+    """Each goal set by ``end`` and not stopped by then, judged as of ``end`` from every
+    value up to it (and the clinician's mark, when made by then)."""
+    lines = []
+    for row in record.goals:
+        if row.set_on > end or (row.stopped_on is not None and row.stopped_on <= end):
+            continue
+        goal = RecordedGoal.model_construct(
+            measure=row.measure, target=row.target, by=row.by, text=row.text, met_on=row.met_on
+        )
+        item = report(goal, record.measurements, today=end)
+        lines.append(
+            GoalLine(goal_words(item), status_words(item.status), why_words(item), row.set_on)
+        )
+    return lines
 
+
+def catalog_name(measure_id: str) -> str:
     return load_measures().get(measure_id).name
 
 
 def unit_of(measure_id: str) -> str:
-    from dorsi.catalog.measures import load_measures
-
     return load_measures().get(measure_id).unit
 
 

@@ -1,6 +1,7 @@
 """The audit log: every read or write of patient data, with who, what, when and the outcome.
 
-Services call :func:`note` when they touch a patient's record (or a user account);
+Services call :func:`note` when they touch a patient's record (or a user account): it lives
+beside the unit of work whose entries it notes (:mod:`dorsi.services.context`);
 :func:`dorsi.services.context.run_unit` writes the entries in the same transaction as the work
 (outcome ``ok``) or, when the work fails, in a transaction of their own with the outcome the
 error implies (:func:`dorsi.services.context.flush_audit`, beside the unit of work it belongs
@@ -16,14 +17,9 @@ the chain.
 
 from __future__ import annotations
 
-from dorsi.services.context import Ctx, PendingAudit
+from dorsi.services.context import note
 from dorsi.store import audit_chain
 from dorsi.store.models import AuditEntry
-
-
-def note(ctx: Ctx, action: str, patient_id: int | None, detail: str = "") -> None:
-    """Record that this unit of work does ``action`` (to ``patient_id``'s record)."""
-    ctx.audit.append(PendingAudit(action=action, patient_id=patient_id, detail=detail[:300]))
 
 
 def canonical(entry: AuditEntry) -> bytes:

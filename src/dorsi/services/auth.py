@@ -30,8 +30,7 @@ from dorsi.errors import AuthenticationError, InputError, RateLimitedError
 from dorsi.services import audit, throttle
 from dorsi.services.context import Actor, Ctx
 from dorsi.services.passwords import VERIFY_MAX_LENGTH, verify_password
-from dorsi.store.models import ApiToken, AuthSession, SignInLink, User, UTCDateTime
-from dorsi.store.prepared import Prepared
+from dorsi.store.models import ApiToken, AuthSession, SignInLink, User
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 # Spaces, tabs and line ends around a username are dropped (the API's schema says the same).
@@ -245,28 +244,6 @@ def login_session(
     return _start_session(ctx, user, previous_cookie)
 
 
-_SESSION_ACTOR = Prepared(
-    lambda: (
-        select(AuthSession.last_seen_at, AuthSession.csrf_token, *_ACTOR_COLUMNS)
-        .join(User, User.id == AuthSession.user_id)
-        .where(
-            AuthSession.id_hash == bindparam("id_hash"),
-            AuthSession.revoked_at.is_(None),
-            AuthSession.expires_at > bindparam("now", type_=UTCDateTime()),
-            AuthSession.last_seen_at > bindparam("idle_since", type_=UTCDateTime()),
-            User.is_active.is_(True),
-        )
-    )
-)
-_TOUCH_SESSION = Prepared(
-    lambda: (
-        update(AuthSession)
-        .where(AuthSession.id_hash == bindparam("id_hash"))
-        .values(last_seen_at=bindparam("now", type_=UTCDateTime()))
-    )
-)
-
-
 def session_actor(ctx: Ctx, cookie_value: str) -> Actor | None:
     """The actor of a live browser session (refreshing its idle timer), else None."""
     if not cookie_value or len(cookie_value) > 128:
@@ -274,12 +251,24 @@ def session_actor(ctx: Ctx, cookie_value: str) -> Actor | None:
     id_hash = ctx.keyed_hash("session:" + cookie_value)
     idle = timedelta(minutes=ctx.settings.session_idle_minutes)
     now = ctx.now
-    row = _SESSION_ACTOR.first(ctx.db, id_hash=id_hash, now=now, idle_since=now - idle)
+    row = ctx.db.execute(
+        select(AuthSession.last_seen_at, AuthSession.csrf_token, *_ACTOR_COLUMNS)
+        .join(User, User.id == AuthSession.user_id)
+        .where(
+            AuthSession.id_hash == id_hash,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > now,
+            AuthSession.last_seen_at > now - idle,
+            User.is_active.is_(True),
+        )
+    ).first()
     if row is None:
         return None
     last_seen_at, csrf_token, *actor = row
     if now - last_seen_at >= TOUCH_EVERY:
-        ctx.write(lambda db: _TOUCH_SESSION.rows(db, id_hash=id_hash, now=now))
+        ctx.db.execute(
+            update(AuthSession).where(AuthSession.id_hash == id_hash).values(last_seen_at=now)
+        )
     return _actor_of(actor, id_hash, csrf_token)
 
 
@@ -313,24 +302,17 @@ def login_token(ctx: Ctx, attempt: Attempt, *, password: str) -> str:
     return value
 
 
-_TOKEN_ACTOR = Prepared(
-    lambda: (
-        select(ApiToken.last_used_at, *_ACTOR_COLUMNS)
-        .join(User, User.id == ApiToken.user_id)
-        .where(
-            ApiToken.id_hash == bindparam("id_hash"),
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > bindparam("now", type_=UTCDateTime()),
-            ApiToken.last_used_at > bindparam("idle_since", type_=UTCDateTime()),
-            User.is_active.is_(True),
-        )
-    )
-)
-_TOUCH_TOKEN = Prepared(
-    lambda: (
-        update(ApiToken)
-        .where(ApiToken.id_hash == bindparam("id_hash"))
-        .values(last_used_at=bindparam("now", type_=UTCDateTime()))
+#: the user of a live API token, and when it was last used: every API request asks, so the
+#: statement is built once (its values are bound per request)
+_LIVE_TOKEN = (
+    select(ApiToken.last_used_at, *_ACTOR_COLUMNS)
+    .join(User, User.id == ApiToken.user_id)
+    .where(
+        ApiToken.id_hash == bindparam("id_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now"),
+        ApiToken.last_used_at > bindparam("idle_since"),
+        User.is_active.is_(True),
     )
 )
 
@@ -342,12 +324,14 @@ def token_actor(ctx: Ctx, token: str) -> Actor | None:
     id_hash = ctx.keyed_hash("token:" + token)
     idle = timedelta(hours=ctx.settings.token_idle_hours)
     now = ctx.now
-    row = _TOKEN_ACTOR.first(ctx.db, id_hash=id_hash, now=now, idle_since=now - idle)
+    row = ctx.db.execute(
+        _LIVE_TOKEN, {"id_hash": id_hash, "now": now, "idle_since": now - idle}
+    ).first()
     if row is None:
         return None
     last_used_at, *actor = row
     if now - last_used_at >= TOUCH_EVERY:
-        ctx.write(lambda db: _TOUCH_TOKEN.rows(db, id_hash=id_hash, now=now))
+        ctx.db.execute(update(ApiToken).where(ApiToken.id_hash == id_hash).values(last_used_at=now))
     return _actor_of(actor, id_hash)
 
 

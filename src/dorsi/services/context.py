@@ -1,20 +1,31 @@
-"""The context of one unit of work, and the runner that commits it and audits it."""
+"""The context of one unit of work, and the one place that commits it and audits it.
+
+:func:`unit_of_work` opens the transaction (:meth:`dorsi.store.db.Database.transaction`),
+hands a :class:`Ctx` to the work, appends the work's audit entries to the hash chain and
+commits, all in that one transaction. When the work fails it rolls back and, in a transaction
+of its own, still writes the audit entries (with the outcome the error implies) and the rows
+that must outlive a failure (:attr:`Ctx.keep_on_failure`, e.g. a failed sign-in's count).
+The web layer opens it once per request (:mod:`dorsi.web.deps`); the CLI and the jobs through
+:func:`run_unit`.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from dorsi.errors import (
     AuthenticationError,
     ConflictError,
+    DorsiError,
     InputError,
     NotFoundError,
     PermissionDeniedError,
@@ -47,6 +58,8 @@ class PendingAudit:
     action: str
     patient_id: int | None
     detail: str = ""
+    #: set when the step that noted it failed but the unit went on (:func:`attempt`)
+    outcome: str | None = None
 
 
 def system_token() -> str:
@@ -69,16 +82,6 @@ class Ctx:
     audit: list[PendingAudit] = field(default_factory=list)
     # Rows to write even when the unit of work fails (e.g. a failed sign-in attempt).
     keep_on_failure: list[Callable[[], Base]] = field(default_factory=list)
-    # A read-first unit (run_read, run_staged) reads in a snapshot; its writes wait here.
-    reading: bool = False
-    staged: list[Callable[[Session], object]] = field(default_factory=list)
-
-    def write(self, change: Callable[[Session], object]) -> None:
-        """Make ``change`` now, or in the writer's turn when this unit is only reading yet."""
-        if self.reading:
-            self.staged.append(change)
-        else:
-            change(self.db)
 
     def keyed_hash(self, value: str) -> str:
         """HMAC-SHA256 of ``value`` under the deployment secret (hex)."""
@@ -87,18 +90,6 @@ class Ctx:
     @property
     def address_hash(self) -> str:
         return self.keyed_hash("addr:" + self.address)
-
-
-@dataclass(frozen=True)
-class Staged(Generic[T]):
-    """What a read-first unit leaves to do in the writer's turn (:func:`run_staged`).
-
-    ``write`` runs in the write transaction, after the snapshot closed; ``answer`` then gives
-    the result (it may use what ``write`` stored, e.g. a new row's id).
-    """
-
-    write: Callable[[Session], object]
-    answer: Callable[[], T]
 
 
 def utc_now() -> datetime:
@@ -124,6 +115,12 @@ def audit_outcome(error: BaseException, *, signed_in: bool = False) -> str:
     return "error"
 
 
+def note(ctx: Ctx, action: str, patient_id: int | None, detail: str = "") -> None:
+    """Record that this unit of work does ``action`` (to ``patient_id``'s record); written
+    with the unit (:func:`flush_audit`). Services call it as ``audit.note``."""
+    ctx.audit.append(PendingAudit(action=action, patient_id=patient_id, detail=detail[:300]))
+
+
 def flush_audit(ctx: Ctx, *, outcome: str) -> None:
     """Write the pending entries with ``outcome`` into ``ctx.db`` and clear them."""
     actor = ctx.actor
@@ -135,7 +132,7 @@ def flush_audit(ctx: Ctx, *, outcome: str) -> None:
             actor_role=actor.role if actor else None,
             patient_id=pending.patient_id,
             action=pending.action,
-            outcome=outcome,
+            outcome=pending.outcome or outcome,
             detail=pending.detail,
             request_id=ctx.request_id[:32],
         )
@@ -148,34 +145,58 @@ def flush_audit(ctx: Ctx, *, outcome: str) -> None:
 # --- units of work ---------------------------------------------------------------------------
 
 
-def run_unit(
-    database: Database,
-    make_ctx: Callable[[Session], Ctx],
-    work: Callable[[Ctx], T],
-) -> T:
-    """Run ``work`` in one transaction with its audit entries; on failure, still audit.
+@contextlib.contextmanager
+def unit_of_work(database: Database, make_ctx: Callable[[Session], Ctx]) -> Iterator[Ctx]:
+    """One transaction with its audit entries; on failure, still audit (see the module docs).
 
-    On success the audit entries are written with outcome ``ok`` in the same transaction as
-    the work (atomic). On failure the work is rolled back and, in a second transaction, the
-    audit entries are written with the outcome the error implies, plus any rows registered
-    with ``ctx.keep_on_failure``. The error then propagates.
+    On success the audit entries are appended with outcome ``ok`` and the transaction commits
+    before this block returns (a failing commit raises here). On failure the work is rolled
+    back and, in a second transaction, the audit entries are written with the outcome the
+    error implies, plus any rows registered with ``ctx.keep_on_failure``. The error then
+    propagates.
     """
     ctx: Ctx | None = None
     try:
         with database.transaction() as session:
             ctx = make_ctx(session)
-            result = work(ctx)
+            yield ctx
             flush_audit(ctx, outcome="ok")
-            return result
     except BaseException as exc:
         if ctx is not None and (ctx.audit or ctx.keep_on_failure):
-            failed = ctx
-            _audit_failure(database, failed, exc)
+            _audit_failure(database, ctx, exc)
+        raise
+
+
+def run_unit(
+    database: Database,
+    make_ctx: Callable[[Session], Ctx],
+    work: Callable[[Ctx], T],
+) -> T:
+    """``work`` in a :func:`unit_of_work` (the CLI's and the jobs' way to run a use case)."""
+    with unit_of_work(database, make_ctx) as ctx:
+        return work(ctx)
+
+
+def attempt(ctx: Ctx, work: Callable[[], T]) -> T:
+    """``work`` as one step of the unit that may fail without failing the unit.
+
+    A page form refused with a 422 shows the form again in the same request: ``work`` runs in
+    a savepoint, so when it raises a :class:`DorsiError` its writes are undone, the audit
+    entries it noted keep the outcome the error implies, and the error propagates to the
+    route, whose unit still commits (with the read of the page shown again).
+    """
+    noted = len(ctx.audit)
+    try:
+        with ctx.db.begin_nested():
+            return work()
+    except DorsiError as exc:
+        outcome = audit_outcome(exc, signed_in=ctx.actor is not None)
+        for pending in ctx.audit[noted:]:
+            pending.outcome = pending.outcome or outcome
         raise
 
 
 def _audit_failure(database: Database, failed: Ctx, exc: BaseException) -> None:
-    failed.reading = False
     with database.transaction() as session:
         failed.db = session
         for make_row in failed.keep_on_failure:
@@ -183,70 +204,16 @@ def _audit_failure(database: Database, failed: Ctx, exc: BaseException) -> None:
         flush_audit(failed, outcome=audit_outcome(exc, signed_in=failed.actor is not None))
 
 
-def run_staged(
-    database: Database,
-    make_ctx: Callable[[Session], Ctx],
-    work: Callable[[Ctx], Staged[T]],
-) -> T:
-    """Read first, then write briefly: the same guarantees as :func:`run_unit`, more at once.
-
-    ``work`` runs in a read-only snapshot (:meth:`Database.snapshot`), outside the writer's
-    turn, so requests on other threads and processes read side by side. What it decided to
-    write (the :class:`Staged` it returns, and anything passed to :meth:`Ctx.write`) then runs
-    in one write transaction with the unit's audit entries; only that short part queues for
-    the writer. Use it where a decision read a moment before the write stays valid (a
-    check-in, a page view); anything that must re-check the data it writes uses
-    :func:`run_unit`.
-    """
-    ctx: Ctx | None = None
-    try:
-        with database.snapshot() as session:
-            ctx = make_ctx(session)
-            ctx.reading = True
-            staged = work(ctx)
-        ctx.reading = False
-        with database.transaction() as session:
-            ctx.db = session
-            for change in ctx.staged:
-                change(session)
-            staged.write(session)
-            flush_audit(ctx, outcome="ok")
-        return staged.answer()
-    except BaseException as exc:
-        if ctx is not None and (ctx.audit or ctx.keep_on_failure):
-            _audit_failure(database, ctx, exc)
-        raise
-
-
-def run_read(
-    database: Database,
-    make_ctx: Callable[[Session], Ctx],
-    work: Callable[[Ctx], T],
-) -> T:
-    """:func:`run_staged` for a unit that only reads: its audit entries are its only write."""
-    result: list[T] = []
-
-    def staged(ctx: Ctx) -> Staged[T]:
-        result.append(work(ctx))
-        return Staged(write=_nothing, answer=result.pop)
-
-    return run_staged(database, make_ctx, staged)
-
-
-def _nothing(_session: Session) -> None:
-    return None
-
-
 __all__ = [
     "Actor",
     "Ctx",
     "PendingAudit",
-    "Staged",
+    "attempt",
     "audit_outcome",
     "flush_audit",
-    "run_read",
-    "run_staged",
+    "note",
     "run_unit",
     "system_token",
+    "unit_of_work",
     "utc_now",
 ]

@@ -5,7 +5,9 @@ program assignment, check-ins), each with the clock set to the day it "happened"
 clinical core makes every decision. The three stories:
 
 - **Rosa** (peroneal palsy, improving): muscle grade 2+ -> 3 -> 4-, longer single-leg stance,
-  faster walking, good adherence, little pain.
+  faster walking, good adherence, little pain; twice a week she measures her seated ankle
+  lifts with the phone's camera, and the best lift rises from about -6 to about +8 degrees
+  (the camera series, trend only).
 - **Omar** (L5 radiculopathy, plateaued): grade 3 for six weeks, the same stance time and
   speed, good adherence: the review calls a plateau and asks for clinician review.
 - **Grace** (after a stroke, worsening): steady at first, then a check-in reporting weaker
@@ -28,10 +30,22 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dorsi.clinical.camera import CameraSessionIn
+from dorsi.clinical.contract import parse
+from dorsi.clinical.progress_contract import CheckinIn
+from dorsi.clinical.screening import ScreenInput
 from dorsi.errors import ConflictError
-from dorsi.services import patients, programs, progress, records, users
+from dorsi.services import camera, patients, programs, progress, records, users
 from dorsi.services.context import Actor, Ctx, run_unit
-from dorsi.services.schemas import Cause, PatientCreate, PatientLoginCreate, Side, UserCreate
+from dorsi.services.schemas import (
+    Cause,
+    EvaluationIn,
+    PatientCreate,
+    PatientLoginCreate,
+    ProgramUpdate,
+    Side,
+    UserCreate,
+)
 from dorsi.settings import Settings
 from dorsi.store.db import Database
 from dorsi.store.models import User
@@ -75,6 +89,9 @@ class Story:
     # check-in fields for a given day offset (None = no session that day)
     checkin: Callable[[int, random.Random], dict[str, Any] | None]
     notes: str
+    # the peak angle of each lift measured with the phone's camera on a day offset (None: a
+    # lift counted but not measured); None = no camera session that day
+    camera: Callable[[int, random.Random], list[float | None] | None] | None = None
 
 
 def _improving(day: int, rng: random.Random) -> dict[str, Any] | None:
@@ -91,6 +108,18 @@ def _improving(day: int, rng: random.Random) -> dict[str, Any] | None:
         "balance_worse": False,
         "notes": "Felt stronger today." if day == 30 else "",
     }
+
+
+def _improving_camera(day: int, rng: random.Random) -> list[float | None] | None:
+    """Two camera sessions a week, on session days; the best lift rises over the five weeks.
+    Synthetic numbers for the demo, not a clinical course."""
+    if day % 7 not in (1, 4):
+        return None
+    trend_deg = -6.0 + 14.0 * day / DAYS
+    return [
+        None if rng.random() < 0.1 else round(trend_deg - rng.uniform(0.0, 4.0), 1)
+        for _ in range(8)
+    ]
 
 
 def _plateau(day: int, rng: random.Random) -> dict[str, Any] | None:
@@ -144,6 +173,7 @@ STORIES = (
         ),
         checkin=_improving,
         notes="Fibular head compression after a long surgery. Avoid leg crossing.",
+        camera=_improving_camera,
     ),
     Story(
         name="Omar Demo",
@@ -181,6 +211,17 @@ def is_empty(database: Database) -> bool:
         return (session.scalar(select(func.count()).select_from(User)) or 0) == 0
 
 
+def demo_password() -> str:
+    """ "demo-" and 64 random bits in hex. Hex holds no demo username and no word the password
+    rule refuses (services/passwords.py), except when every hex digit drawn is a number: the
+    rule reads a password without the digits at its ends ("demo-4821..." as "demo", a common
+    password), so such a draw (about 1 in 1,800) is drawn again."""
+    while True:
+        bits = secrets.token_hex(8)
+        if not bits.isdigit():
+            return "demo-" + bits
+
+
 def fill_demo(
     database: Database,
     settings: Settings,
@@ -195,9 +236,9 @@ def fill_demo(
             "the database already has users; demo data is only added to an empty database"
         )
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
-    # 64 random bits in hex: no hex text can hold a demo username or a word the password rule
-    # refuses (services/passwords.py), so a demo password is never refused by chance.
-    make_password = new_password or (lambda: "demo-" + secrets.token_hex(8))
+    # the camera's own stream: adding camera sessions leaves the check-ins' numbers as they were
+    camera_rng = random.Random(f"{seed}-camera")  # noqa: S311 - synthetic demo data
+    make_password = new_password or demo_password
     secret = settings.secret()
     start = datetime.combine(today.date() - timedelta(days=DAYS), time(9, 0), today.tzinfo)
 
@@ -248,9 +289,13 @@ def fill_demo(
         logins.append(Login(story.username, password, "patient", story.name))
         answers = {**SCREEN_CLEAR, "days_since_onset": story.weeks_at_start * 7}
         unit(
-            start, therapist, partial(records.record_screening, patient_id=created.id, raw=answers)
+            start,
+            therapist,
+            partial(
+                records.record_screening, patient_id=created.id, data=parse(ScreenInput, answers)
+            ),
         )
-        _history(story, created.id, start, therapist, rng, unit)
+        _history(story, created.id, start, therapist, (rng, camera_rng), unit)
     return logins
 
 
@@ -259,9 +304,10 @@ def _history(
     patient_id: int,
     start: datetime,
     therapist: Actor,
-    rng: random.Random,
+    rngs: tuple[random.Random, random.Random],
     unit: Callable[[datetime, Actor | None, Callable[[Ctx], Any]], Any],
 ) -> None:
+    rng, camera_rng = rngs
     evaluations = dict(story.evaluations)
     patient_actor: Actor | None = None
     for day in range(DAYS + 1):
@@ -277,7 +323,11 @@ def _history(
             result = unit(
                 when,
                 therapist,
-                partial(records.record_evaluation, patient_id=patient_id, raw=body),
+                partial(
+                    records.record_evaluation,
+                    patient_id=patient_id,
+                    data=parse(EvaluationIn, body),
+                ),
             )
             chosen = [e.model_dump(mode="json") for e in result.program.exercises]
             unit(
@@ -286,7 +336,9 @@ def _history(
                 partial(
                     programs.assign_program,
                     patient_id=patient_id,
-                    raw={"exercises": chosen, "notes": "Go at your own pace."},
+                    data=parse(
+                        ProgramUpdate, {"exercises": chosen, "notes": "Go at your own pace."}
+                    ),
                 ),
             )
             if patient_actor is None:
@@ -297,10 +349,23 @@ def _history(
         checkin = story.checkin(day, rng)
         if checkin is None:
             continue
+        peaks = story.camera(day, camera_rng) if story.camera else None
+        if peaks:
+            reps = [{"peak_deg": p, "quality": "poor" if p is None else "good"} for p in peaks]
+            body = {"exercise_id": "seated_dorsiflexion", "side": story.side, "reps": reps}
+            unit(
+                when + timedelta(hours=8, minutes=50),
+                patient_actor,
+                partial(
+                    camera.record_session,
+                    patient_id=patient_id,
+                    data=parse(CameraSessionIn, body),
+                ),
+            )
         unit(
             when + timedelta(hours=9),
             patient_actor,
-            partial(progress.log_session, patient_id=patient_id, raw=checkin),
+            partial(progress.log_session, patient_id=patient_id, data=parse(CheckinIn, checkin)),
         )
 
 
@@ -317,4 +382,4 @@ def _patient_actor(
     return actor
 
 
-__all__ = ["STORIES", "Login", "fill_demo", "is_empty"]
+__all__ = ["STORIES", "Login", "demo_password", "fill_demo", "is_empty"]

@@ -11,34 +11,55 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import importlib.util
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
+from dorsi.clinical.progress_contract import Checkin
 from dorsi.errors import InputError, NotFoundError
+from dorsi.i18n import negotiate_language, normalize_language
+from dorsi.interop.csv_export import measurements_csv, sessions_csv
+from dorsi.interop.fhir import GeneratedDocument, build_bundle
 from dorsi.interop.record import (
-    CheckinRow,
+    BraceLogRow,
     ClinicianInfo,
     EvaluationRow,
+    GoalRow,
     MeasurementRow,
     PatientInfo,
     PatientRecord,
     ProgramExerciseRow,
     ProgramVersion,
+    QuestionnaireRow,
     ScreeningRow,
     StopAcknowledgementRow,
+    StoredCheckin,
 )
-from dorsi.services import audit
+from dorsi.reports import (
+    PAPERS,
+    handout_view,
+    progress_note_view,
+    render_handout,
+    render_progress_note,
+    require_reports_extra,
+)
+from dorsi.reports.monitoring_note import MonitoringNote
+from dorsi.reports.progress_view import default_period
+from dorsi.services import audit, brace, rtm
 from dorsi.services.context import Ctx
+from dorsi.services.history import goal_rows
 from dorsi.services.patients import load_patient
 from dorsi.services.programs import program_public
 from dorsi.store.models import (
+    BraceLog,
     Evaluation,
     Measurement,
     Patient,
     Program,
+    QuestionnaireResponse,
     Screening,
     SessionCheckin,
     StopAcknowledgement,
@@ -46,6 +67,8 @@ from dorsi.store.models import (
 )
 
 MAX_PERIOD_DAYS = 3660
+#: a check-in's fields stored under their own names (its ``date`` is ``session_date``)
+_CHECKIN_COLUMNS = tuple(name for name in Checkin.model_fields if name != "date")
 
 
 @dataclass(frozen=True)
@@ -161,9 +184,27 @@ def load_record(ctx: Ctx, patient_id: int, *, detail: str, operator: bool = Fals
         .where(StopAcknowledgement.patient_id == pid)
         .order_by(StopAcknowledgement.id)
     ).all()
+    goals = goal_rows(ctx.db, [pid], stopped=True)[pid]
+    answered = ctx.db.scalars(
+        select(QuestionnaireResponse)
+        .where(QuestionnaireResponse.patient_id == pid)
+        .order_by(QuestionnaireResponse.answered_on, QuestionnaireResponse.id)
+    ).all()
+    braces = ctx.db.scalars(
+        select(BraceLog).where(BraceLog.patient_id == pid).order_by(BraceLog.log_date, BraceLog.id)
+    ).all()
     assigned_ids = {c.clinician_id for c in patient.clinicians}
     authors: set[int | None] = {m.created_by_id for m in measurements}
-    for rows in (checkins, screenings, evaluations, programs, acknowledgements):
+    for rows in (
+        checkins,
+        screenings,
+        evaluations,
+        programs,
+        acknowledgements,
+        goals,
+        answered,
+        braces,
+    ):
         authors |= {row.created_by_id for row in rows}
     user_ids = {i for i in assigned_ids | authors if i is not None}
     users = ctx.db.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.id)).all()
@@ -198,23 +239,17 @@ def load_record(ctx: Ctx, patient_id: int, *, detail: str, operator: bool = Fals
                 evaluation_id=m.evaluation_id,
                 created_at=m.created_at,
                 created_by_id=m.created_by_id,
+                with_brace=m.with_brace,
             )
             for m in measurements
         ),
         checkins=tuple(
-            CheckinRow(
-                id=s.id,
+            StoredCheckin(
+                **{name: getattr(s, name) for name in _CHECKIN_COLUMNS},
                 date=s.session_date,
+                id=s.id,
                 created_at=s.created_at,
                 created_by_id=s.created_by_id,
-                completed=s.completed,
-                sets_done=s.sets_done,
-                pain_nrs=s.pain_nrs,
-                difficulty=s.difficulty,
-                trips_since_last=s.trips_since_last,
-                weakness_worse=s.weakness_worse,
-                balance_worse=s.balance_worse,
-                notes=s.notes,
             )
             for s in checkins
         ),
@@ -241,14 +276,53 @@ def load_record(ctx: Ctx, patient_id: int, *, detail: str, operator: bool = Fals
             StopAcknowledgementRow(a.id, a.through_date, a.created_at, a.created_by_id, a.note)
             for a in acknowledgements
         ),
+        goals=tuple(
+            GoalRow(
+                id=g.id,
+                set_on=g.set_on,
+                created_by_id=g.created_by_id,
+                measure=g.measure_id,
+                target=g.target_grade if g.target_grade else g.target_num,
+                by=g.by_date,
+                text=g.text,
+                met_on=g.met_on,
+                stopped_on=g.stopped_on,
+            )
+            for g in goals
+        ),
+        questionnaires=tuple(
+            QuestionnaireRow(
+                id=q.id,
+                questionnaire=q.questionnaire,
+                answers=tuple(int(a) for a in q.answers),
+                score=q.score,
+                date=q.answered_on,
+                measurement_id=q.measurement_id,
+                created_at=q.created_at,
+                created_by_id=q.created_by_id,
+            )
+            for q in answered
+        ),
+        brace_logs=tuple(
+            BraceLogRow(
+                id=b.id,
+                date=b.log_date,
+                wear_hours=b.wear_hours,
+                skin_problem=b.skin_problem,
+                seen=tuple(str(x) for x in b.seen),
+                note=b.note,
+                created_at=b.created_at,
+                created_by_id=b.created_by_id,
+            )
+            for b in braces
+        ),
+        camera_days=tuple(sorted(rtm.camera_days(ctx.db, pid))),
     )
 
 
 def _period(
     record: PatientRecord, today: dt.date, start: dt.date | None, end: dt.date | None
 ) -> tuple[dt.date, dt.date]:
-    from dorsi.reports.progress_view import default_period
-
     first, last = default_period(record, today)
     start, end = start or first, end or last
     if end > today:
@@ -264,6 +338,19 @@ def _slug(record: PatientRecord) -> str:
     return f"patient-{record.patient.id}"
 
 
+def _monitoring(ctx: Ctx, patient_id: int, start: dt.date, end: dt.date) -> Any:
+    """The brace and RTM sections of a note for ``start`` .. ``end``, as of ``end`` (the
+    same numbers as the clinician's page; the record's read is already audited)."""
+    summary = brace.brace_summary(ctx.db, patient_id, end)
+    return MonitoringNote(
+        uses_brace=summary.uses_brace,
+        wear=summary.wear,
+        walking=tuple(summary.walking),
+        skin_problems=tuple(brace.skin_problems_between(ctx.db, patient_id, start, end)),
+        rtm=rtm.summary_of(ctx.db, patient_id, end),
+    )
+
+
 def progress_note(
     ctx: Ctx,
     patient_id: int,
@@ -274,13 +361,12 @@ def progress_note(
     operator: bool = False,
 ) -> Document:
     """The progress note PDF for ``start``..``end`` (default: the whole record, to today)."""
-    from dorsi.reports import progress_note_view, render_progress_note, require_reports_extra
-
     require_reports_extra()
     paper_size = _paper(paper)
     record = load_record(ctx, patient_id, detail="document: progress note", operator=operator)
     first, last = _period(record, ctx.now.date(), start, end)
-    view = progress_note_view(record, start=first, end=last, created=ctx.now)
+    monitoring = _monitoring(ctx, record.patient.id, first, last)
+    view = progress_note_view(record, start=first, end=last, created=ctx.now, monitoring=monitoring)
     data = render_progress_note(view, paper=paper_size)
     name = f"{_slug(record)}-progress-note-{first.isoformat()}-{last.isoformat()}.pdf"
     return Document(name, "application/pdf", data)
@@ -296,9 +382,6 @@ def handout(
 ) -> Document:
     """The home-exercise handout PDF of the current program, in ``lang`` (en | es; default:
     the patient's saved language, English when it is unset or unsupported)."""
-    from dorsi.i18n import negotiate_language, normalize_language
-    from dorsi.reports import handout_view, render_handout, require_reports_extra
-
     require_reports_extra()
     paper_size = _paper(paper)
     chosen = normalize_language(lang) if lang is not None else None
@@ -310,8 +393,6 @@ def handout(
 
 
 def _paper(paper: str) -> Any:
-    from dorsi.reports import PAPERS
-
     if paper not in PAPERS:
         raise InputError(f"must be one of: {', '.join(PAPERS)} (got {paper!r})", field="paper")
     return paper
@@ -325,24 +406,16 @@ def fhir_namespace(ctx: Ctx) -> uuid.UUID:
 def fhir_bundle(ctx: Ctx, patient_id: int, *, operator: bool = False) -> dict[str, Any]:
     """The FHIR R4 Bundle of the whole record, with the progress note and (when a program is
     assigned) the handout as DocumentReference attachments when ReportLab is installed."""
-    import importlib.util
-
-    from dorsi.interop.fhir import GeneratedDocument, build_bundle
 
     record = load_record(ctx, patient_id, detail="document: fhir export", operator=operator)
     documents: list[GeneratedDocument] = []
     if importlib.util.find_spec("reportlab") is not None:
-        from dorsi.reports import (
-            handout_view,
-            progress_note_view,
-            render_handout,
-            render_progress_note,
-        )
-        from dorsi.reports.progress_view import default_period
-
         first, last = default_period(record, ctx.now.date())
+        monitoring = _monitoring(ctx, record.patient.id, first, last)
         note = render_progress_note(
-            progress_note_view(record, start=first, end=last, created=ctx.now)
+            progress_note_view(
+                record, start=first, end=last, created=ctx.now, monitoring=monitoring
+            )
         )
         documents.append(
             GeneratedDocument(
@@ -362,8 +435,6 @@ def fhir_bundle(ctx: Ctx, patient_id: int, *, operator: bool = False) -> dict[st
 
 def csv_files(ctx: Ctx, patient_id: int, *, operator: bool = False) -> dict[str, str]:
     """``{"measurements.csv": text, "sessions.csv": text}``."""
-    from dorsi.interop.csv_export import measurements_csv, sessions_csv
-
     record = load_record(ctx, patient_id, detail="document: csv export", operator=operator)
     return {
         "measurements.csv": measurements_csv(record.measurements),

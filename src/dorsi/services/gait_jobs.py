@@ -46,9 +46,12 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dorsi.catalog.measures import load_measures
 from dorsi.clinical.contract import Output
 from dorsi.errors import InputError, NotFoundError, RateLimitedError, UnsupportedMediaError
+from dorsi.gait._extra import require_gait_extra
 from dorsi.gait.report import GaitReport
+from dorsi.gait.speed import SpeedEstimate, video_speed
 from dorsi.jobs import lease
 from dorsi.jobs.isolate import Abandoned, ChildFailed, run_child
 from dorsi.jobs.worker import Execute, JobContext
@@ -193,7 +196,6 @@ def inspect_upload(
         raise UnsupportedMediaError(
             f"was sent as '{kind}' but its content is a {container} video", field="video"
         )
-    from dorsi.gait._extra import require_gait_extra
 
     require_gait_extra()
     from dorsi.gait.video import probe
@@ -227,6 +229,22 @@ def parse_distance(raw: str | None) -> float | None:
     return round(value, 2)
 
 
+def parse_with_brace(raw: str | None) -> bool | None:
+    """The optional ``with_brace`` form field: walked with the brace (true), without it
+    (false), or not said (empty)."""
+    text = (raw or "").strip().lower()
+    if text == "":
+        return None
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0"):
+        return False
+    raise InputError(
+        f"must be true (walked with the brace), false (without it) or empty (got {text[:20]!r})",
+        field="with_brace",
+    )
+
+
 # --- what callers see -----------------------------------------------------------------------
 
 
@@ -251,6 +269,10 @@ class GaitResultPublic(Output):
     report: GaitReport
     walking_time_s: float | None
     gait_speed_mps: float | None
+    #: the speed's standard uncertainty (m/s), from the distance's last given digit, the
+    #: frame rate and the stride-to-stride spread (see :mod:`dorsi.gait.speed`); None
+    #: without a speed. Not part of the gait report's JSON contract.
+    gait_speed_uncertainty_mps: float | None = None
     notes: list[str]
     plot_url: str
     annotated_video_url: str
@@ -267,6 +289,8 @@ class GaitVideoPublic(Output):
     recorded_on: date
     affected_side: Literal["left", "right"]
     walked_distance_m: float | None
+    #: walked with the brace (true), without it (false), or not said (null)
+    with_brace: bool | None = None
     container: str
     size_bytes: int = Field(ge=0)
     error: str | None
@@ -310,10 +334,17 @@ def public(video: GaitVideo, measurements: list[Measurement]) -> GaitVideoPublic
             (m.value_num for m in measurements if m.measure_id == "gait_speed_video_mps"), None
         )
         base = api_path(video.patient_id, video.id)
+        report = GaitReport.model_validate(video.result.report_json)
+        estimate = _speed_estimate(report, video.walked_distance_m, video.result.walking_time_s)
         result = GaitResultPublic(
-            report=GaitReport.model_validate(video.result.report_json),
+            report=report,
             walking_time_s=video.result.walking_time_s,
             gait_speed_mps=speed,
+            gait_speed_uncertainty_mps=(
+                None
+                if speed is None or estimate is None
+                else round(estimate.uncertainty_mps, MEASURE_DIGITS["gait_speed_video_mps"] + 1)
+            ),
             notes=list(video.result.notes),
             plot_url=f"{base}/plot.png",
             annotated_video_url=f"{base}/annotated.mp4",
@@ -327,6 +358,7 @@ def public(video: GaitVideo, measurements: list[Measurement]) -> GaitVideoPublic
         recorded_on=video.recorded_on,
         affected_side=video.affected_side,
         walked_distance_m=video.walked_distance_m,
+        with_brace=video.with_brace,
         container=video.container,
         size_bytes=video.size_bytes,
         error=job.error if job.state in ("failed", "cancelled") else None,
@@ -405,9 +437,15 @@ def _one_side(patient: Patient) -> str:
 
 
 def accept_upload(
-    ctx: Ctx, patient_id: int, *, upload: InspectedUpload, walked_distance_m: float | None
+    ctx: Ctx,
+    patient_id: int,
+    *,
+    upload: InspectedUpload,
+    walked_distance_m: float | None,
+    with_brace: bool | None = None,
 ) -> GaitVideoPublic:
-    """Store an inspected upload under a new name and queue its analysis."""
+    """Store an inspected upload under a new name and queue its analysis (``with_brace``:
+    the walk was with the brace, without it, or not said; its measurements are marked so)."""
     patient = load_patient(ctx, patient_id, "gait.upload", "video stored")
     actor = require_actor(ctx)
     if ctx.db.get_bind().dialect.name != "sqlite":
@@ -424,6 +462,7 @@ def accept_upload(
         recorded_on=ctx.now.date(),
         affected_side=_one_side(patient),
         walked_distance_m=walked_distance_m,
+        with_brace=with_brace,
         container=upload.container,
         size_bytes=upload.size_bytes,
         file_key=key,
@@ -524,16 +563,26 @@ def _system_ctx(session: Session, settings: Settings, now: datetime) -> Ctx:
     return Ctx(db=session, now=now, settings=settings, secret=b"", request_id="gait-worker")
 
 
+def _speed_estimate(
+    report: GaitReport, distance_m: float | None, walking_s: float | None
+) -> SpeedEstimate | None:
+    """The video's walking speed with its uncertainty, when a distance and a walking time are
+    known."""
+    if not distance_m or not walking_s:
+        return None
+    strides = [s.next_heel_strike_s - s.heel_strike_s for s in report.strides]
+    return video_speed(distance_m, walking_s, fps=report.video.fps, stride_times_s=strides)
+
+
 def _value_notes(
     report: GaitReport, side: str, distance_m: float | None, walking_s: float | None
 ) -> tuple[list[tuple[str, float]], list[str]]:
     """The measurements to store from a report, and plain notes on what was not stored."""
-    from dorsi.catalog.measures import load_measures
-
     catalog = load_measures()
     summary = report.summary.left if side == "left" else report.summary.right
     values: list[tuple[str, float | None]] = []
     notes: list[str] = []
+    speed_note = ""
     if summary is None:
         notes.append(
             f"No usable stride of the {side} (affected) leg: its ankle lift and toe clearance "
@@ -547,8 +596,16 @@ def _value_notes(
         notes.append("Both legs need a usable stride to compare stance times; not stored.")
     values.append(("stance_time_asymmetry_pct", asymmetry))
     if distance_m is not None:
-        if walking_s:
-            values.append(("gait_speed_video_mps", distance_m / walking_s))
+        estimate = _speed_estimate(report, distance_m, walking_s)
+        if estimate is not None:
+            values.append(("gait_speed_video_mps", estimate.speed_mps))
+            speed_note = (
+                f"Walking speed from the video: {estimate.speed_mps:.2f} "
+                f"\u00b1 {estimate.uncertainty_mps:.2f} m/s (the distance given to "
+                f"\u00b1 {estimate.distance_uncertainty_m:g} m, the walking time to "
+                f"\u00b1 {estimate.time_uncertainty_s:.2f} s from the frame rate and the "
+                "stride-to-stride spread)."
+            )
         else:
             notes.append("No walking time was found, so the gait speed is not stored.")
     out: list[tuple[str, float]] = []
@@ -566,6 +623,8 @@ def _value_notes(
                 "so it is not stored (check the video"
                 + (" and the walked distance)." if measure_id == "gait_speed_video_mps" else ").")
             )
+    if speed_note and any(m == "gait_speed_video_mps" for m, _ in out):
+        notes.append(speed_note)
     return out, notes
 
 
@@ -595,6 +654,7 @@ def _store_result(
             source="gait",
             created_at=ctx.now,
             created_by_id=video.uploaded_by_id,
+            with_brace=video.with_brace,
         )
         ctx.db.add(measurement)
         stored.append(measurement)

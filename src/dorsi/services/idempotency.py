@@ -1,10 +1,14 @@
-"""Idempotency keys: a check-in sent twice (a double tap, a retry) is stored once.
+"""Idempotency keys: a check-in or a camera session sent twice (a double tap, a retry, a save
+kept on the phone while offline and sent again) is stored once.
 
-The caller names a check-in with a key (the API's ``Idempotency-Key`` header; the check-in
-page puts one in a hidden field when it renders the form). The first request with a key
-stores its answer beside the check-in, in the same transaction. A later request with the same
-key, from the same user for the same patient, gets that answer again and stores nothing; the
-same key with a different body is refused (422), since it cannot be the same check-in.
+The caller names a check-in or a camera session with a key (the API's ``Idempotency-Key``
+header; the check-in page puts one in a hidden field when it renders the form; the camera page
+makes one per measuring session). Each kind has its own key space (:data:`CAMERA_SCOPE`): a
+key names one check-in, or one camera session, never a request of the other kind. The first
+request with a key stores its answer beside the record, in the same transaction. A later
+request with the same key, from the same user for the same patient, gets that answer again and
+stores nothing; the same key with a different body is refused (422), since it cannot be the
+same record.
 
 Parallel retries are safe: the key is claimed with an insert that does nothing on a conflict
 with the unique constraint ``uq_idempotency_keys_scope``. On PostgreSQL the second insert waits
@@ -13,6 +17,7 @@ for the first transaction and then sees its row; on SQLite writers take turns an
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -29,6 +34,9 @@ HEADER = "Idempotency-Key"
 #: The hidden field of the check-in form that carries the key.
 FORM_FIELD = "idempotency_key"
 MAX_KEY_CHARS = 255
+#: Camera sessions' keys are stored as this prefix + the key: their own key space, in the same
+#: table as the check-ins' (whose keys, stored bare, keep their hashes from before).
+CAMERA_SCOPE = "camera-session:"
 # Visible ASCII only: keys travel in a header, and a UUID or a random token fits.
 _KEY = re.compile(r"^[\x21-\x7e]+$")
 
@@ -58,15 +66,21 @@ def request_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _reused(field: str) -> InputError:
+def _reused(field: str, what: str) -> InputError:
     return InputError(
-        "was already used for a different check-in; send a new key for a new check-in",
+        f"was already used for a different {what}; send a new key for a new {what}",
         field=field,
     )
 
 
 def find(
-    db: Session, user_id: int, patient_id: int, key: str, body_hash: str, field: str = HEADER
+    db: Session,
+    user_id: int,
+    patient_id: int,
+    key: str,
+    body_hash: str,
+    field: str = HEADER,
+    what: str = "check-in",
 ) -> dict[str, Any] | None:
     """The stored answer of ``key``, None when the key is new; 422 when the body differs."""
     row = db.execute(
@@ -79,27 +93,53 @@ def find(
     if row is None:
         return None
     if row[0] != body_hash:
-        raise _reused(field)
+        raise _reused(field, what)
     answer: dict[str, Any] = row[1]
     return answer
 
 
-def claim(db: Session, values: dict[str, Any]) -> int | None:
-    """Insert the key row (``values``); its id, or None when another request holds the key."""
+def claim(
+    db: Session,
+    user_id: int,
+    patient_id: int,
+    key: str,
+    body_hash: str,
+    now: dt.datetime,
+    field: str = HEADER,
+    what: str = "check-in",
+) -> int | None:
+    """Claim ``key`` for this request: the new key row's id, or None when the key was used
+    before with the same body (:func:`find` then gives the first answer); 422 when it was
+    used with a different body. A parallel request with the same key waits here for the
+    first one's transaction (PostgreSQL) or for its writer's turn (SQLite)."""
     dialect = db.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         builder(IdempotencyKey)
-        .values(**values)
+        .values(
+            user_id=user_id,
+            patient_id=patient_id,
+            key_hash=key_hash(key),
+            request_hash=body_hash,
+            status_code=201,
+            response_json={},
+            created_at=now,
+        )
         .on_conflict_do_nothing(index_elements=["user_id", "patient_id", "key_hash"])
         .returning(IdempotencyKey.id)
     )
     new_id = db.execute(statement).scalar()
-    return int(new_id) if new_id is not None else None
+    if new_id is None:
+        find(db, user_id, patient_id, key, body_hash, field, what)  # 422: a different body
+        return None
+    return int(new_id)
 
 
-def settle(db: Session, row_id: int, response: dict[str, Any], checkin_id: int) -> None:
-    """Store the answer of the request that claimed the key."""
+def settle(
+    db: Session, row_id: int, response: dict[str, Any], checkin_id: int | None = None
+) -> None:
+    """Store the answer of the request that claimed the key (a camera session's answer names
+    its row itself: ``checkin_id`` stays empty)."""
     db.execute(
         update(IdempotencyKey)
         .where(IdempotencyKey.id == row_id)
@@ -108,6 +148,7 @@ def settle(db: Session, row_id: int, response: dict[str, Any], checkin_id: int) 
 
 
 __all__ = [
+    "CAMERA_SCOPE",
     "FORM_FIELD",
     "HEADER",
     "MAX_KEY_CHARS",

@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from dorsi.catalog.words import load_words
+from dorsi.clinical.outlook import OutlookOutput
 from dorsi.education import PersonalInput, load_topics
 from dorsi.errors import InputError, PermissionDeniedError
 from dorsi.i18n import Language, normalize_language
@@ -120,9 +122,6 @@ def set_own_language(ctx: Ctx, lang: str) -> Language:
 def outlook_view(data: Dashboard, lang: Language) -> dict[str, Any] | None:
     """The patient's own recovery outlook for a Learn page, every word in ``lang`` (the
     estimate in full, so a progressive cause reads what to watch for, not a window)."""
-    from dorsi.catalog.words import load_words
-    from dorsi.clinical.outlook import OutlookOutput
-
     outlook = outlook_in(data, lang)
     if not isinstance(outlook, OutlookOutput):
         return None

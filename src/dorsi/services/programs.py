@@ -8,17 +8,14 @@ evaluation the program came from, so they are never out of step with the clinica
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy import func, select
 
-from sqlalchemy import bindparam, func, select
-
-from dorsi.clinical.contract import parse
+from dorsi.catalog.exercises import load_exercises
 from dorsi.errors import ConflictError, InputError, NotFoundError
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient
 from dorsi.services.schemas import ProgramExercisePublic, ProgramPublic, ProgramUpdate
 from dorsi.store.models import Patient, Program, ProgramExercise
-from dorsi.store.prepared import Prepared
 
 
 def program_public(program: Program) -> ProgramPublic:
@@ -64,22 +61,6 @@ def current_assigned(ctx: Ctx, patient_id: int) -> Program | None:
         .order_by(Program.version.desc())
         .limit(1)
     )
-
-
-_CURRENT_ID = Prepared(
-    lambda: (
-        select(Program.id)
-        .where(Program.patient_id == bindparam("patient_id"), Program.assigned.is_(True))
-        .order_by(Program.version.desc())
-        .limit(1)
-    )
-)
-
-
-def current_assigned_id(ctx: Ctx, patient_id: int) -> int | None:
-    """The id of :func:`current_assigned` (one column: no program or exercise rows loaded)."""
-    row = _CURRENT_ID.first(ctx.db, patient_id=patient_id)
-    return int(row[0]) if row is not None else None
 
 
 def latest_version(ctx: Ctx, patient_id: int) -> Program | None:
@@ -140,8 +121,6 @@ def history(ctx: Ctx, patient_id: int) -> list[ProgramPublic]:
 
 
 def _check_exercises(data: ProgramUpdate) -> None:
-    from dorsi.catalog.exercises import load_exercises
-
     valid = [e.id for e in load_exercises().exercises]
     seen: set[str] = set()
     for index, item in enumerate(data.exercises):
@@ -160,10 +139,9 @@ def _check_exercises(data: ProgramUpdate) -> None:
             )
 
 
-def assign_program(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) -> ProgramPublic:
+def assign_program(ctx: Ctx, patient_id: int, data: ProgramUpdate) -> ProgramPublic:
     """Save the clinician's program as a new version and assign it to the patient."""
     patient = load_patient(ctx, patient_id, "program.write")
-    data = parse(ProgramUpdate, raw)
     _check_exercises(data)
     base = latest_version(ctx, patient.id)
     if base is None:

@@ -5,7 +5,10 @@
   Only a *clinician's* screening that answers ``proceed`` lifts a pause; a patient's own
   screening can pause the program but never restart it.
 - An evaluation is the ``dorsi plan`` input plus optional ``measures`` (other catalog
-  measures, e.g. ``tug_s``) and an optional ``date``; the plan input's own measures
+  measures, e.g. ``tug_s``; each may be marked ``with_brace`` true or false, and a marked
+  walk may repeat a plan measure), an optional ``date``, the clinician's daily brace wear
+  target ``brace_wear_target_hours`` and ``gait_speed_with_brace`` (marks the plan's own
+  ``gait_speed_mps``); the plan input's own measures
   (``dorsiflexion_mmt``, ``single_leg_stance_s``, ...) are stored as measurements too. Values
   are checked by the progress review's own validation, so ranges live in one place (the
   measures catalog). :func:`dorsi.clinical.program.build_program` suggests the program, stored
@@ -14,16 +17,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 
-from dorsi.clinical.contract import json_text, parse
+from dorsi.catalog.measures import load_measures
+from dorsi.clinical.contract import parse
 from dorsi.clinical.program import PlanInput, build_program
 from dorsi.clinical.progress import ProgressInput, review
 from dorsi.clinical.screening import ScreenInput, ScreenOutput, triage
@@ -31,15 +34,19 @@ from dorsi.errors import InputError
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, require_actor
 from dorsi.services.programs import next_version, program_public
-from dorsi.services.schemas import EvaluationPublic, EvaluationResult, MeasurementPublic
+from dorsi.services.schemas import (
+    EARLIEST_DAY,
+    EvaluationIn,
+    EvaluationPublic,
+    EvaluationResult,
+    MeasureIn,
+    MeasurementPublic,
+)
 from dorsi.store.models import Evaluation, Measurement, Patient, Program, ProgramExercise, Screening
 
-MAX_MEASURES = 50
-# The earliest day a stored record may carry: anything older is a typo (and no chart or
-# report can lay out centuries). 1900 is refused too: it is the placeholder year of
+# EARLIEST_DAY: the earliest day a stored record may carry: anything older is a typo (and no
+# chart or report can lay out centuries). 1900 is refused too: it is the placeholder year of
 # spreadsheets and date pickers (1900-01-01 is day 1 in Excel), never a real visit here.
-# The OpenAPI names it as x-dorsi-not-before.
-EARLIEST_DAY = dt.date(1901, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -100,22 +107,6 @@ def check_day(day: dt.date, today: dt.date, field: str, onset: Onset | None = No
     return day
 
 
-def _decode_object(raw: str | bytes | dict[str, Any]) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return dict(raw)
-    text = json_text(raw)
-    try:
-        decoded = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
-            field="(input)",
-        ) from None
-    if not isinstance(decoded, dict):
-        raise InputError("must be one JSON object", field="(input)")
-    return decoded
-
-
 def pause(ctx: Ctx, patient: Patient, reason: str) -> None:
     patient.program_paused = True
     patient.paused_reason = reason[:2000]
@@ -125,10 +116,9 @@ def pause(ctx: Ctx, patient: Patient, reason: str) -> None:
 # --- screenings -------------------------------------------------------------------------
 
 
-def record_screening(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) -> ScreenOutput:
+def record_screening(ctx: Ctx, patient_id: int, data: ScreenInput) -> ScreenOutput:
     """Triage the answers, store input and output, and pause or resume the program."""
     patient = load_patient(ctx, patient_id, "patient.screen")
-    data = parse(ScreenInput, raw)
     result = triage(data)
     actor = require_actor(ctx)
     ctx.db.add(
@@ -222,67 +212,42 @@ def _check_plan_measures(
 
 
 def _check_measures(
-    extra: Any,
+    extra: Sequence[MeasureIn],
     plan_pairs: list[tuple[str, float | str]],
     day: dt.date,
     today: dt.date,
     onset: Onset | None = None,
-) -> list[dict[str, Any]]:
-    """Validate the optional ``measures`` with the progress review's own rules."""
-    if extra is None:
-        extra = []
-    if not isinstance(extra, list):
-        raise InputError("must be a list of {measure, value, date}", field="measures")
-    if len(extra) > MAX_MEASURES:
-        raise InputError(f"must hold at most {MAX_MEASURES} items", field="measures")
+) -> list[MeasureIn]:
+    """The optional ``measures`` by the progress review's own rules, each dated (by default
+    the evaluation's ``day``)."""
     plan_fields = set(PlanInput.model_fields)
-    items: list[dict[str, Any]] = []
+    items: list[MeasureIn] = []
     for index, item in enumerate(extra):
-        if not isinstance(item, dict):
-            raise InputError("must be an object {measure, value, date}", field=f"measures.{index}")
-        unknown = set(item) - {"measure", "value", "date"}
-        if unknown:
-            raise InputError("is not a known field", field=f"measures.{index}.{sorted(unknown)[0]}")
-        measure = item.get("measure")
-        if isinstance(measure, str) and measure in plan_fields:
+        # A walk marked with or without the brace may repeat a plan measure (the same test
+        # walked both ways on one day); an unmarked one belongs in the plan's field.
+        if item.measure in plan_fields and item.with_brace is None:
             raise InputError(
-                f"'{item['measure']}' has its own field in the evaluation; give it there",
+                f"'{item.measure}' has its own field in the evaluation; give it there",
                 field=f"measures.{index}.measure",
             )
-        given = item.get("date")
-        if isinstance(given, str):
-            # (not a date at all: the progress review names it below)
-            with contextlib.suppress(ValueError):
-                check_day(dt.date.fromisoformat(given), today, f"measures.{index}.date", onset)
-        items.append({"date": day.isoformat(), **item})
+        if item.date is not None:
+            check_day(item.date, today, f"measures.{index}.date", onset)
+        items.append(item if item.date is not None else item.model_copy(update={"date": day}))
     _check_plan_measures(plan_pairs, day, today)
     try:
-        _review_measures(items, today)
+        _review_measures([i.model_dump(mode="json", exclude={"with_brace"}) for i in items], today)
     except InputError as exc:
         field = (exc.field or "measures").replace("measurements", "measures", 1)
         raise InputError(exc.detail, field=field) from None
     return items
 
 
-def record_evaluation(
-    ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]
-) -> EvaluationResult:
+def record_evaluation(ctx: Ctx, patient_id: int, data: EvaluationIn) -> EvaluationResult:
     """Store an evaluation and its measurements, and the program it suggests (unassigned)."""
-    from dorsi.catalog.measures import load_measures
-
     patient = load_patient(ctx, patient_id, "patient.evaluate")
-    body = _decode_object(raw)
-    extra = body.pop("measures", None)
-    day_raw = body.pop("date", None)
     today = ctx.now.date()
-    day = today
-    if day_raw is not None:
-        try:
-            day = dt.date.fromisoformat(str(day_raw))
-        except ValueError:
-            raise InputError(f"must be a date YYYY-MM-DD (got {day_raw!r})", field="date") from None
-    check_day(day, today, "date")
-    plan = parse(PlanInput, body)
+    day = check_day(data.date or today, today, "date")
+    plan = data.plan()
     # The record's onset, or this evaluation's when it reaches further back (it may correct
     # the weeks since onset); its extra measures may not be dated before it.
     onset = record_onset(ctx, patient.id)
@@ -291,7 +256,7 @@ def record_evaluation(
         onset = Onset(day=implied, evaluated_on=day)
     known = {m.id for m in load_measures().measures}
     pairs = _plan_measures(plan, known)
-    items = _check_measures(extra, pairs, day, today, onset)
+    items = _check_measures(data.measures or (), pairs, day, today, onset)
     suggestion = build_program(plan)
     actor = require_actor(ctx)
     evaluation = Evaluation(
@@ -300,10 +265,13 @@ def record_evaluation(
         created_at=ctx.now,
         evaluated_on=day,
         input_json=plan.model_dump(mode="json"),
+        brace_wear_target_hours=data.brace_wear_target_hours,
     )
-    values: list[tuple[str, float | str, dt.date]] = [(m, v, day) for m, v in pairs]
-    values += [(i["measure"], i["value"], dt.date.fromisoformat(str(i["date"]))) for i in items]
-    for measure, value, when in values:
+    values: list[tuple[str, float | str, dt.date, bool | None]] = [
+        (m, v, day, data.gait_speed_with_brace if m == "gait_speed_mps" else None) for m, v in pairs
+    ]
+    values += [(i.measure, i.value, i.date or day, i.with_brace) for i in items]
+    for measure, value, when, marked in values:
         evaluation.measurements.append(
             Measurement(
                 patient_id=patient.id,
@@ -314,6 +282,7 @@ def record_evaluation(
                 source="evaluation",
                 created_at=ctx.now,
                 created_by_id=actor.id,
+                with_brace=marked,
             )
         )
     ctx.db.add(evaluation)
@@ -370,6 +339,7 @@ def measurement_public(m: Measurement) -> MeasurementPublic:
         date=m.measured_on,
         source=m.source,
         evaluation_id=m.evaluation_id,
+        with_brace=m.with_brace,
     )
 
 

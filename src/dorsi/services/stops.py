@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dorsi.clinical.contract import Contract, Output, parse
+from dorsi.clinical.contract import Contract, Output
 from dorsi.errors import ConflictError
 from dorsi.services.context import Ctx
 from dorsi.services.patients import load_patient, require_actor
@@ -128,21 +127,27 @@ def stop_status(ctx: Ctx, patient_id: int) -> StopStatus:
     return StopStatus(resolution=resolution, active_days=tuple(days))
 
 
-def acknowledge(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) -> StopResolution:
+def acknowledge(ctx: Ctx, patient_id: int, data: AcknowledgeIn) -> StopResolution:
     """A clinician acknowledges every active stop alert of the patient, with a note."""
     patient = load_patient(ctx, patient_id, "alert.acknowledge", "stop alerts")
-    data = parse(AcknowledgeIn, raw)
-    newest = _newest_stop_day(ctx.db, patient.id)
-    current = resolved_through(ctx.db, [patient.id]).get(patient.id)
+    return resolve(ctx, patient.id, data.note)
+
+
+def resolve(ctx: Ctx, patient_id: int, note: str) -> StopResolution:
+    """Acknowledge every active stop alert of a patient the caller was allowed to
+    (``alert.acknowledge``, audited): the one mechanism behind the patient page's button,
+    ``acknowledge-stops`` and the worklist."""
+    newest = _newest_stop_day(ctx.db, patient_id)
+    current = resolved_through(ctx.db, [patient_id]).get(patient_id)
     if newest is None or (current is not None and newest <= current):
         raise ConflictError("no stop alert is active for this patient; nothing to acknowledge")
     actor = require_actor(ctx)
     ctx.audit[-1].detail = f"stop alerts through {newest.isoformat()}"
     ctx.db.add(
         StopAcknowledgement(
-            patient_id=patient.id,
+            patient_id=patient_id,
             through_date=newest,
-            note=data.note.strip(),
+            note=note.strip(),
             created_at=ctx.now,
             created_by_id=actor.id,
         )
@@ -152,7 +157,7 @@ def acknowledge(ctx: Ctx, patient_id: int, raw: str | bytes | dict[str, Any]) ->
         how="acknowledged",
         by=actor.display_name,
         at=ctx.now,
-        note=data.note.strip(),
+        note=note.strip(),
     )
 
 
@@ -162,5 +167,6 @@ __all__ = [
     "StopResolution",
     "StopStatus",
     "acknowledge",
+    "resolve",
     "stop_status",
 ]

@@ -8,11 +8,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from dorsi.clinical.contract import parse
+from dorsi.clinical.outlook import OutlookInput, estimate_outlook
 from dorsi.clinical.progress import ProgressOutput
+from dorsi.i18n import normalize_language
 from dorsi.services.context import Ctx
+from dorsi.services.history import read_histories
 from dorsi.services.patients import load_patient, public
 from dorsi.services.programs import current_assigned, latest_version, program_public
-from dorsi.services.progress import StoredSetAside, load_histories, stored_set_aside
+from dorsi.services.progress import StoredSetAside, stored_set_aside
 from dorsi.services.schemas import PatientPublic, ProgramPublic
 from dorsi.services.stops import StopStatus, stop_status
 from dorsi.store.models import Evaluation, Measurement, Program, Screening, SessionCheckin
@@ -62,9 +66,6 @@ def _outlook(cause: str, weeks: float | None, lang: str = "en") -> Any:
     recorded it; the estimate says what it rests on), worded in ``lang``."""
     if weeks is None:
         return None
-    from dorsi.clinical.contract import parse
-    from dorsi.clinical.outlook import OutlookInput, estimate_outlook
-    from dorsi.i18n import normalize_language
 
     data = parse(
         OutlookInput,
@@ -76,7 +77,7 @@ def _outlook(cause: str, weeks: float | None, lang: str = "en") -> Any:
 def patient_dashboard(ctx: Ctx, patient_id: int, *, detail: str = "dashboard") -> Dashboard:
     patient = load_patient(ctx, patient_id, "patient.read", detail)
     today = ctx.now.date()
-    history = load_histories(ctx, [patient.id])[patient.id]
+    history = read_histories(ctx.db, [patient.id])[patient.id]
     measurements = list(
         ctx.db.scalars(
             select(Measurement)
@@ -151,7 +152,7 @@ def in_language(ctx: Ctx, data: Dashboard, lang: str) -> Dashboard:
     weeks and prognosis do not change."""
     if lang == "en":
         return data
-    history = load_histories(ctx, [data.patient.id])[data.patient.id]
+    history = read_histories(ctx.db, [data.patient.id])[data.patient.id]
     return replace(
         data,
         progress=history.review(ctx.now.date(), lang=lang),

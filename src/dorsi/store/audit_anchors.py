@@ -29,9 +29,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from dorsi.errors import InputError
 from dorsi.settings import Settings
-from dorsi.store.audit_chain import parse_anchor
+from dorsi.store.audit_chain import head, parse_anchor
+from dorsi.store.db import make_engine
 
 log = logging.getLogger("dorsi.audit")
 
@@ -170,10 +173,6 @@ def keeper_for(settings: Settings, database_url: str) -> AnchorKeeper | None:
     """The keeper ``dorsi serve`` and ``dorsi worker`` run when DORSI_AUDIT_ANCHOR_FILE is set."""
     if settings.audit_anchor_file is None:
         return None
-    from sqlalchemy.orm import Session
-
-    from dorsi.store.audit_chain import head
-    from dorsi.store.db import make_engine
 
     engine = make_engine(database_url)
 

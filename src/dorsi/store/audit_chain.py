@@ -29,11 +29,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dorsi.store.models import AuditEntry
-from dorsi.store.prepared import Prepared
 
 GENESIS = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises chain appends ("dorsiaud" in ASCII).
@@ -67,26 +66,20 @@ def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical(entry)).hexdigest()
 
 
-_LOCK = Prepared(lambda: select(func.pg_advisory_xact_lock(bindparam("key"))))
-_HEAD = Prepared(
-    lambda: select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-)
-_INSERT = Prepared(
-    lambda: insert(AuditEntry).values(
-        {c.name: bindparam(c.name, type_=c.type) for c in AuditEntry.__table__.columns}
-    )
-)
+# Every write asks for the lock and the head: the two statements are built once.
+_LOCK = select(func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY))
+_HEAD = select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
 
 
 def lock_chain(session: Session) -> None:
     """Serialise appends to the chain until this transaction ends (see the module docstring)."""
     if session.get_bind().dialect.name == "postgresql":
-        _LOCK.rows(session, key=ADVISORY_LOCK_KEY)
+        session.execute(_LOCK)
 
 
 def head(session: Session) -> tuple[int, str]:
     """The id and hash of the newest entry, or ``(0, GENESIS)`` for an empty log."""
-    row = _HEAD.first(session)
+    row = session.execute(_HEAD).first()
     if row is None:
         return 0, GENESIS
     return int(row[0]), str(row[1] or GENESIS)
@@ -96,8 +89,8 @@ def append(session: Session, entries: Iterable[AuditEntry]) -> list[AuditEntry]:
     """Chain and insert ``entries`` (their ids and hashes are set here) in this transaction.
 
     The only way rows enter ``audit_log``. Nothing ever updates or deletes them. The rows are
-    written with prepared statements (:mod:`dorsi.store.prepared`), after whatever the session
-    still has to flush; the entries stay outside the session.
+    written with one Core insert, after whatever the session still has to flush; the entries
+    stay outside the session (their ids are the chain's, set here).
     """
     pending = list(entries)
     if not pending:
@@ -111,7 +104,9 @@ def append(session: Session, entries: Iterable[AuditEntry]) -> list[AuditEntry]:
         entry.prev_hash = last_hash
         entry.entry_hash = entry_hash(last_hash, entry)
         last_hash = entry.entry_hash
-        _INSERT.rows(session, **{name: getattr(entry, name) for name in _COLUMNS})
+    session.execute(
+        insert(AuditEntry), [{name: getattr(e, name) for name in _COLUMNS} for e in pending]
+    )
     return pending
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 from dorsi.errors import ConflictError, DorsiError, InputError, MissingExtraError
+from dorsi.store.db import make_engine
 from dorsi.store.migrate import current_revision, upgrade
 from dorsi.store.models import Base
 
@@ -140,8 +141,6 @@ def _sqlite_backup(engine: Engine, path: Path, force: bool) -> Summary:
 
 
 def _file_counts(path: Path) -> dict[str, int]:
-    from dorsi.store.db import make_engine
-
     engine = make_engine(f"sqlite:///{path}")
     try:
         return row_counts(engine)

@@ -8,9 +8,9 @@ SQLite (the default) is opened for durability and predictable locking:
 - every transaction starts with ``BEGIN IMMEDIATE``: a request takes the write lock up front
   instead of upgrading a read lock later, which is what produces "database is locked";
 - inside one process, writers queue on a lock rather than in SQLite's sleeping busy handler
-  (one writer path: waiting is a cheap hand-off, not a poll), and the units that queued share
-  one durable commit (group commit, :mod:`dorsi.store.group_commit`): each still runs in a
-  savepoint of its own and returns only once the commit holding it is on disk.
+  (waiting is a hand-off, not a poll); across processes they queue on ``flock`` of a file
+  beside the database (:func:`writer_lock_path`). Both live inside
+  :meth:`Database.transaction`: no caller sees them.
 
 PostgreSQL (``postgresql+psycopg://``) uses its own MVCC; no process lock is taken. Every
 connection sets ``synchronous_commit = on`` (a commit is acknowledged only once it is on disk),
@@ -20,6 +20,7 @@ and :func:`require_durable` refuses a server that runs with ``fsync = off``.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 import time
@@ -33,11 +34,11 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dorsi.errors import DorsiError, InputError
-from dorsi.store.group_commit import GroupCommitter
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 POOL_SIZE = 10
 POOL_OVERFLOW = 30
+POSTGRES_POOL_OVERFLOW = 10
 # Page cache per connection (SQLite's default is 2 MiB). The clinic-wide review reads a year of
 # check-ins of 1,000 patients per query; stored day by day, those rows sit on tens of MiB of
 # pages, which a 2 MiB cache would read from disk again and again.
@@ -77,22 +78,6 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _sqlite_on_begin_read(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")  # a snapshot: runs beside the writer
-
-
-def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA query_only=1")
-    finally:
-        cursor.close()
-
-
-def _postgres_read_only(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.read_only = True  # psycopg begins its transactions READ ONLY
 
 
 def _postgres_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -147,14 +132,8 @@ def require_durable(engine: Engine) -> None:
         raise NotDurableError("PostgreSQL runs with synchronous_commit=off; refusing to start")
 
 
-def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with Dorsi's connection settings (see the module docstring).
-
-    ``read_only``: the engine of :meth:`Database.snapshot`: on SQLite its connections refuse
-    every write (``PRAGMA query_only``) and begin with a plain ``BEGIN`` (a snapshot that runs
-    beside the writer); on PostgreSQL its transactions are ``REPEATABLE READ, READ ONLY``
-    (one snapshot for the whole transaction).
-    """
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with Dorsi's connection settings (see the module docstring)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -166,9 +145,9 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            # readers run side by side (Database.snapshot), about one per request thread
-            # (connections opened beyond pool_size are closed again after each use, and an
-            # SQLite connection is cheap to keep but not to open: keep one per request thread)
+            # one connection per request thread (connections opened beyond pool_size are
+            # closed again after each use, and an SQLite connection is cheap to keep but not
+            # to open)
             kwargs.setdefault("pool_size", POOL_SIZE + POOL_OVERFLOW)
             kwargs.setdefault("max_overflow", POOL_OVERFLOW)
         engine = create_engine(
@@ -178,11 +157,7 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
-        if read_only:
-            event.listen(engine, "connect", _sqlite_read_only)
-            event.listen(engine, "begin", _sqlite_on_begin_read)
-        else:
-            event.listen(engine, "begin", _sqlite_on_begin)
+        event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
@@ -190,17 +165,15 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
                 "PostgreSQL needs the psycopg 3 driver: postgresql+psycopg://USER@HOST/DB",
                 field="DORSI_DATABASE_URL",
             )
-        # A connection for every request thread the web app runs at once (AnyIO's default
-        # limit is 40): requests never queue for the pool, PostgreSQL's MVCC runs them side by
-        # side (benchmarks/web.py measures it).
+        # At most 20 connections per process: `dorsi serve` runs up to 4 app processes, and
+        # PostgreSQL's default limit is 100 connections for everything on the server. Past
+        # that limit PostgreSQL refuses the connection and the request fails (a 500); past the
+        # pool's, a request waits its turn (up to 30 s). The JSON API runs at most
+        # UNITS_AT_ONCE units at once anyway (web/deps.py).
         kwargs.setdefault("pool_size", POOL_SIZE)
-        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
-        if read_only:
-            kwargs.setdefault("isolation_level", "REPEATABLE READ")
+        kwargs.setdefault("max_overflow", POSTGRES_POOL_OVERFLOW)
         engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _postgres_on_connect)
-        if read_only:
-            event.listen(engine, "connect", _postgres_read_only)
         return engine
     raise InputError(
         f"database '{backend}' is not supported; use SQLite or PostgreSQL",
@@ -223,18 +196,42 @@ def writer_lock_path(engine: Engine) -> Path | None:
     return Path(f"{Path(database).expanduser()}-writer.lock")
 
 
-class ReadOnlyError(RuntimeError):
-    """A write was attempted through :meth:`Database.snapshot` (a programming error)."""
+class _WriterTurn:
+    """SQLite's one writer, as a queue: a lock per process, ``flock`` across processes.
 
+    Held from ``BEGIN IMMEDIATE`` to ``COMMIT``, the span SQLite holds its write lock anyway;
+    queueing here hands the turn over at once, where SQLite's busy handler would sleep and
+    poll. The lock file is opened once per process (a forked child opens its own: a shared
+    open file would share the lock).
+    """
 
-def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
-    if session.new or session.dirty or session.deleted:
-        raise ReadOnlyError("a read-only unit of work tried to write; stage the write instead")
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._threads = threading.Lock()
+        self._fd = -1
+        self._pid = -1
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        with self._threads:
+            if self._path is None:
+                yield
+                return
+            import fcntl
 
-def _refuse_dml(state: Any) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        raise ReadOnlyError("a read-only unit of work tried to write; stage the write instead")
+            if self._pid != os.getpid():
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                self._pid = os.getpid()
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._pid == os.getpid() and self._fd >= 0:
+            os.close(self._fd)
+        self._fd = self._pid = -1
 
 
 class Database:
@@ -244,29 +241,7 @@ class Database:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
-        self.group: GroupCommitter | None = (
-            GroupCommitter(engine, lock_path=writer_lock_path(engine)) if self.is_sqlite else None
-        )
-        self._reader: Engine | None = None
-        self._readers: sessionmaker[Session] | None = None
-        self._reader_lock = threading.Lock()
-
-    def _reader_sessions(self) -> sessionmaker[Session]:
-        """Sessions of the read-only engine (made at first use: same URL, own pool)."""
-        if self._readers is None:
-            with self._reader_lock:
-                if self._readers is None:
-                    name = self.engine.url.database
-                    if self.is_sqlite and (not name or name == ":memory:"):
-                        reader = self.engine  # one private database: no second connection
-                    else:
-                        url = self.engine.url.render_as_string(hide_password=False)
-                        reader = self._reader = make_engine(url, read_only=True)
-                    readers = sessionmaker(reader, expire_on_commit=False, autoflush=False)
-                    event.listen(readers, "before_flush", _refuse_flush)
-                    event.listen(readers, "do_orm_execute", _refuse_dml)
-                    self._readers = readers
-        return self._readers
+        self._writer = _WriterTurn(writer_lock_path(engine)) if self.is_sqlite else None
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -274,36 +249,24 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit when the block ends normally, roll back otherwise."""
-        if self.group is not None:
-            with self.group.unit() as session:
-                yield session
-            return
-        with self._sessions() as session, session.begin():
-            yield session
+        """One unit of work: commit when the block ends normally, roll back otherwise.
 
-    @contextlib.contextmanager
-    def snapshot(self) -> Iterator[Session]:
-        """A read-only session on one consistent snapshot, outside the writer's turn.
-
-        On SQLite it runs beside the writer (WAL readers never wait) and on other threads and
-        processes at once; any attempt to write through it raises :class:`ReadOnlyError`.
+        The commit has happened (and is durable) when the block returns; a failing commit
+        raises here, so nothing is acknowledged that was not stored.
         """
-        with self._reader_sessions()() as session, session.begin():
+        turn = self._writer.held() if self._writer is not None else contextlib.nullcontext()
+        with turn, self._sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._reader is not None:
-            self._reader.dispose()
-        if self.group is not None:
-            self.group.close()
+        if self._writer is not None:
+            self._writer.close()
 
 
 __all__ = [
     "Database",
     "NotDurableError",
-    "ReadOnlyError",
     "durability_settings",
     "make_engine",
     "require_durable",

@@ -37,9 +37,11 @@ ROLES = ("clinician", "patient", "admin")
 #: A patient's foot drop may be on both sides; a walking video is analysed for one leg.
 SIDES = ("left", "right", "both")
 GAIT_SIDES = ("left", "right")
-MEASUREMENT_SOURCES = ("evaluation", "self", "gait")
+MEASUREMENT_SOURCES = ("evaluation", "self", "gait", "camera")
 DIFFICULTIES = ("easy", "ok", "hard")
 SUPPORTS = ("none", "hand_support", "assisted")
+#: The questionnaires patients fill in (``dorsi.catalog.questionnaires``).
+QUESTIONNAIRES = ("lefs", "abc")
 AUDIT_OUTCOMES = ("ok", "denied", "not_found", "invalid", "unauthenticated", "error")
 
 
@@ -175,6 +177,8 @@ class Evaluation(Base):
     created_at: Mapped[datetime]
     evaluated_on: Mapped[date] = mapped_column(Date)
     input_json: Mapped[dict[str, Any]]
+    # The clinician's daily brace wear target (hours), when the patient uses a brace (0012).
+    brace_wear_target_hours: Mapped[float | None] = mapped_column(Float)
 
     measurements: Mapped[list[Measurement]] = relationship(
         back_populates="evaluation", cascade="all, delete-orphan", lazy="selectin"
@@ -203,6 +207,8 @@ class Measurement(Base):
     source: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Walked with the brace (True), without it (False), or not recorded (None) (0012).
+    with_brace: Mapped[bool | None] = mapped_column(Boolean)
 
     evaluation: Mapped[Evaluation | None] = relationship(back_populates="measurements")
 
@@ -276,7 +282,7 @@ class SessionCheckin(Base):
     __table_args__ = (
         CheckConstraint(_in("difficulty", DIFFICULTIES), name="difficulty"),
         CheckConstraint("pain_nrs BETWEEN 0 AND 10", name="pain_range"),
-        # Covers what the clinic-wide review reads (dorsi.services.review), in (day, id)
+        # Covers what the history reader reads (dorsi.services.history), in (day, id)
         # order per patient, so a year of check-ins is read from the index alone (0005).
         Index(
             "ix_session_checkins_review",
@@ -434,6 +440,8 @@ class GaitVideo(Base):
     recorded_on: Mapped[date] = mapped_column(Date)  # the day its measurements are dated
     affected_side: Mapped[str] = mapped_column(String(8))  # the patient's side at upload
     walked_distance_m: Mapped[float | None] = mapped_column(Float)
+    # Walked with the brace (True), without it (False), or not said (None) (0012).
+    with_brace: Mapped[bool | None] = mapped_column(Boolean)
     container: Mapped[str] = mapped_column(String(16))  # mp4 | quicktime | 3gpp | webm
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     file_key: Mapped[str | None] = mapped_column(String(80))  # None once deleted
@@ -571,6 +579,274 @@ class StopAcknowledgement(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+# --- Brace log and remote monitoring time, added by migration 0012 ---------------------------
+
+SKIN_FINDINGS = ("redness_30min", "sore", "blister", "pressure_pain")
+
+
+class BraceLog(Base):
+    """One day's brace (AFO) wear and skin check, as the patient (or a clinician) logged it."""
+
+    __tablename__ = "brace_logs"
+    __table_args__ = (
+        CheckConstraint("wear_hours >= 0 AND wear_hours <= 24", name="wear_hours_range"),
+        Index("ix_brace_logs_patient_day", "patient_id", "log_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    log_date: Mapped[date] = mapped_column(Date)
+    wear_hours: Mapped[float] = mapped_column(Float)
+    skin_problem: Mapped[bool] = mapped_column(Boolean)
+    # What was seen: a list of SKIN_FINDINGS (empty when nothing was named).
+    seen: Mapped[list[str]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CameraSession(Base):
+    """A home session's camera measure: only numbers from the phone (docs/camera.md).
+
+    ``reps``: one ``{"peak_deg": float | null, "quality": "good" | "poor"}`` per counted
+    lift. ``best_deg`` and ``median_deg`` are over the measured lifts (null when none was);
+    the best is also stored as the ``dorsiflexion_arom_camera_deg`` measurement
+    ``measurement_id`` (source ``camera``), so reviews, pages and exports see one series.
+    """
+
+    __tablename__ = "camera_sessions"
+    __table_args__ = (
+        CheckConstraint("reps_measured <= reps_counted", name="measured_counted"),
+        CheckConstraint(_in("side", GAIT_SIDES), name="side"),
+        Index("ix_camera_sessions_patient_day", "patient_id", "measured_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    measured_on: Mapped[date] = mapped_column(Date)
+    exercise_id: Mapped[str] = mapped_column(String(48))
+    side: Mapped[str] = mapped_column(String(8))
+    reps: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reps_counted: Mapped[int] = mapped_column(Integer)
+    reps_measured: Mapped[int] = mapped_column(Integer)
+    best_deg: Mapped[float | None] = mapped_column(Float)
+    median_deg: Mapped[float | None] = mapped_column(Float)
+    measurement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("measurements.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+RTM_ACTIVITIES = ("review", "interactive")
+
+
+class RtmMinutes(Base):
+    """Minutes a clinician spent on a patient's remote monitoring on one day (timer or entry).
+
+    ``activity``: ``review`` (of the data) or ``interactive`` (a real-time call or video with
+    the patient or caregiver, which the management codes require).
+    """
+
+    __tablename__ = "rtm_minutes"
+    __table_args__ = (
+        CheckConstraint(_in("activity", RTM_ACTIVITIES), name="activity"),
+        CheckConstraint("minutes BETWEEN 1 AND 240", name="minutes_range"),
+        Index("ix_rtm_minutes_patient_day", "patient_id", "worked_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    worked_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Goal(Base):
+    """A goal the clinician set: a measure, a target and a date (``by_date``), or plain words
+    (``text``), or both. Its status is computed on every read (``dorsi.clinical.goals``)."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        CheckConstraint("measure_id IS NOT NULL OR text IS NOT NULL", name="measure_or_text"),
+        CheckConstraint("(measure_id IS NULL) = (by_date IS NULL)", name="measure_with_date"),
+        CheckConstraint(
+            "(measure_id IS NULL AND target_num IS NULL AND target_grade IS NULL) OR "
+            "(measure_id IS NOT NULL AND (target_num IS NULL) <> (target_grade IS NULL))",
+            name="one_target",
+        ),
+        Index("ix_goals_patient", "patient_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    measure_id: Mapped[str | None] = mapped_column(String(48))
+    target_num: Mapped[float | None] = mapped_column(Float)
+    target_grade: Mapped[str | None] = mapped_column(String(4))
+    by_date: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str | None] = mapped_column(Text)
+    set_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the day the clinician judged the goal met (None: the measurements decide)
+    met_on: Mapped[date | None] = mapped_column(Date)
+    #: the day the clinician stopped the goal: kept in the record, left out of reviews
+    stopped_on: Mapped[date | None] = mapped_column(Date)
+    #: the last change (edit, marked met, stopped); the audit chain has each one
+    changed_at: Mapped[datetime | None]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class QuestionnaireResponse(Base):
+    """The item answers of one questionnaire; its score is the ``measurement`` it made."""
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (
+        CheckConstraint(_in("questionnaire", QUESTIONNAIRES), name="questionnaire"),
+        Index("ix_questionnaire_responses_patient_day", "patient_id", "answered_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    questionnaire: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[list[int]] = mapped_column(JSON)
+    score: Mapped[float] = mapped_column(Float)
+    answered_on: Mapped[date] = mapped_column(Date)
+    measurement_id: Mapped[int] = mapped_column(
+        ForeignKey("measurements.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# --- Between visits: messages and the clinician's worklist, added by migration 0009 ----------
+
+#: The longest message; a thread is for short notes, not letters (no attachments).
+MESSAGE_MAX_CHARS = 2000
+
+
+class Message(Base):
+    """One message of a patient's thread (one thread per patient; no attachments).
+
+    Written by the patient or by a clinician with access to the record; every clinician with
+    access reads the same thread.
+    """
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint(_in("author_role", ROLES), name="author_role"),
+        Index("ix_messages_patient_id", "patient_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class MessageRead(Base):
+    """A read receipt: ``reader_id`` first read message ``message_id`` at ``read_at``."""
+
+    __tablename__ = "message_reads"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    reader_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    read_at: Mapped[datetime]
+
+
+class WorklistAcknowledgement(Base):
+    """A clinician acknowledged one worklist item (by its stable id), with an optional note.
+
+    Stop alerts are not acknowledged here: they keep their own record
+    (:class:`StopAcknowledgement`), which the worklist reads, so there is one mechanism.
+    """
+
+    __tablename__ = "worklist_acknowledgements"
+    __table_args__ = (Index("ix_worklist_acknowledgements_item", "patient_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# --- Reminders, added by migration 0010 ------------------------------------------------------
+# The patient's exercise days and time, the channels, the private calendar feed's token (only
+# its keyed hash; the token is derived from the deployment secret and ``calendar_nonce``, so a
+# copy of the database alone cannot open the feed), the browsers subscribed to Web Push, and
+# one row per patient and local day a reminder was sent (so a second run sends nothing).
+
+
+class ReminderPlan(Base):
+    """When and how one patient is reminded to exercise (see ``clinical.reminders``)."""
+
+    __tablename__ = "reminder_plans"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
+    days: Mapped[str] = mapped_column(String(32))  # "mon,wed,fri"
+    remind_at: Mapped[str] = mapped_column(String(5))  # local "HH:MM"
+    timezone: Mapped[str] = mapped_column(String(64))
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    by_calendar: Mapped[bool] = mapped_column(Boolean, default=False)
+    by_push: Mapped[bool] = mapped_column(Boolean, default=False)
+    by_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(254))
+    calendar_nonce: Mapped[str] = mapped_column(String(64))
+    calendar_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    calendar_renewed_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PushSubscription(Base):
+    """One browser of a patient subscribed to Web Push (RFC 8030 endpoint, RFC 8291 keys)."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    endpoint: Mapped[str] = mapped_column(Text)
+    # sha256 of the endpoint: one row per browser, whatever the endpoint's length
+    endpoint_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(128))
+    auth: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ReminderSent(Base):
+    """A reminder went out (or was tried) to a patient on their local ``local_day``."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "local_day", name="uq_reminders_sent_patient_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    local_day: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime]
+    # what reached the patient: "push", "email", or "none" (every channel failed)
+    delivered: Mapped[str] = mapped_column(String(16))
+
+
 __all__ = [
     "AUDIT_OUTCOMES",
     "CAUSES",
@@ -578,26 +854,40 @@ __all__ = [
     "GAIT_JOB_STATES",
     "GAIT_SIDES",
     "MEASUREMENT_SOURCES",
+    "MESSAGE_MAX_CHARS",
+    "QUESTIONNAIRES",
     "ROLES",
+    "RTM_ACTIVITIES",
     "SIDES",
+    "SKIN_FINDINGS",
     "SUPPORTS",
     "ApiToken",
     "AuditEntry",
     "AuthSession",
     "Base",
+    "BraceLog",
+    "CameraSession",
     "Evaluation",
     "GaitJob",
     "GaitMeasurement",
     "GaitResult",
     "GaitVideo",
+    "Goal",
     "IdempotencyKey",
     "LearnMark",
     "LoginAttempt",
     "Measurement",
+    "Message",
+    "MessageRead",
     "Patient",
     "PatientClinician",
     "Program",
     "ProgramExercise",
+    "PushSubscription",
+    "QuestionnaireResponse",
+    "ReminderPlan",
+    "ReminderSent",
+    "RtmMinutes",
     "Screening",
     "SessionCheckin",
     "SignInLink",
@@ -605,4 +895,5 @@ __all__ = [
     "StopAcknowledgement",
     "UTCDateTime",
     "User",
+    "WorklistAcknowledgement",
 ]

@@ -1,19 +1,21 @@
 """The JSON API ``/api/v1`` for integrations. Patients use it for their own record.
 
-Bodies of screenings and evaluations are the ``dorsi screen`` / ``dorsi plan`` input contracts,
-parsed from the raw body with :func:`dorsi.clinical.contract.parse`, so errors read exactly as
-on the command line. Every route names its policy action in ``openapi_extra`` (``x-dorsi-action``);
-the access-matrix test walks ``app.routes`` and checks each against the policy.
+Each route declares what it needs (:mod:`dorsi.web.deps`): its policy action, the unit of work
+signed in by a bearer token (``ctx: ApiUnit``) and a typed body (``JsonBody[Model]``, the
+same contract as the CLI's, so errors read as on the command line). FastAPI validates the
+bodies and writes the OpenAPI document from the models.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request, Response
+from fastapi import APIRouter, Form, Header, Path, Request, Response
 from fastapi.responses import JSONResponse
 
-from dorsi.clinical.contract import parse
+from dorsi.clinical.contract import NO_NUL
+from dorsi.clinical.progress_contract import CheckinIn
+from dorsi.clinical.screening import ScreenInput
 from dorsi.services import (
     auth,
     idempotency,
@@ -24,69 +26,52 @@ from dorsi.services import (
     stops,
     users,
 )
-from dorsi.services.context import Ctx, Staged
 from dorsi.services.schemas import (
     CheckinPublic,
+    EvaluationIn,
     EvaluationResult,
     PatientCreate,
     PatientLogin,
     PatientLoginCreate,
     PatientPublic,
     ProgramPublic,
+    ProgramUpdate,
     UserCreate,
     UserPublic,
 )
-from dorsi.services.stops import StopResolution
-from dorsi.web import api_schema
-from dorsi.web.api_schema import errors
-from dorsi.web.runtime import bearer_token, device_cookie_name, json_body, run, run_staged_work
+from dorsi.services.stops import AcknowledgeIn, StopResolution
+from dorsi.web.deps import ApiUnit, JsonBody, JsonRoute, SeparateUnits, action
+from dorsi.web.errors import documented
+from dorsi.web.runtime import bearer_token, device_cookie_name
 
-# Every API answer may be 401 (no valid token), 413 (body cap) or 422 (bad input).
-router = APIRouter(prefix="/api/v1", responses=errors(401, 413, 422))
+#: what every API answer may be: 401 (no valid token), 413 (body cap), 422 (a route with a
+#: JSON body adds 415, not JSON: deps.JsonRoute)
+API_ERRORS = documented(401, 413, 422)
+router = APIRouter(prefix="/api/v1", responses=API_ERRORS, route_class=JsonRoute)
 PatientId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the patient's id")]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the user's id")]
 # A patient's record: 404 when the caller may not read it, 403 when they may read but not act.
-RECORD = errors(403, 404)
-NO_NUL = r"^[^\x00]*$"  # text never holds NUL (see dorsi.clinical.contract)
-
-
-def action(name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``openapi_extra``: the policy action, and the JSON body's schema (api_schema)."""
-    extra: dict[str, Any] = {"x-dorsi-action": name}
-    if body is not None:
-        extra.update(api_schema.body(body))
-    return extra
-
-
-def _dump(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
-    return value.model_dump(mode="json")
+RECORD = documented(403, 404)
 
 
 @router.post(
     "/auth/token",
     tags=["auth"],
     summary="Sign in: OAuth2 password form -> bearer token",
-    openapi_extra=action("public"),
-    responses=errors(429),
+    dependencies=[action("public")],
+    responses=documented(429),
 )
-async def token(
+def token(
     request: Request,
+    units: SeparateUnits,
     username: Annotated[str, Form(min_length=1, max_length=256, pattern=NO_NUL)],
     password: Annotated[str, Form(min_length=1, max_length=1024, pattern=NO_NUL)],
 ) -> dict[str, str]:
     device = request.cookies.get(device_cookie_name(request))
-    attempt = await run(  # counted (and committed) before the password is checked
-        request,
-        lambda ctx: auth.start_sign_in(ctx, username=username, password=password, device=device),
-        auth_kind="none",
+    attempt = units.run(  # counted (and committed) before the password is checked
+        lambda ctx: auth.start_sign_in(ctx, username=username, password=password, device=device)
     )
-    value = await run(
-        request,
-        lambda ctx: auth.login_token(ctx, attempt, password=password),
-        auth_kind="none",
-    )
+    value = units.run(lambda ctx: auth.login_token(ctx, attempt, password=password))
     return {"access_token": value, "token_type": "bearer"}
 
 
@@ -95,49 +80,42 @@ async def token(
     tags=["auth"],
     status_code=204,
     summary="Revoke the bearer token used for this request",
-    openapi_extra=action("authenticated"),
+    dependencies=[action("authenticated")],
 )
-async def logout(request: Request) -> Response:
-    value = bearer_token(request) or ""
-
-    def work(ctx: Ctx) -> None:
-        auth.revoke_token(ctx, value)
-
-    await run(request, work, auth_kind="api")
+def logout(request: Request, ctx: ApiUnit) -> Response:
+    auth.revoke_token(ctx, bearer_token(request) or "")
     return Response(status_code=204)
 
 
 @router.get(
-    "/patients", tags=["patients"], openapi_extra=action("patient.list"), responses=errors(403)
+    "/patients",
+    tags=["patients"],
+    dependencies=[action("patient.list")],
+    responses=documented(403),
 )
-async def list_patients(request: Request) -> list[PatientPublic]:
-    return await run(request, patients.list_patients, auth_kind="api")
+def list_patients(ctx: ApiUnit) -> list[PatientPublic]:
+    return patients.list_patients(ctx)
 
 
 @router.post(
     "/patients",
     tags=["patients"],
     status_code=201,
-    openapi_extra=action("patient.create", api_schema.patient_create()),
-    responses=errors(403),
+    dependencies=[action("patient.create")],
+    responses=documented(403),
 )
-async def create_patient(request: Request) -> PatientPublic:
-    body = await json_body(request)
-    return await run(
-        request,
-        lambda ctx: patients.create_patient(ctx, parse(PatientCreate, body)),
-        auth_kind="api",
-    )
+def create_patient(ctx: ApiUnit, body: JsonBody[PatientCreate]) -> PatientPublic:
+    return patients.create_patient(ctx, body)
 
 
 @router.get(
     "/patients/{patient_id}",
     tags=["patients"],
-    openapi_extra=action("patient.read"),
+    dependencies=[action("patient.read")],
     responses=RECORD,
 )
-async def get_patient(request: Request, patient_id: PatientId) -> PatientPublic:
-    return await run(request, lambda ctx: patients.get_patient(ctx, patient_id), auth_kind="api")
+def get_patient(ctx: ApiUnit, patient_id: PatientId) -> PatientPublic:
+    return patients.get_patient(ctx, patient_id)
 
 
 @router.post(
@@ -145,14 +123,11 @@ async def get_patient(request: Request, patient_id: PatientId) -> PatientPublic:
     tags=["clinical"],
     status_code=201,
     summary="Red-flag screening: body and answer are the `dorsi screen` contract",
-    openapi_extra=action("patient.screen", api_schema.screening()),
+    dependencies=[action("patient.screen")],
     responses=RECORD,
 )
-async def screen(request: Request, patient_id: PatientId) -> JSONResponse:
-    body = await json_body(request)
-    result = await run(
-        request, lambda ctx: records.record_screening(ctx, patient_id, body), auth_kind="api"
-    )
+def screen(ctx: ApiUnit, patient_id: PatientId, body: JsonBody[ScreenInput]) -> JSONResponse:
+    result = records.record_screening(ctx, patient_id, body)
     return JSONResponse(result.model_dump(mode="json"), status_code=201)
 
 
@@ -161,49 +136,45 @@ async def screen(request: Request, patient_id: PatientId) -> JSONResponse:
     tags=["clinical"],
     status_code=201,
     summary="Evaluation: the `dorsi plan` input plus optional `measures` and `date`",
-    openapi_extra=action("patient.evaluate", api_schema.evaluation()),
+    dependencies=[action("patient.evaluate")],
     responses=RECORD,
 )
-async def evaluate(request: Request, patient_id: PatientId) -> EvaluationResult:
-    body = await json_body(request)
-    return await run(
-        request, lambda ctx: records.record_evaluation(ctx, patient_id, body), auth_kind="api"
-    )
+def evaluate(ctx: ApiUnit, patient_id: PatientId, body: JsonBody[EvaluationIn]) -> EvaluationResult:
+    return records.record_evaluation(ctx, patient_id, body)
 
 
 @router.get(
     "/patients/{patient_id}/program",
     tags=["clinical"],
-    openapi_extra=action("patient.read"),
+    dependencies=[action("patient.read")],
     responses=RECORD,
 )
-async def get_program(request: Request, patient_id: PatientId) -> ProgramPublic:
-    return await run(request, lambda ctx: programs.get_program(ctx, patient_id), auth_kind="api")
+def get_program(ctx: ApiUnit, patient_id: PatientId) -> ProgramPublic:
+    return programs.get_program(ctx, patient_id)
 
 
 @router.put(
     "/patients/{patient_id}/program",
     tags=["clinical"],
     summary="Save an edited program as a new version and assign it",
-    openapi_extra=action("program.write", api_schema.program_update()),
-    responses={**RECORD, **errors(409)},
+    dependencies=[action("program.write")],
+    responses={**RECORD, **documented(409)},
 )
-async def put_program(request: Request, patient_id: PatientId) -> ProgramPublic:
-    body = await json_body(request)
-    return await run(
-        request, lambda ctx: programs.assign_program(ctx, patient_id, body), auth_kind="api"
-    )
+def put_program(
+    ctx: ApiUnit, patient_id: PatientId, body: JsonBody[ProgramUpdate]
+) -> ProgramPublic:
+    return programs.assign_program(ctx, patient_id, body)
 
 
 @router.get(
     "/patients/{patient_id}/programs",
     tags=["clinical"],
     summary="Every program version, newest first (history)",
-    openapi_extra=action("patient.read"),
+    dependencies=[action("patient.read")],
     responses=RECORD,
 )
-async def program_history(request: Request, patient_id: PatientId) -> list[ProgramPublic]:
-    return await run(request, lambda ctx: programs.history(ctx, patient_id), auth_kind="api")
+def program_history(ctx: ApiUnit, patient_id: PatientId) -> list[ProgramPublic]:
+    return programs.history(ctx, patient_id)
 
 
 @router.post(
@@ -219,18 +190,16 @@ async def program_history(request: Request, patient_id: PatientId) -> list[Progr
         "(default today) may not be in the future or before the foot drop started (the "
         "onset the patient's evaluations give)."
     ),
-    openapi_extra=action("session.log", api_schema.checkin()),
+    dependencies=[action("session.log")],
     responses=RECORD,
 )
-async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
-    body = await json_body(request)
-    header = request.headers.get(idempotency.HEADER)
-
-    def work(ctx: Ctx) -> Staged[CheckinPublic]:
-        key = idempotency.check_key(header)
-        return progress.stage_session(ctx, patient_id, body, key)
-
-    return await run_staged_work(request, work, auth_kind="api")
+def log_session(
+    ctx: ApiUnit,
+    patient_id: PatientId,
+    body: JsonBody[CheckinIn],
+    key: Annotated[str | None, Header(alias=idempotency.HEADER, include_in_schema=False)] = None,
+) -> CheckinPublic:
+    return progress.log_session(ctx, patient_id, body, idempotency.check_key(key))
 
 
 @router.post(
@@ -244,25 +213,24 @@ async def log_session(request: Request, patient_id: PatientId) -> CheckinPublic:
         "restart a paused program: a clinician's screening that finds it safe does. 409 when "
         "no stop alert is active."
     ),
-    openapi_extra=action("alert.acknowledge", api_schema.acknowledge_stops()),
-    responses={**RECORD, **errors(409)},
+    dependencies=[action("alert.acknowledge")],
+    responses={**RECORD, **documented(409)},
 )
-async def acknowledge_stops(request: Request, patient_id: PatientId) -> StopResolution:
-    body = await json_body(request)
-    return await run(request, lambda ctx: stops.acknowledge(ctx, patient_id, body), auth_kind="api")
+def acknowledge_stops(
+    ctx: ApiUnit, patient_id: PatientId, body: JsonBody[AcknowledgeIn]
+) -> StopResolution:
+    return stops.acknowledge(ctx, patient_id, body)
 
 
 @router.get(
     "/patients/{patient_id}/progress",
     tags=["clinical"],
     summary="The `dorsi progress` output for the stored history",
-    openapi_extra=action("patient.read"),
+    dependencies=[action("patient.read")],
     responses=RECORD,
 )
-async def get_progress(request: Request, patient_id: PatientId) -> JSONResponse:
-    result = await run(
-        request, lambda ctx: progress.patient_progress(ctx, patient_id), auth_kind="api"
-    )
+def get_progress(ctx: ApiUnit, patient_id: PatientId) -> JSONResponse:
+    result = progress.patient_progress(ctx, patient_id)
     return JSONResponse(result.model_dump(mode="json"))
 
 
@@ -271,61 +239,53 @@ async def get_progress(request: Request, patient_id: PatientId) -> JSONResponse:
     tags=["patients"],
     status_code=201,
     summary="Create the patient's login (password, or a one-time sign-in link)",
-    openapi_extra=action("patient.login", api_schema.patient_login_create()),
-    responses={**RECORD, **errors(409)},
+    dependencies=[action("patient.login")],
+    responses={**RECORD, **documented(409)},
 )
-async def create_login(request: Request, patient_id: PatientId) -> PatientLogin:
-    body = await json_body(request)
-    return await run(
-        request,
-        lambda ctx: patients.create_patient_login(ctx, patient_id, parse(PatientLoginCreate, body)),
-        auth_kind="api",
-    )
+def create_login(
+    ctx: ApiUnit, patient_id: PatientId, body: JsonBody[PatientLoginCreate]
+) -> PatientLogin:
+    return patients.create_patient_login(ctx, patient_id, body)
 
 
 @router.post(
     "/patients/{patient_id}/login/signout",
     tags=["patients"],
     summary="End every session and API token of the patient's login",
-    openapi_extra=action("patient.signout"),
+    dependencies=[action("patient.signout")],
     responses=RECORD,
 )
-async def sign_out_patient(request: Request, patient_id: PatientId) -> dict[str, int]:
-    ended = await run(
-        request, lambda ctx: users.sign_out_patient_everywhere(ctx, patient_id), auth_kind="api"
-    )
-    return {"ended": ended}
+def sign_out_patient(ctx: ApiUnit, patient_id: PatientId) -> dict[str, int]:
+    return {"ended": users.sign_out_patient_everywhere(ctx, patient_id)}
 
 
-@router.get("/users", tags=["users"], openapi_extra=action("user.manage"), responses=errors(403))
-async def list_users(request: Request) -> list[UserPublic]:
-    return await run(request, users.list_users, auth_kind="api")
+@router.get(
+    "/users", tags=["users"], dependencies=[action("user.manage")], responses=documented(403)
+)
+def list_users(ctx: ApiUnit) -> list[UserPublic]:
+    return users.list_users(ctx)
 
 
 @router.post(
     "/users",
     tags=["users"],
     status_code=201,
-    openapi_extra=action("user.manage", api_schema.user_create()),
-    responses=errors(403, 404, 409),
+    dependencies=[action("user.manage")],
+    responses=documented(403, 404, 409),
 )
-async def create_user(request: Request) -> UserPublic:
-    body = await json_body(request)
-    return await run(
-        request, lambda ctx: users.create_user(ctx, parse(UserCreate, body)), auth_kind="api"
-    )
+def create_user(ctx: ApiUnit, body: JsonBody[UserCreate]) -> UserPublic:
+    return users.create_user(ctx, body)
 
 
 @router.post(
     "/users/{user_id}/signout",
     tags=["users"],
     summary="End every session and API token of a user (admins)",
-    openapi_extra=action("user.manage"),
-    responses=errors(403, 404),
+    dependencies=[action("user.manage")],
+    responses=documented(403, 404),
 )
-async def sign_out_user(request: Request, user_id: UserId) -> dict[str, int]:
-    ended = await run(request, lambda ctx: users.sign_out_everywhere(ctx, user_id), auth_kind="api")
-    return {"ended": ended}
+def sign_out_user(ctx: ApiUnit, user_id: UserId) -> dict[str, int]:
+    return {"ended": users.sign_out_everywhere(ctx, user_id)}
 
 
 __all__ = ["router"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -10,11 +11,26 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from dorsi import __version__
+from dorsi.jobs.lifeline import die_with_parent
 from dorsi.services.context import system_token, utc_now
+from dorsi.services.webpush import vapid_key
 from dorsi.settings import Settings, get_settings
 from dorsi.store.db import Database, require_durable
 from dorsi.store.migrate import upgrade
-from dorsi.web import api_schema, errors
+from dorsi.web import (
+    api,
+    api_camera,
+    api_monitoring,
+    api_outcomes,
+    documents,
+    errors,
+    gait,
+    pages,
+    pwa,
+    reminders,
+    worklist,
+)
+from dorsi.web.deps import action
 from dorsi.web.middleware import BodyLimit, FormEncoding, HeaderLimit, SecurityHeaders
 from dorsi.web.runtime import AppState
 
@@ -40,9 +56,6 @@ SERVE_PID_VARIABLE = "DORSI_SERVE_PID"
 
 def worker_app() -> FastAPI:
     """The app of one of ``dorsi serve --workers N``'s processes (the parent migrated)."""
-    import os
-
-    from dorsi.jobs.lifeline import die_with_parent
 
     parent = os.environ.get(SERVE_PID_VARIABLE, "")
     die_with_parent(int(parent) if parent.isdigit() else None)
@@ -81,23 +94,24 @@ def create_app(
         secret=settings.secret(),
         new_token=new_token,
     )
+    vapid_key(settings)  # Web Push's key pair: made on first start, kept in the data folder
     errors.install(app)
-    api_schema.install(app)  # /openapi.json states the error answers of every API route
 
-    from dorsi.web import api, pages
-
-    @app.get("/healthz", tags=["ops"], openapi_extra={"x-dorsi-action": "public"})
-    def healthz() -> dict[str, str]:
+    @app.get("/healthz", tags=["ops"], dependencies=[action("public")])
+    async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     app.include_router(api.router)
+    app.include_router(api_outcomes.router)
+    app.include_router(api_monitoring.router)
+    app.include_router(worklist.router)
+    app.include_router(api_camera.router)
     app.include_router(pages.router)
-    from dorsi.web import documents
-
+    app.include_router(pwa.router)  # the installable patient app: manifest, service worker
     app.include_router(documents.api_router)
     app.include_router(documents.page_router)
-    from dorsi.web import gait
-
+    app.include_router(reminders.api_router)
+    app.include_router(reminders.page_router)
     gait.install(app)  # walking videos: routes, and the background worker in the lifespan
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(FormEncoding, max_bytes=settings.max_body_bytes)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -29,8 +30,48 @@ from dorsi.errors import (
     http_status,
 )
 from dorsi.web import logsafe
+from dorsi.web.templating import render_error
 
 log = logging.getLogger("dorsi.web")
+
+#: the body of every error answer of the JSON API
+ERROR_BODY: dict[str, Any] = {
+    "type": "object",
+    "title": "Error",
+    "required": ["detail", "field"],
+    "properties": {
+        "detail": {"type": "string", "description": "what is wrong, and what is allowed"},
+        "field": {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "description": "the dotted path of the offending field, when there is one",
+        },
+    },
+    "additionalProperties": False,
+}
+
+_WHY = {
+    400: "the request is malformed",
+    401: "missing, expired or revoked bearer token",
+    403: "signed in, but this role may not do this to this record",
+    404: "no such record among those the caller may read",
+    409: "the request clashes with stored state",
+    413: "the body is larger than the server accepts",
+    415: "the body's type is not one the route takes, or its content is not what the type says",
+    422: "bad input: the detail names the field and what is allowed",
+    429: "too many attempts; see Retry-After",
+}
+
+
+def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route or router: each code with its reason and the error body
+    (a 422 listed here also replaces FastAPI's default validation-error schema)."""
+    return {
+        code: {
+            "description": _WHY[code],
+            "content": {"application/json": {"schema": copy.deepcopy(ERROR_BODY)}},
+        }
+        for code in codes
+    }
 
 
 def wants_html(request: Request) -> bool:
@@ -51,8 +92,6 @@ def _field_message(error: dict[str, Any]) -> tuple[str, str]:
 
 
 def _render_error(request: Request, status: int, message: str) -> Response:
-    from dorsi.web.templating import render_error
-
     return render_error(request, status, message)
 
 
@@ -116,4 +155,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected_error)
 
 
-__all__ = ["dorsi_error", "install", "wants_html"]
+__all__ = ["ERROR_BODY", "documented", "dorsi_error", "install", "wants_html"]

@@ -3,8 +3,10 @@
 API (bearer token):
 
 - ``POST /api/v1/patients/{id}/gait-videos``: multipart form, the file in field ``video``,
-  optional ``walked_distance_m``. Answers **202** with the video (``status: queued``) and a
-  ``Location`` header; the analysis runs in the background.
+  optional ``walked_distance_m`` and ``with_brace`` (true / false: walked with or without
+  the brace; the video's measurements are marked so, for the brace comparison). Answers
+  **202** with the video (``status: queued``) and a ``Location`` header; the analysis runs
+  in the background.
 - ``GET /api/v1/patients/{id}/gait-videos``: every video, newest first.
 - ``GET /api/v1/patients/{id}/gait-videos/{video_id}``: status, progress, results.
 - ``GET .../{video_id}/plot.png`` and ``.../{video_id}/annotated.mp4``: the pictures.
@@ -29,20 +31,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
+from dorsi.catalog.measures import load_measures
 from dorsi.errors import (
     InputError,
     PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitedError,
     UnsupportedMediaError,
+    http_status,
 )
 from dorsi.i18n import Language
 from dorsi.jobs.worker import EmbeddedWorker, JobRunner, NoWorker
@@ -51,17 +57,31 @@ from dorsi.services.context import Actor, Ctx
 from dorsi.services.gait_jobs import GaitVideoPublic, Storage
 from dorsi.settings import Settings
 from dorsi.store.db import Database
+from dorsi.web.deps import (
+    ApiUnit,
+    CsrfChecked,
+    PageUnit,
+    SeparateUnits,
+    Units,
+    action,
+    check_csrf,
+    sign_in_by_cookie,
+    sign_in_by_token,
+)
+from dorsi.web.errors import documented
 from dorsi.web.i18n import page_language
-from dorsi.web.runtime import run, state
+from dorsi.web.runtime import state
 from dorsi.web.templating import render
 
 router = APIRouter()
+#: what every API route here may answer besides its own (the JSON API's error body)
+API_ERRORS = documented(401, 403, 404, 413, 415, 422)
 Id = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 API = "/api/v1/patients/{patient_id}/gait-videos"
 PAGE = "/patients/{patient_id}/gait-videos"
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries, part headers and the small text fields
 TEXT_FIELD_MAX = 1024
-FIELDS = ("video", "walked_distance_m", "csrf_token")
+FIELDS = ("video", "walked_distance_m", "with_brace", "csrf_token")
 FLUSH_BYTES = 1 << 20
 
 UPLOAD_BODY: dict[str, Any] = {
@@ -85,16 +105,17 @@ UPLOAD_BODY: dict[str, Any] = {
                             "maximum": gait_jobs.DISTANCE_RANGE_M[1],
                             "description": "metres walked in the picture; gives gait speed",
                         },
+                        "with_brace": {
+                            "type": "boolean",
+                            "description": "walked with the brace (true) or without it "
+                            "(false); left out: not said",
+                        },
                     },
                 }
             }
         },
     }
 }
-
-
-def act(name: str, **more: Any) -> dict[str, Any]:
-    return {"x-dorsi-action": name, **more}
 
 
 def upload_limits(settings: Settings) -> tuple[tuple[str, int], ...]:
@@ -128,8 +149,6 @@ class _Part:
 async def receive_upload(request: Request, path: Path, cap_bytes: int) -> Received:
     """Stream a ``multipart/form-data`` body: the ``video`` part goes to ``path`` (at most
     ``cap_bytes``, else 413), known text fields are kept (at most 1 KiB each)."""
-    from python_multipart.multipart import MultipartParser, parse_options_header
-
     kind, params = parse_options_header(request.headers.get("content-type", ""))
     if kind != b"multipart/form-data" or not params.get(b"boundary"):
         raise UnsupportedMediaError(
@@ -170,7 +189,12 @@ async def receive_upload(request: Request, path: Path, cap_bytes: int) -> Receiv
                 buffer.clear()
 
         async for chunk in request.stream():
-            parser.write(chunk)
+            try:
+                parser.write(chunk)
+            except MultipartParseError:
+                raise UnsupportedMediaError(
+                    "is not a well-formed multipart/form-data body", field="body"
+                ) from None
             for event, data in events:
                 if event == "begin":
                     parts += 1
@@ -230,10 +254,19 @@ def runner_of(request: Request) -> JobRunner:
     return value
 
 
-async def _upload(request: Request, patient_id: int, *, page: bool) -> GaitVideoPublic:
-    """Check the caller, stream the body, check the content, store, queue, wake the worker."""
-    auth_kind: Literal["api", "page"] = "page" if page else "api"
-    await run(request, lambda ctx: gait_jobs.check_upload(ctx, patient_id), auth_kind=auth_kind)
+async def _upload(
+    request: Request, units: Units, patient_id: int, *, page: bool
+) -> GaitVideoPublic:
+    """Check the caller, stream the body, check the content, store, queue, wake the worker.
+
+    Two units of work around the body, so no transaction stays open while it streams."""
+
+    def signed_in(ctx: Ctx) -> Ctx:
+        return sign_in_by_cookie(request, ctx) if page else sign_in_by_token(request, ctx)
+
+    await run_in_threadpool(
+        units.run, lambda ctx: gait_jobs.check_upload(signed_in(ctx), patient_id)
+    )
     settings = state(request).settings
     path = Storage.of(settings).incoming()
     try:
@@ -241,6 +274,7 @@ async def _upload(request: Request, patient_id: int, *, page: bool) -> GaitVideo
         if not received.has_file:
             raise InputError("is required: send the video file in the field 'video'", field="video")
         distance = gait_jobs.parse_distance(received.fields.get("walked_distance_m"))
+        with_brace = gait_jobs.parse_with_brace(received.fields.get("with_brace"))
         inspected = await run_in_threadpool(
             functools.partial(
                 gait_jobs.inspect_upload,
@@ -249,32 +283,33 @@ async def _upload(request: Request, patient_id: int, *, page: bool) -> GaitVideo
                 max_duration_s=settings.max_video_s,
             )
         )
-        video = await run(
-            request,
-            lambda ctx: gait_jobs.accept_upload(
-                ctx, patient_id, upload=inspected, walked_distance_m=distance
-            ),
-            auth_kind=auth_kind,
-            csrf=received.fields.get("csrf_token", "") if page else False,
-        )
+
+        def accept(ctx: Ctx) -> GaitVideoPublic:
+            signed_in(ctx)
+            if page:
+                check_csrf(request, ctx, received.fields.get("csrf_token", ""))
+            return gait_jobs.accept_upload(
+                ctx,
+                patient_id,
+                upload=inspected,
+                walked_distance_m=distance,
+                with_brace=with_brace,
+            )
+
+        video = await run_in_threadpool(units.run, accept)
     finally:
         path.unlink(missing_ok=True)  # gone already when the upload was accepted
     runner_of(request).submitted(video.job.id)
     return video
 
 
-async def _delete(
-    request: Request, patient_id: int, video_id: int, *, measurements: bool, csrf: Any
+def _delete(
+    ctx: Ctx, later: BackgroundTasks, patient_id: int, video_id: int, *, measurements: bool
 ) -> GaitVideoPublic:
-    deleted = await run(
-        request,
-        lambda ctx: gait_jobs.delete_video(
-            ctx, patient_id, video_id, delete_measurements=measurements
-        ),
-        auth_kind="page" if csrf is not False else "api",
-        csrf=csrf,
-    )
-    await run_in_threadpool(gait_jobs.remove_files, deleted.files)
+    """Delete the rows; the files go once the unit has committed (a background task runs
+    after the answer, which is sent after the commit)."""
+    deleted = gait_jobs.delete_video(ctx, patient_id, video_id, delete_measurements=measurements)
+    later.add_task(gait_jobs.remove_files, deleted.files)
     return deleted.video
 
 
@@ -286,45 +321,38 @@ def _file_response(path: Path, kind: gait_jobs.FileKind) -> FileResponse:
 # --- API --------------------------------------------------------------------------------------
 
 
-@router.get(API, tags=["gait"], openapi_extra=act("patient.read"))
-async def api_list(request: Request, patient_id: Id) -> list[GaitVideoPublic]:
-    return await run(request, lambda ctx: gait_jobs.list_videos(ctx, patient_id), auth_kind="api")
+@router.get(API, tags=["gait"], responses=API_ERRORS, dependencies=[action("patient.read")])
+def api_list(ctx: ApiUnit, patient_id: Id) -> list[GaitVideoPublic]:
+    return gait_jobs.list_videos(ctx, patient_id)
 
 
-@router.get(API + "/{video_id}", tags=["gait"], openapi_extra=act("patient.read"))
-async def api_get(request: Request, patient_id: Id, video_id: Id) -> GaitVideoPublic:
-    return await run(
-        request, lambda ctx: gait_jobs.get_video(ctx, patient_id, video_id), auth_kind="api"
-    )
+@router.get(
+    API + "/{video_id}", tags=["gait"], responses=API_ERRORS, dependencies=[action("patient.read")]
+)
+def api_get(ctx: ApiUnit, patient_id: Id, video_id: Id) -> GaitVideoPublic:
+    return gait_jobs.get_video(ctx, patient_id, video_id)
 
 
 @router.get(
     API + "/{video_id}/plot.png",
     tags=["gait"],
+    responses=API_ERRORS,
     response_class=FileResponse,
-    openapi_extra=act("patient.read"),
+    dependencies=[action("patient.read")],
 )
-async def api_plot(request: Request, patient_id: Id, video_id: Id) -> FileResponse:
-    path = await run(
-        request,
-        lambda ctx: gait_jobs.result_file(ctx, patient_id, video_id, "plot"),
-        auth_kind="api",
-    )
-    return _file_response(path, "plot")
+def api_plot(ctx: ApiUnit, patient_id: Id, video_id: Id) -> FileResponse:
+    return _file_response(gait_jobs.result_file(ctx, patient_id, video_id, "plot"), "plot")
 
 
 @router.get(
     API + "/{video_id}/annotated.mp4",
     tags=["gait"],
+    responses=API_ERRORS,
     response_class=FileResponse,
-    openapi_extra=act("patient.read"),
+    dependencies=[action("patient.read")],
 )
-async def api_annotated(request: Request, patient_id: Id, video_id: Id) -> FileResponse:
-    path = await run(
-        request,
-        lambda ctx: gait_jobs.result_file(ctx, patient_id, video_id, "annotated"),
-        auth_kind="api",
-    )
+def api_annotated(ctx: ApiUnit, patient_id: Id, video_id: Id) -> FileResponse:
+    path = gait_jobs.result_file(ctx, patient_id, video_id, "annotated")
     return _file_response(path, "annotated")
 
 
@@ -333,15 +361,17 @@ async def api_annotated(request: Request, patient_id: Id, video_id: Id) -> FileR
     tags=["gait"],
     status_code=202,
     summary="Upload a walking video (multipart); the analysis runs in the background",
-    openapi_extra=act("gait.upload", **UPLOAD_BODY),
+    dependencies=[action("gait.upload")],
+    openapi_extra=UPLOAD_BODY,
     responses={
+        **API_ERRORS,
         413: {"description": "over the size cap, or longer than the video length cap"},
         415: {"description": "not a video"},
         429: {"description": "over the hourly upload limit for this patient (Retry-After)"},
     },
 )
-async def api_upload(request: Request, patient_id: Id) -> JSONResponse:
-    video = await _upload(request, patient_id, page=False)
+async def api_upload(request: Request, units: SeparateUnits, patient_id: Id) -> JSONResponse:
+    video = await _upload(request, units, patient_id, page=False)
     location = gait_jobs.api_path(patient_id, video.id)
     return JSONResponse(
         video.model_dump(mode="json"), status_code=202, headers={"Location": location}
@@ -352,8 +382,6 @@ async def api_upload(request: Request, patient_id: Id) -> JSONResponse:
 
 
 def _page_context(ctx: Ctx, patient_id: int) -> dict[str, Any]:
-    from dorsi.catalog.measures import load_measures
-
     return {
         "measure_names": {m.id: m.name for m in load_measures().measures},
         "patient": patients.get_patient(ctx, patient_id),
@@ -368,49 +396,42 @@ def _lang(request: Request, actor: Actor | None, data: dict[str, Any]) -> Langua
     return page_language(request, actor, saved=data["patient"].preferred_language)
 
 
-async def _list_page(
+def _list_page(
     request: Request,
+    ctx: Ctx,
     patient_id: int,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    def work(ctx: Ctx) -> dict[str, Any]:
-        return {**_page_context(ctx, patient_id), "videos": gait_jobs.list_videos(ctx, patient_id)}
-
-    data = await run(request, work, auth_kind="page")
+    data = {**_page_context(ctx, patient_id), "videos": gait_jobs.list_videos(ctx, patient_id)}
     actor: Actor | None = data.pop("actor")
     data.update(errors=errors or {}, values=values or {})
     lang = _lang(request, actor, data)
     return render(request, "gait/list.html", data, actor=actor, status=status, lang=lang)
 
 
-@router.get(PAGE, include_in_schema=False, openapi_extra=act("patient.read"))
-async def page_list(request: Request, patient_id: Id) -> Response:
-    return await _list_page(request, patient_id)
+@router.get(PAGE, include_in_schema=False, dependencies=[action("patient.read")])
+def page_list(request: Request, ctx: PageUnit, patient_id: Id) -> Response:
+    return _list_page(request, ctx, patient_id)
 
 
-@router.get(PAGE + "/{video_id}", include_in_schema=False, openapi_extra=act("patient.read"))
-async def page_video(request: Request, patient_id: Id, video_id: Id) -> Response:
-    def work(ctx: Ctx) -> dict[str, Any]:
-        return {
-            **_page_context(ctx, patient_id),
-            "video": gait_jobs.get_video(ctx, patient_id, video_id),
-        }
-
-    data = await run(request, work, auth_kind="page")
+@router.get(PAGE + "/{video_id}", include_in_schema=False, dependencies=[action("patient.read")])
+def page_video(request: Request, ctx: PageUnit, patient_id: Id, video_id: Id) -> Response:
+    data = {
+        **_page_context(ctx, patient_id),
+        "video": gait_jobs.get_video(ctx, patient_id, video_id),
+    }
     actor: Actor | None = data.pop("actor")
     return render(request, "gait/video.html", data, actor=actor, lang=_lang(request, actor, data))
 
 
 @router.get(
-    PAGE + "/{video_id}/status.json", include_in_schema=False, openapi_extra=act("patient.read")
+    PAGE + "/{video_id}/status.json", include_in_schema=False, dependencies=[action("patient.read")]
 )
-async def page_status(request: Request, patient_id: Id, video_id: Id) -> JSONResponse:
-    video = await run(
-        request, lambda ctx: gait_jobs.get_video(ctx, patient_id, video_id), auth_kind="page"
-    )
+def page_status(ctx: PageUnit, patient_id: Id, video_id: Id) -> JSONResponse:
+    video = gait_jobs.get_video(ctx, patient_id, video_id)
     return JSONResponse(
         {
             "status": video.status,
@@ -422,54 +443,48 @@ async def page_status(request: Request, patient_id: Id, video_id: Id) -> JSONRes
 
 
 @router.get(
-    PAGE + "/{video_id}/plot.png", include_in_schema=False, openapi_extra=act("patient.read")
+    PAGE + "/{video_id}/plot.png", include_in_schema=False, dependencies=[action("patient.read")]
 )
-async def page_plot(request: Request, patient_id: Id, video_id: Id) -> FileResponse:
-    path = await run(
-        request,
-        lambda ctx: gait_jobs.result_file(ctx, patient_id, video_id, "plot"),
-        auth_kind="page",
-    )
-    return _file_response(path, "plot")
+def page_plot(ctx: PageUnit, patient_id: Id, video_id: Id) -> FileResponse:
+    return _file_response(gait_jobs.result_file(ctx, patient_id, video_id, "plot"), "plot")
 
 
 @router.get(
     PAGE + "/{video_id}/annotated.mp4",
     include_in_schema=False,
-    openapi_extra=act("patient.read"),
+    dependencies=[action("patient.read")],
 )
-async def page_annotated(request: Request, patient_id: Id, video_id: Id) -> FileResponse:
-    path = await run(
-        request,
-        lambda ctx: gait_jobs.result_file(ctx, patient_id, video_id, "annotated"),
-        auth_kind="page",
-    )
+def page_annotated(ctx: PageUnit, patient_id: Id, video_id: Id) -> FileResponse:
+    path = gait_jobs.result_file(ctx, patient_id, video_id, "annotated")
     return _file_response(path, "annotated")
 
 
-@router.get("/me/gait-videos", include_in_schema=False, openapi_extra=act("self.patient.read"))
-async def my_videos(request: Request) -> Response:
-    actor = await run(request, lambda ctx: ctx.actor, auth_kind="page")
+@router.get("/me/gait-videos", include_in_schema=False, dependencies=[action("self.patient.read")])
+def my_videos(ctx: PageUnit) -> Response:
+    actor = ctx.actor
     if actor is None or actor.role != "patient" or actor.patient_id is None:
         raise PermissionDeniedError("this page is for patients; clinicians open a patient first")
     return RedirectResponse(f"/patients/{actor.patient_id}/gait-videos", status_code=303)
 
 
-@router.post(PAGE, include_in_schema=False, openapi_extra=act("gait.upload"))
-async def page_upload(request: Request, patient_id: Id) -> Response:
+@router.post(PAGE, include_in_schema=False, dependencies=[action("gait.upload")])
+async def page_upload(request: Request, units: SeparateUnits, patient_id: Id) -> Response:
     try:
-        video = await _upload(request, patient_id, page=True)
+        video = await _upload(request, units, patient_id, page=True)
     except (InputError, PayloadTooLargeError, RateLimitedError) as exc:
-        from dorsi.errors import http_status
-
         field_name = exc.field if isinstance(exc, InputError) else "video"
         message = exc.detail if isinstance(exc, InputError) else exc.message
         message = message.removeprefix("video: ")
-        response = await _list_page(
-            request,
-            patient_id,
-            errors={field_name or "video": message},
-            status=http_status(exc),
+        status = http_status(exc)
+        response = await run_in_threadpool(
+            units.run,
+            lambda ctx: _list_page(
+                request,
+                sign_in_by_cookie(request, ctx),
+                patient_id,
+                errors={field_name or "video": message},
+                status=status,
+            ),
         )
         if isinstance(exc, RateLimitedError):
             response.headers["Retry-After"] = str(exc.retry_after_s)
@@ -484,28 +499,31 @@ async def page_upload(request: Request, patient_id: Id) -> Response:
     API + "/{video_id}",
     tags=["gait"],
     summary="Delete a video and its results (measurements stay unless delete_measurements)",
-    openapi_extra=act("gait.delete"),
+    responses=API_ERRORS,
+    dependencies=[action("gait.delete")],
 )
-async def api_delete(
-    request: Request, patient_id: Id, video_id: Id, delete_measurements: bool = False
+def api_delete(
+    ctx: ApiUnit,
+    later: BackgroundTasks,
+    patient_id: Id,
+    video_id: Id,
+    delete_measurements: bool = False,
 ) -> GaitVideoPublic:
-    return await _delete(
-        request, patient_id, video_id, measurements=delete_measurements, csrf=False
-    )
+    return _delete(ctx, later, patient_id, video_id, measurements=delete_measurements)
 
 
-@router.post(PAGE + "/{video_id}/delete", include_in_schema=False, openapi_extra=act("gait.delete"))
-async def page_delete(request: Request, patient_id: Id, video_id: Id) -> Response:
-    form = await request.form()
-    csrf = form.get("csrf_token")
-    measurements = form.get("measurements") == "yes"
-    await _delete(
-        request,
-        patient_id,
-        video_id,
-        measurements=measurements,
-        csrf=csrf if isinstance(csrf, str) else "",
-    )
+@router.post(
+    PAGE + "/{video_id}/delete", include_in_schema=False, dependencies=[action("gait.delete")]
+)
+def page_delete(
+    ctx: PageUnit,
+    _: CsrfChecked,
+    later: BackgroundTasks,
+    patient_id: Id,
+    video_id: Id,
+    measurements: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    _delete(ctx, later, patient_id, video_id, measurements=measurements == "yes")
     return RedirectResponse(f"/patients/{patient_id}/gait-videos", status_code=303)
 
 
@@ -517,7 +535,7 @@ def make_runner(settings: Settings, database: Database, clock: Any) -> JobRunner
     if settings.gait_worker == "off":
         return NoWorker()
     if settings.gait_worker == "dramatiq":  # dorsi worker processes (dorsi.jobs.queue_dramatiq)
-        from dorsi.jobs.queue_dramatiq import DramatiqRunner
+        from dorsi.jobs.queue_dramatiq import DramatiqRunner  # dramatiq: optional, loaded lazily
 
         return DramatiqRunner(settings.gait_broker_url)
     execute = gait_jobs.executor(settings)

@@ -27,6 +27,8 @@ from fastapi import Request
 from fastapi.responses import Response
 from jinja2 import Environment
 
+from dorsi.catalog.exercises import load_exercises
+from dorsi.catalog.stored_text import in_language
 from dorsi.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -55,6 +57,11 @@ MEASURE_WORDS: dict[str, tuple[str, str]] = {
         N_("grade (0-5)"),
     ),
     "dorsiflexion_arom_deg": (N_("Active ankle dorsiflexion range (goniometer)"), N_("degrees")),
+    "dorsiflexion_arom_camera_deg": (
+        N_("Active ankle dorsiflexion from the phone camera (trend only)"),
+        N_("degrees"),
+    ),
+    "ankle_df_passive_deg": (N_("Passive ankle dorsiflexion range (goniometer)"), N_("degrees")),
     "single_leg_stance_s": (
         N_("Standing on the affected leg (single-leg stance time)"),
         N_("seconds"),
@@ -80,6 +87,12 @@ MEASURE_WORDS: dict[str, tuple[str, str]] = {
     "stance_time_asymmetry_pct": (
         N_("Difference in stance time between the legs (from video)"),
         N_("percent"),
+    ),
+    "fga_score": (N_("Functional Gait Assessment"), N_("points (0-30)")),
+    "six_minute_walk_m": (N_("Six-minute walk test (distance)"), N_("metres")),
+    "abc_pct": (
+        N_("Activities-specific Balance Confidence scale (ABC)"),
+        N_("percent (0-100)"),
     ),
 }
 
@@ -113,15 +126,13 @@ def localize_cues(cues: Sequence[str], lang: str) -> list[str]:
     language = normalize_language(lang)
     if language == DEFAULT_LANGUAGE:
         return list(cues)
-    from dorsi.catalog.exercises import load_exercises
-
     catalog: dict[str, str] = {}
     for english, other in zip(
         load_exercises("en").exercises, load_exercises(language).exercises, strict=True
     ):
         catalog.update(zip(english.form_cues, other.form_cues, strict=True))
     translate = gettext_for(language).gettext
-    return [catalog.get(cue) or translate(cue) for cue in cues]
+    return [catalog.get(cue) or in_language(cue, language) or translate(cue) for cue in cues]
 
 
 def current_language() -> Language:

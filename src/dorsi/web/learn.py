@@ -14,9 +14,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dorsi.education import (
@@ -30,13 +30,12 @@ from dorsi.education import (
 from dorsi.errors import InputError
 from dorsi.i18n import Language, normalize_language
 from dorsi.services import learn as learn_service
-from dorsi.services.context import Actor, Ctx
+from dorsi.services.context import Actor, Ctx, attempt
 from dorsi.services.patients import load_patient
 from dorsi.services.views import Dashboard, patient_dashboard
+from dorsi.web.deps import CsrfChecked, FormFields, OptionalPageUnit, PageUnit, action
 from dorsi.web.i18n import is_staff, page_language, remember_language
-from dorsi.web.pages.common import act
-from dorsi.web.pages.forms import csrf_of, field_errors, text_of
-from dorsi.web.runtime import run
+from dorsi.web.pages.forms import clipped, field_errors
 from dorsi.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -57,17 +56,13 @@ def safe_path(target: str, default: str = "/learn") -> str:
     return default
 
 
-async def _reader(request: Request) -> tuple[Actor | None, tuple[Dashboard, list[str]] | None]:
+def _reader(ctx: Ctx) -> tuple[Actor | None, tuple[Dashboard, list[str]] | None]:
     """The caller, and for a signed-in patient their record and active marks (audited)."""
-
-    def work(ctx: Ctx) -> tuple[Actor | None, tuple[Dashboard, list[str]] | None]:
-        actor = ctx.actor
-        if actor is None or actor.role != "patient" or actor.patient_id is None:
-            return actor, None
-        data = patient_dashboard(ctx, actor.patient_id, detail="learn")
-        return actor, (data, learn_service.active_marks(ctx, data.patient.id))
-
-    return await run(request, work, auth_kind="optional_page")
+    actor = ctx.actor
+    if actor is None or actor.role != "patient" or actor.patient_id is None:
+        return actor, None
+    data = patient_dashboard(ctx, actor.patient_id, detail="learn")
+    return actor, (data, learn_service.active_marks(ctx, data.patient.id))
 
 
 def _personal(
@@ -88,9 +83,9 @@ def _personal(
     return lang, personalize(learn_service.personal_input(data, marks, lang))
 
 
-@router.get("/learn", openapi_extra=act("public"))
-async def learn_index(request: Request) -> Response:
-    actor, record = await _reader(request)
+@router.get("/learn", dependencies=[action("public")])
+def learn_index(request: Request, ctx: OptionalPageUnit) -> Response:
+    actor, record = _reader(ctx)
     lang, personal = _personal(request, actor, record)
     return render(
         request,
@@ -101,10 +96,10 @@ async def learn_index(request: Request) -> Response:
     )
 
 
-@router.get("/learn/{topic_id}", openapi_extra=act("public"))
-async def learn_topic(request: Request, topic_id: str) -> Response:
+@router.get("/learn/{topic_id}", dependencies=[action("public")])
+def learn_topic(request: Request, ctx: OptionalPageUnit, topic_id: str) -> Response:
     topic = load_topics().get(topic_id[:60])
-    actor, record = await _reader(request)
+    actor, record = _reader(ctx)
     lang, personal = _personal(request, actor, record)
     page: LearnPage = render_topic(topic, lang)
     ref = next(t for t in personal.topics if t.id == topic.id)
@@ -131,28 +126,30 @@ async def learn_topic(request: Request, topic_id: str) -> Response:
 # --- language -------------------------------------------------------------------------------
 
 
-@router.get("/language", openapi_extra=act("public"))
-async def language_form(request: Request, next: str = "/learn") -> Response:
-    actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page")
-    return render(request, "learn/language.html", {"next": safe_path(next)}, actor=actor)
+@router.get("/language", dependencies=[action("public")])
+def language_form(request: Request, ctx: OptionalPageUnit, next: str = "/learn") -> Response:
+    return render(request, "learn/language.html", {"next": safe_path(next)}, actor=ctx.actor)
 
 
-@router.post("/language", openapi_extra=act("public"))
-async def choose_language(request: Request) -> Response:
-    form = await request.form()
-    raw = text_of(form, "lang", 20)
-    target = safe_path(text_of(form, "next", 500))
+@router.post("/language", dependencies=[action("public")])
+def choose_language(
+    request: Request,
+    ctx: OptionalPageUnit,
+    _: CsrfChecked,
+    raw: Annotated[str, Form(alias="lang"), clipped(20)] = "",
+    next_path: Annotated[str, Form(alias="next"), clipped(500)] = "",
+) -> Response:
+    target = safe_path(next_path)
+    actor = ctx.actor
 
-    def work(ctx: Ctx) -> tuple[Actor | None, Language]:
-        actor = ctx.actor
+    def work() -> Language:
         if actor is not None and actor.role == "patient" and actor.patient_id is not None:
-            return actor, learn_service.set_own_language(ctx, raw)
-        return actor, normalize_language(raw, field="lang")
+            return learn_service.set_own_language(ctx, raw)
+        return normalize_language(raw, field="lang")
 
     try:
-        actor, lang = await run(request, work, auth_kind="optional_page", csrf=csrf_of(form))
+        lang = attempt(ctx, work)
     except InputError as exc:
-        actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page")
         return render(
             request,
             "learn/language.html",
@@ -177,36 +174,26 @@ def _marks_context(ctx: Ctx, patient_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/clinic/patients/{patient_id}/learn", openapi_extra=act("program.write"))
-async def marks_form(request: Request, patient_id: int, saved: int = 0) -> Response:
-    def work(ctx: Ctx) -> tuple[Actor | None, dict[str, Any]]:
-        return ctx.actor, _marks_context(ctx, patient_id)
-
-    actor, values = await run(request, work, auth_kind="page")
+@router.get("/clinic/patients/{patient_id}/learn", dependencies=[action("program.write")])
+def marks_form(request: Request, ctx: PageUnit, patient_id: int, saved: int = 0) -> Response:
+    values = _marks_context(ctx, patient_id)
     values.update({"topics": load_topics().topics, "saved": bool(saved)})
-    return render(request, "learn/clinic_marks.html", values, actor=actor)
+    return render(request, "learn/clinic_marks.html", values, actor=ctx.actor)
 
 
-@router.post("/clinic/patients/{patient_id}/learn", openapi_extra=act("program.write"))
-async def save_marks(request: Request, patient_id: int) -> Response:
-    form = await request.form()
+@router.post("/clinic/patients/{patient_id}/learn", dependencies=[action("program.write")])
+def save_marks(
+    request: Request, ctx: PageUnit, _: CsrfChecked, form: FormFields, patient_id: int
+) -> Response:
     chosen = [str(v)[:60] for v in form.getlist("topics") if isinstance(v, str)][:50]
-
-    def work(ctx: Ctx) -> list[str]:
-        return learn_service.mark_topics(ctx, patient_id, chosen)
-
     try:
-        await run(request, work, auth_kind="page", csrf=csrf_of(form))
+        attempt(ctx, lambda: learn_service.mark_topics(ctx, patient_id, chosen))
     except InputError as exc:
-
-        def again(ctx: Ctx) -> tuple[Actor | None, dict[str, Any]]:
-            return ctx.actor, _marks_context(ctx, patient_id)
-
-        actor, values = await run(request, again, auth_kind="page")
+        values = _marks_context(ctx, patient_id)
         values.update(
             {"topics": load_topics().topics, "errors": field_errors(exc), "marked": chosen}
         )
-        return render(request, "learn/clinic_marks.html", values, actor=actor, status=422)
+        return render(request, "learn/clinic_marks.html", values, actor=ctx.actor, status=422)
     return RedirectResponse(f"/clinic/patients/{patient_id}/learn?saved=1", status_code=303)
 
 

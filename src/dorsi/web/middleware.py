@@ -31,11 +31,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        # WebAssembly may compile (the camera measure's pose model runs in the browser); JS
+        # eval stays forbidden
+        "script-src 'self' 'wasm-unsafe-eval'",
         "style-src 'self'",
         "img-src 'self' data:",
         "media-src 'self' data:",
         "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
@@ -50,7 +54,7 @@ BASE_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    (b"permissions-policy", b"camera=(self), microphone=(), geolocation=(), payment=(), usb=()"),
 ]
 
 

@@ -1,47 +1,27 @@
-"""Per-request plumbing: who is calling, and running a use case in one transaction.
-
-Each request that touches data runs one unit of work, in a worker thread: the credential
-lookup, the authorization, the work and the audit entries share one transaction (few round
-trips; nothing half-written) in :func:`dorsi.services.context.run_unit`; pages that only read,
-and check-ins, read in a snapshot first and then write briefly (``run_read``, ``run_staged``), so
-only the short write queues for SQLite's single writer.
+"""Per-request plumbing: the app's state, credentials in cookies and headers, form tokens.
 
 Credentials: the JSON API takes only ``Authorization: Bearer`` tokens; the HTML pages take
 only the session cookie (so a cookie can never drive the API cross-site, and a page form
-always carries a CSRF token).
+always carries a CSRF token). Routes declare their unit of work, actor and CSRF check with the
+dependencies of :mod:`dorsi.web.deps`, which use these helpers.
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import hashlib
 import hmac
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, TypeVar
 
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from dorsi.clinical.contract import json_text
-from dorsi.errors import AuthenticationError, PermissionDeniedError, UnsupportedMediaError
-from dorsi.services import auth
-from dorsi.services.context import Ctx, Staged, run_read, run_staged, run_unit
+from dorsi.errors import PermissionDeniedError
+from dorsi.services.context import Ctx
 from dorsi.settings import Settings
 from dorsi.store.db import Database
-
-T = TypeVar("T")
-#: threads running units of work, per process. SQLite: more only queue for Python's interpreter
-#: lock and stretch the writer's turn while they do (measured: benchmarks/web.py); PostgreSQL
-#: waits on the network, so more of its units overlap (up to where more threads stop helping;
-#: each thread may hold a connection of the read pool and one of the write pool: 4 processes
-#: x 8 threads stay within PostgreSQL's default of 100 connections).
-UNIT_THREADS = {"sqlite": 4, "postgresql": 8}
-Auth = Literal["api", "page", "optional_page", "none"]
 
 SECURE_COOKIE = "__Host-dorsi_session"
 PLAIN_COOKIE = "dorsi_session"
@@ -118,74 +98,12 @@ def check_form_token(expected: str | None, given: str | None) -> None:
         )
 
 
-async def run(
-    request: Request,
-    work: Callable[[Ctx], T],
-    *,
-    auth_kind: Auth,
-    csrf: str | Literal[False] | None = False,
-    read_only: bool = False,
-) -> T:
-    """Authenticate (``auth_kind``), check the CSRF token (when ``csrf`` is not False), work.
-
-    ``csrf`` is the token a page form sent; pass it for every state-changing page request.
-    ``read_only`` runs ``work`` in a snapshot beside other requests (:func:`run_read`); its
-    audit entries are then its only write.
-    """
-    make_ctx, signed_in = _plumbing(request, auth_kind, csrf)
-    database = state(request).database
-
-    def unit(ctx: Ctx) -> T:
-        signed_in(ctx)
-        return work(ctx)
-
-    runner = run_read if read_only else run_unit
-    return await _in_thread(database, runner, make_ctx, unit)
-
-
-async def run_staged_work(
-    request: Request,
-    work: Callable[[Ctx], Staged[T]],
-    *,
-    auth_kind: Auth,
-    csrf: str | Literal[False] | None = False,
-) -> T:
-    """:func:`run` for a use case that reads first and then writes briefly (:func:`run_staged`)."""
-    make_ctx, signed_in = _plumbing(request, auth_kind, csrf)
-
-    def unit(ctx: Ctx) -> Staged[T]:
-        signed_in(ctx)
-        return work(ctx)
-
-    return await _in_thread(state(request).database, run_staged, make_ctx, unit)
-
-
-_POOLS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
-_POOLS_LOCK = threading.Lock()
-
-
-async def _in_thread(database: Database, func: Callable[..., T], *args: object) -> T:
-    """Run a unit of work on one of this process's few unit threads (:data:`UNIT_THREADS`)."""
-    size = UNIT_THREADS.get(database.engine.dialect.name, 4)
-    pool = _POOLS.get(size)
-    if pool is None:
-        with _POOLS_LOCK:
-            pool = _POOLS.setdefault(
-                size, concurrent.futures.ThreadPoolExecutor(size, thread_name_prefix="dorsi-unit")
-            )
-    return await asyncio.get_running_loop().run_in_executor(pool, func, database, *args)
-
-
-def _plumbing(
-    request: Request, auth_kind: Auth, csrf: str | Literal[False] | None
-) -> tuple[Callable[[Session], Ctx], Callable[[Ctx], None]]:
-    """The context factory of this request, and the check of who is calling."""
+def ctx_factory(request: Request) -> Callable[[Session], Ctx]:
+    """How this request's :class:`Ctx` is made from its session (the clock read once)."""
     app = state(request)
     request_id: str = getattr(request.state, "request_id", "-")
-    cookie = request.cookies.get(session_cookie_name(request)) if auth_kind != "api" else None
-    token = bearer_token(request) if auth_kind == "api" else None
 
-    def make_ctx(session: Session) -> Ctx:
+    def make(session: Session) -> Ctx:
         return Ctx(
             db=session,
             now=app.clock(),
@@ -196,52 +114,10 @@ def _plumbing(
             new_token=app.new_token,
         )
 
-    def signed_in(ctx: Ctx) -> None:
-        if auth_kind == "api":
-            ctx.actor = auth.token_actor(ctx, token) if token else None
-            if ctx.actor is None:
-                raise AuthenticationError("missing, expired or revoked bearer token; sign in")
-        elif auth_kind in ("page", "optional_page"):
-            ctx.actor = auth.session_actor(ctx, cookie) if cookie else None
-            if ctx.actor is None and auth_kind == "page":
-                raise AuthenticationError("please sign in")
-        if csrf is not False:
-            if ctx.actor is not None:
-                check_form_token(ctx.actor.csrf_token, csrf)
-            else:
-                pre = request.cookies.get(pre_cookie_name(request), "")
-                check_form_token(anonymous_csrf(request, pre) if pre else None, csrf)
-
-    return make_ctx, signed_in
+    return make
 
 
 JSON_TYPE = "application/json"
-
-
-async def json_body(request: Request) -> bytes:
-    """The body of a JSON API route, refused unless it is declared ``application/json``
-    (415), is UTF-8, and nests at most ``MAX_JSON_DEPTH`` levels (422, naming ``body``;
-    :func:`dorsi.clinical.contract.json_text`).
-
-    Every route that takes JSON reads its body here, so a form or a text body is never
-    guessed to be JSON, and no body reaches a parser that would fail on it.
-    """
-    declared = request.headers.get("content-type", "")
-    kind, _, params = declared.partition(";")
-    kind = kind.strip().lower()
-    charset = ""
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    if kind != JSON_TYPE or charset not in ("", "utf-8", "utf8"):
-        sent = f"as '{declared[:60]}'" if declared else "without a Content-Type"
-        raise UnsupportedMediaError(
-            f"must be {JSON_TYPE} in UTF-8 (it was sent {sent})", field="body"
-        )
-    body = await request.body()
-    json_text(body, field="body")
-    return body
 
 
 def new_pre_value() -> str:
@@ -255,13 +131,12 @@ __all__ = [
     "anonymous_csrf",
     "bearer_token",
     "check_form_token",
+    "client_address",
+    "ctx_factory",
     "device_cookie_name",
     "is_https",
-    "json_body",
     "new_pre_value",
     "pre_cookie_name",
-    "run",
-    "run_staged_work",
     "session_cookie_name",
     "state",
 ]

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from dorsi.clinical.goal_words import goal_words, status_words, why_words
 from dorsi.i18n import N_, Language
 from dorsi.services.context import Actor
 from dorsi.web import i18n as page_i18n
@@ -17,6 +18,7 @@ from dorsi.web.runtime import (
     is_https,
     new_pre_value,
     pre_cookie_name,
+    state,
 )
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
@@ -52,6 +54,10 @@ TEMPLATES.env.filters["words"] = _words
 page_i18n.install(TEMPLATES.env)
 TEMPLATES.env.globals["BADGES"] = BADGES
 TEMPLATES.env.globals["LEVELS"] = LEVELS
+# A goal's status and what it rests on, in the page's language (one wording everywhere).
+TEMPLATES.env.globals["goal_status_words"] = status_words
+TEMPLATES.env.globals["goal_words"] = goal_words
+TEMPLATES.env.globals["goal_why"] = why_words
 
 
 def render(
@@ -81,6 +87,16 @@ def render(
         values["csrf"] = anonymous_csrf(request, pre)
     values["actor"] = actor
     values["request"] = request
+    settings = state(request).settings
+    # The clinic's contact details (settings), shown wherever a patient's program is paused.
+    values.setdefault(
+        "clinic_contact",
+        {
+            "phone": settings.clinic_phone,
+            "hours": settings.clinic_hours,
+            "out_of_hours": settings.clinic_out_of_hours,
+        },
+    )
     with page_i18n.use_language(shown):
         response = TEMPLATES.TemplateResponse(request, name, values, status_code=status)
     page_i18n.sync_cookie(request, response, actor, shown)

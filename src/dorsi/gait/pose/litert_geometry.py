@@ -105,6 +105,46 @@ class Letterbox:
         return np.asarray((points - offset) / self.scale, np.float64)
 
 
+#: a picture taller than wide by more than this is also searched in square tiles
+TILE_MIN_ASPECT = 1.2
+#: neighbouring tiles overlap by at least this share of a tile, so a person cut by one
+#: tile's edge is whole in the next
+TILE_MIN_OVERLAP = 1.0 / 3.0
+
+
+def detector_tiles(width: int, height: int, side_px: int = DETECTOR_INPUT_PX) -> list[Letterbox]:
+    """Square tiles of a tall picture (the picture's width, stepping down its height), each
+    mapped onto the detector's input; none for a picture that is not tall.
+
+    Why: the detector sees the whole picture fitted into 224 x 224 pixels. A portrait phone
+    video puts its long side there, so a walker filmed whole at 3-4 m is about 35-45 pixels
+    tall at the detector's input (a landscape picture of the same scene gives her about 50)
+    and is missed in most frames. A tile as wide as the picture gives her 1.8 times the
+    pixels. (A wide picture is not tiled: its letterbox already fills the input's width, and
+    the demo's walker is found there.)
+    """
+    if height <= TILE_MIN_ASPECT * width:
+        return []
+    step_max = (1.0 - TILE_MIN_OVERLAP) * width
+    count = math.ceil((height - width) / step_max) + 1
+    step = (height - width) / (count - 1)
+    scale = side_px / width
+    return [Letterbox(scale, 0.0, -round(k * step) * scale) for k in range(count)]
+
+
+def merge_detections(found: list[list[Detection]]) -> list[Detection]:
+    """Detections from several views of one picture (in image pixels), best first, a person
+    seen in two views counted once (face boxes overlapping by more than ``NMS_MIN_IOU``)."""
+    ranked = sorted((d for ds in found for d in ds), key=lambda d: -d.score)
+    kept: list[Detection] = []
+    for det in ranked:
+        box = np.asarray(det.box, np.float64)
+        if kept and (_iou(box, np.asarray([k.box for k in kept], np.float64)) > NMS_MIN_IOU).any():
+            continue
+        kept.append(det)
+    return kept
+
+
 def _sigmoid(x: FloatArray) -> FloatArray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -100.0, 100.0))), np.float64)
 

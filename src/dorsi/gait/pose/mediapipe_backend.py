@@ -7,12 +7,12 @@ Butterworth filter afterwards, which does not delay events as a causal filter wo
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from dorsi.gait._extra import mediapipe
 from dorsi.gait.keypoints import KEYPOINTS
 from dorsi.gait.pose.frame import FramePose
 
@@ -46,10 +46,7 @@ class MediaPipePose:
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
     ) -> None:
-        os.environ.setdefault("GLOG_minloglevel", "2")
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import mediapipe as mp
-
+        mp = mediapipe()
         self._settings: dict[str, Any] = {
             "static_image_mode": False,
             "model_complexity": model_complexity,

@@ -10,30 +10,27 @@ from fastapi.responses import RedirectResponse, Response
 from dorsi.clinical.contract import parse
 from dorsi.errors import ConflictError, InputError
 from dorsi.services import users
-from dorsi.services.context import Actor, Ctx
+from dorsi.services.context import Ctx, attempt
 from dorsi.services.passwords import MIN_LENGTH_STAFF
-from dorsi.services.schemas import UserCreate, UserPublic
-from dorsi.web.pages.common import act
-from dorsi.web.pages.forms import csrf_of, field_errors, text_of
-from dorsi.web.runtime import run
+from dorsi.services.schemas import UserCreate
+from dorsi.web.deps import CsrfChecked, PageUnit, action
+from dorsi.web.pages.forms import FormText, clipped, field_errors
 from dorsi.web.templating import render
 
 router = APIRouter(prefix="/admin")
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-async def _users_page(
+def _users_page(
     request: Request,
+    ctx: Ctx,
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
     ended: int | None = None,
 ) -> Response:
-    def work(ctx: Ctx) -> tuple[Actor | None, list[UserPublic]]:
-        return ctx.actor, users.list_users(ctx)
-
-    actor, accounts = await run(request, work, auth_kind="page")
+    accounts = users.list_users(ctx)
     return render(
         request,
         "admin/users.html",
@@ -44,64 +41,60 @@ async def _users_page(
             "min_staff": MIN_LENGTH_STAFF,
             "ended": ended,
         },
-        actor=actor,
+        actor=ctx.actor,
         status=status,
     )
 
 
-@router.get("/users", openapi_extra=act("user.manage"))
-async def users_page(request: Request) -> Response:
-    return await _users_page(request)
+@router.get("/users", dependencies=[action("user.manage")])
+def users_page(request: Request, ctx: PageUnit) -> Response:
+    return _users_page(request, ctx)
 
 
-@router.post("/users", openapi_extra=act("user.manage"))
-async def create_user(request: Request) -> Response:
-    form = await request.form()
+@router.post("/users", dependencies=[action("user.manage")])
+def create_user(
+    request: Request,
+    ctx: PageUnit,
+    _: CsrfChecked,
+    username: Annotated[FormText, clipped(100)] = "",
+    role: Annotated[FormText, clipped(20)] = "",
+    display_name: Annotated[FormText, clipped(200)] = "",
+    password: Annotated[FormText, clipped(300)] = "",
+) -> Response:
     values = {
-        "username": text_of(form, "username", 100),
-        "role": text_of(form, "role", 20),
-        "display_name": text_of(form, "display_name", 200),
-        "password": text_of(form, "password", 300),
+        "username": username,
+        "role": role,
+        "display_name": display_name,
+        "password": password,
     }
     try:
-        await run(
-            request,
-            lambda ctx: users.create_user(ctx, parse(UserCreate, values)),
-            auth_kind="page",
-            csrf=csrf_of(form),
-        )
+        attempt(ctx, lambda: users.create_user(ctx, parse(UserCreate, values)))
     except (InputError, ConflictError) as exc:
         errors = (
             field_errors(exc, "en") if isinstance(exc, InputError) else {"username": exc.message}
         )
         shown = {k: v for k, v in values.items() if k != "password"}
-        return await _users_page(request, values=shown, errors=errors, status=422)
+        return _users_page(request, ctx, values=shown, errors=errors, status=422)
     return RedirectResponse("/admin/users", status_code=303)
 
 
-@router.post("/users/{user_id}/active", openapi_extra=act("user.manage"))
-async def set_active(request: Request, user_id: UserId) -> Response:
-    form = await request.form()
-    active = text_of(form, "active", 5) == "1"
-    await run(
-        request,
-        lambda ctx: users.set_active(ctx, user_id, active=active),
-        auth_kind="page",
-        csrf=csrf_of(form),
-    )
+@router.post("/users/{user_id}/active", dependencies=[action("user.manage")])
+def set_active(
+    ctx: PageUnit,
+    _: CsrfChecked,
+    user_id: UserId,
+    active: Annotated[FormText, clipped(5)] = "",
+) -> Response:
+    users.set_active(ctx, user_id, active=active == "1")
     return RedirectResponse("/admin/users", status_code=303)
 
 
-@router.post("/users/{user_id}/signout", openapi_extra=act("user.manage"))
-async def sign_out_everywhere(request: Request, user_id: UserId) -> Response:
-    form = await request.form()
-    ended = await run(
-        request,
-        lambda ctx: users.sign_out_everywhere(ctx, user_id),
-        auth_kind="page",
-        csrf=csrf_of(form),
-    )
-    return await _users_page(request, ended=ended)
+@router.post("/users/{user_id}/signout", dependencies=[action("user.manage")])
+def sign_out_everywhere(
+    request: Request, ctx: PageUnit, _: CsrfChecked, user_id: UserId
+) -> Response:
+    ended = users.sign_out_everywhere(ctx, user_id)
+    return _users_page(request, ctx, ended=ended)
 
 
 __all__ = ["router"]

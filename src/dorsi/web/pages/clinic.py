@@ -3,24 +3,53 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
 from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from dorsi.catalog.brace import load_brace_rules
+from dorsi.catalog.exercises import load_exercises
+from dorsi.catalog.measures import load_measures
+from dorsi.catalog.mmt import GRADES
+from dorsi.catalog.red_flags import load_red_flags
+from dorsi.catalog.rtm_codes import load_rtm_codes
 from dorsi.clinical.contract import parse
+from dorsi.clinical.program import PlanInput
+from dorsi.clinical.program_rules import CAUSES, load_program_rules
+from dorsi.clinical.screening import ScreenInput
 from dorsi.errors import ConflictError, InputError
-from dorsi.services import patients, programs, progress, records, users
-from dorsi.services.context import Actor, Ctx
-from dorsi.services.schemas import PatientCreate, PatientLoginCreate, ProgramPublic, Side
+from dorsi.services import brace, messages, patients, programs, progress, records, rtm, users
+from dorsi.services.alert_words import clinical_texts
+from dorsi.services.context import Ctx, attempt
+from dorsi.services.evaluation_prefill import evaluation_prefill
+from dorsi.services.progress import BADGE_ORDER
+from dorsi.services.schemas import (
+    EvaluationIn,
+    PatientCreate,
+    PatientLoginCreate,
+    ProgramPublic,
+    ProgramUpdate,
+    Side,
+)
 from dorsi.services.views import patient_dashboard
-from dorsi.web.charts import Point, line_chart
-from dorsi.web.pages.common import act, screening_answers
-from dorsi.web.pages.forms import compact, csrf_of, field_errors, number, text_of, yes_no
-from dorsi.web.runtime import run
+from dorsi.services.worklist import open_kinds
+from dorsi.services.worklist_items import KINDS, label
+from dorsi.web.deps import CsrfChecked, FormFields, PageUnit, action
+from dorsi.web.measure_charts import measure_charts, pain_chart
+from dorsi.web.pages.common import screening_answers
+from dorsi.web.pages.forms import (
+    PROGRAM_WORDS,
+    FormText,
+    clipped,
+    compact,
+    field_errors,
+    number,
+    row_errors,
+    text_of,
+    yes_no,
+)
 from dorsi.web.templating import render
 
 router = APIRouter(prefix="/clinic")
@@ -31,19 +60,20 @@ SORTS = ("status", "name", "last_session", "newest")
 # --- patient list -------------------------------------------------------------------------
 
 
-@router.get("", openapi_extra=act("patient.list"))
-async def patient_list(request: Request, q: str = "", sort: str = "status") -> Response:
-    from dorsi.services.progress import BADGE_ORDER
-
+@router.get("", dependencies=[action("patient.list")])
+def patient_list(
+    request: Request, ctx: PageUnit, q: str = "", sort: str = "status", kind: str = ""
+) -> Response:
     sort = sort if sort in SORTS else "status"
     needle = q.strip().lower()[:100]
-
-    def work(ctx: Ctx) -> tuple[Actor | None, list[progress.OverviewRow]]:
-        return ctx.actor, progress.clinic_overview(ctx)
-
-    actor, rows = await run(request, work, auth_kind="page")
+    kind = kind if kind in KINDS else ""
+    actor, rows = ctx.actor, progress.clinic_overview(ctx)
+    # the worklist's open items, only when the list is filtered by one of their kinds
+    kinds = open_kinds(ctx) if kind else {}
     if needle:
         rows = [r for r in rows if needle in r.patient.display_name.lower()]
+    if kind:
+        rows = [r for r in rows if kind in kinds.get(r.patient.id, set())]
 
     def severity(row: progress.OverviewRow) -> int:
         return min((BADGE_ORDER.index(b) for b in row.badges), default=len(BADGE_ORDER))
@@ -59,7 +89,14 @@ async def patient_list(request: Request, q: str = "", sort: str = "status") -> R
     return render(
         request,
         "clinic/patients.html",
-        {"rows": rows, "q": q[:100], "sort": sort, "sorts": SORTS},
+        {
+            "rows": rows,
+            "q": q[:100],
+            "sort": sort,
+            "sorts": SORTS,
+            "kind": kind,
+            "kinds": [(k, label(k)) for k in KINDS],
+        },
         actor=actor,
     )
 
@@ -67,26 +104,20 @@ async def patient_list(request: Request, q: str = "", sort: str = "status") -> R
 # --- new patient ----------------------------------------------------------------------------
 
 
-@router.get("/patients/new", openapi_extra=act("patient.create"))
-async def new_patient_form(request: Request) -> Response:
-    def work(ctx: Ctx) -> Actor:
-        return patients.require(ctx, "patient.create")
-
-    actor = await run(request, work, auth_kind="page")
+@router.get("/patients/new", dependencies=[action("patient.create")])
+def new_patient_form(request: Request, ctx: PageUnit) -> Response:
+    actor = patients.require(ctx, "patient.create")
     return render(request, "clinic/new_patient.html", _new_patient_context({}), actor=actor)
 
 
 def _new_patient_context(values: dict[str, str], errors: dict[str, str] | None = None) -> Any:
     """The form's choices come from the program's data, so a new cause shows up here too."""
-    from dorsi.clinical.program_rules import load_program_rules
-
     causes = [(cause, advice.label) for cause, advice in load_program_rules().causes.items()]
     return {"values": values, "errors": errors or {}, "causes": causes, "sides": get_args(Side)}
 
 
-@router.post("/patients", openapi_extra=act("patient.create"))
-async def create_patient(request: Request) -> Response:
-    form = await request.form()
+@router.post("/patients", dependencies=[action("patient.create")])
+def create_patient(request: Request, ctx: PageUnit, _: CsrfChecked, form: FormFields) -> Response:
     values = {
         "display_name": text_of(form, "display_name", 200),
         "side": text_of(form, "side", 20),
@@ -95,164 +126,96 @@ async def create_patient(request: Request) -> Response:
         "preferred_language": text_of(form, "preferred_language", 20) or "en",
     }
     try:
-        created = await run(
-            request,
-            lambda ctx: patients.create_patient(ctx, parse(PatientCreate, values)),
-            auth_kind="page",
-            csrf=csrf_of(form),
-        )
+        created = attempt(ctx, lambda: patients.create_patient(ctx, parse(PatientCreate, values)))
     except InputError as exc:
-        actor = await _actor(request)
+        # The form comes back as typed (a note over the limit is not cut: it is named).
+        shown = values | {k: v for k, v in form.items() if isinstance(v, str) and k in values}
         return render(
             request,
             "clinic/new_patient.html",
-            _new_patient_context(values, field_errors(exc)),
-            actor=actor,
+            _new_patient_context(shown, field_errors(exc)),
+            actor=ctx.actor,
             status=422,
         )
     return RedirectResponse(f"/clinic/patients/{created.id}", status_code=303)
 
 
-async def _actor(request: Request) -> Actor | None:
-    return await run(request, lambda ctx: ctx.actor, auth_kind="page")
-
-
 # --- dashboard ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MeasureChart:
-    id: str
-    name: str
-    unit: str
-    svg: str
-    values: list[tuple[dt.date, str, str]]
-    review: Any
-    mdc_rule: str
-    #: no published MDC (walking speed from a phone video): values only, never judged
-    trend_only: bool = False
-    #: the review in clinical words, as the progress note and the FHIR export word it
-    statement: str = ""
-    #: an MMT grade (said "grade 4" to the patient), not a number with a unit
-    is_grade: bool = False
+@router.get("/patients/{patient_id}", dependencies=[action("patient.read")])
+def dashboard(request: Request, ctx: PageUnit, patient_id: PatientId) -> Response:
+    return dashboard_page(request, ctx, patient_id)
 
 
-def measure_charts(dashboard: Any) -> list[MeasureChart]:
-    """One chart per measure, with the band of no real change (baseline +/- MDC)."""
-    from dorsi.catalog.measures import load_measures
-    from dorsi.catalog.mmt import numeric
-    from dorsi.interop.fhir_review import statement
-
-    catalog = load_measures()
-    left_out = {item.measurement_id for item in dashboard.set_aside}  # the review leaves them out
-    by_id: dict[str, list[Any]] = {}
-    for m in dashboard.measurements:
-        if m.id not in left_out:
-            by_id.setdefault(m.measure_id, []).append(m)
-    charts = []
-    for measure in catalog.measures:
-        items = by_id.get(measure.id)
-        if not items:
-            continue
-        review = dashboard.progress.measures.get(measure.id)
-        points = [
-            Point(
-                m.measured_on,
-                numeric(m.value_grade) if m.value_grade is not None else float(m.value_num),
-            )
-            for m in items
-        ]
-        band = None
-        if review is not None:
-            base = points[0].value
-            band = (base - review.mdc, base + review.mdc)
-        title = f"{measure.name} over time ({measure.unit})"
-        charts.append(
-            MeasureChart(
-                id=measure.id,
-                name=measure.name,
-                unit=measure.unit,
-                svg=line_chart(points, title=title, unit=measure.unit, band=band),
-                values=[
-                    (
-                        m.measured_on,
-                        m.value_grade if m.value_grade is not None else f"{m.value_num:g}",
-                        m.source,
-                    )
-                    for m in items
-                ],
-                review=review,
-                mdc_rule=measure.mdc_rule,
-                trend_only=measure.trend_only,
-                statement=statement(review, measure) if review is not None else "",
-                is_grade=measure.value_kind == "mmt_grade",
-            )
-        )
-    return charts
-
-
-def pain_chart(sessions: list[Any]) -> str:
-    points = sorted(
-        (Point(s.session_date, float(s.pain_nrs)) for s in sessions), key=lambda p: p.day
-    )
-    return line_chart(points, title="Pain after sessions (0-10)", unit="/10", y_min=0, y_max=10)
-
-
-@router.get("/patients/{patient_id}", openapi_extra=act("patient.read"))
-async def dashboard(request: Request, patient_id: PatientId) -> Response:
-    return await dashboard_page(request, patient_id)
-
-
-async def dashboard_page(
-    request: Request, patient_id: int, *, status: int = 200, **extra: Any
+def dashboard_page(
+    request: Request, ctx: Ctx, patient_id: int, *, status: int = 200, **extra: Any
 ) -> Response:
     """The clinician's patient page (``extra``: e.g. a form's errors and what was typed)."""
-
-    def work(ctx: Ctx) -> tuple[Actor | None, Any]:
-        return ctx.actor, patient_dashboard(ctx, patient_id)
-
-    actor, data = await run(request, work, auth_kind="page")
+    data = patient_dashboard(ctx, patient_id)  # checks access and audits the read
+    today = ctx.now.date()
+    brace_view = brace.brace_summary(ctx.db, patient_id, today)
+    rtm_view = rtm.summary_of(ctx.db, patient_id, today)
+    thread = messages.thread(ctx, patient_id)
     return render(
         request,
         "clinic/dashboard.html",
         {
             "d": data,
+            "today": today,  # the summary flags an overdue reassessment
+            "brace": brace_view,
+            "rtm": rtm_view,
+            "rtm_codes": rtm_code_rows(),
+            # the review's alerts in clinical words (its own messages speak to the patient)
+            "alert_texts": clinical_texts(data.progress),
+            "thread": thread,
+            "message_max": messages.MESSAGE_MAX_CHARS,
             "charts": measure_charts(data),
             "pain_svg": pain_chart(data.sessions),
             "exercise_names": exercise_names(),
+            "goal_measures": goal_measures(),
             "errors": {},
             "values": {},
             **extra,
         },
-        actor=actor,
+        actor=ctx.actor,
         status=status,
     )
 
 
-def exercise_names() -> dict[str, str]:
-    from dorsi.catalog.exercises import load_exercises
+def rtm_code_rows() -> list[Any]:
+    """The RTM codes with their thresholds, years, sources and verified flags (the table
+    under the period table, so the clinician sees what each threshold rests on)."""
+    return list(load_rtm_codes().codes)
 
+
+def goal_measures() -> list[Any]:
+    """The measures a goal can be set on: those with an MDC (a trend-only one is not judged)."""
+    return [m for m in load_measures().measures if not m.trend_only]
+
+
+def measures_by_id() -> dict[str, Any]:
+    return {m.id: m for m in load_measures().measures}
+
+
+def exercise_names() -> dict[str, str]:
     return {e.id: e.name for e in load_exercises().exercises}
 
 
 # --- screening ------------------------------------------------------------------------------
 
 
-async def _screening_page(
+def _screening_page(
     request: Request,
+    ctx: Ctx,
     patient_id: int,
     *,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    from dorsi.catalog.red_flags import load_red_flags
-
-    def work(ctx: Ctx) -> tuple[Actor | None, Any]:
-        patient = patients.load_patient(ctx, patient_id, "patient.screen", "screening form")
-        return ctx.actor, patients.public(ctx, patient)
-
-    actor, patient = await run(request, work, auth_kind="page")
+    record = patients.load_patient(ctx, patient_id, "patient.screen", "screening form")
+    patient = patients.public(ctx, record)
     return render(
         request,
         "clinic/screening.html",
@@ -262,32 +225,26 @@ async def _screening_page(
             "values": values,
             "errors": errors or {},
         },
-        actor=actor,
+        actor=ctx.actor,
         status=status,
     )
 
 
-@router.get("/patients/{patient_id}/screening", openapi_extra=act("patient.screen"))
-async def screening_form(request: Request, patient_id: PatientId) -> Response:
-    return await _screening_page(request, patient_id, values={})
+@router.get("/patients/{patient_id}/screening", dependencies=[action("patient.screen")])
+def screening_form(request: Request, ctx: PageUnit, patient_id: PatientId) -> Response:
+    return _screening_page(request, ctx, patient_id, values={})
 
 
-@router.post("/patients/{patient_id}/screening", openapi_extra=act("patient.screen"))
-async def screening_save(request: Request, patient_id: PatientId) -> Response:
-    from dorsi.catalog.red_flags import load_red_flags
-
-    form = await request.form()
+@router.post("/patients/{patient_id}/screening", dependencies=[action("patient.screen")])
+def screening_save(
+    request: Request, ctx: PageUnit, _: CsrfChecked, form: FormFields, patient_id: PatientId
+) -> Response:
     answers = screening_answers(form, load_red_flags().questions)
     try:
-        await run(
-            request,
-            lambda ctx: records.record_screening(ctx, patient_id, answers),
-            auth_kind="page",
-            csrf=csrf_of(form),
-        )
+        attempt(ctx, lambda: records.record_screening(ctx, patient_id, parse(ScreenInput, answers)))
     except InputError as exc:
-        return await _screening_page(
-            request, patient_id, values=answers, errors=field_errors(exc), status=422
+        return _screening_page(
+            request, ctx, patient_id, values=answers, errors=field_errors(exc), status=422
         )
     return RedirectResponse(f"/clinic/patients/{patient_id}#screening", status_code=303)
 
@@ -297,12 +254,10 @@ async def screening_save(request: Request, patient_id: PatientId) -> Response:
 
 def evaluation_fields() -> tuple[list[Any], list[Any], tuple[str, ...]]:
     """(measures that are plan inputs, other measures, equipment choices)."""
-    from dorsi.catalog.measures import load_measures
-    from dorsi.clinical.program import PlanInput
-
     plan_fields = PlanInput.model_fields
     measures = load_measures().measures
-    in_plan = [m for m in measures if m.id in plan_fields]
+    # The passive ankle range has its own input among the patient details (with its advice).
+    in_plan = [m for m in measures if m.id in plan_fields and m.id != "ankle_df_passive_deg"]
     others = [m for m in measures if m.id not in plan_fields]
     equipment = tuple(plan_fields["equipment"].default or ())
     return in_plan, others, equipment
@@ -310,8 +265,6 @@ def evaluation_fields() -> tuple[list[Any], list[Any], tuple[str, ...]]:
 
 def evaluation_body(form: FormData) -> tuple[dict[str, Any], list[str]]:
     """The API body for a submitted evaluation form, and the order of the extra measures."""
-    from dorsi.clinical.program import PlanInput
-
     in_plan, others, _ = evaluation_fields()
     body: dict[str, Any] = {
         "side": text_of(form, "side", 20),
@@ -341,12 +294,48 @@ def evaluation_body(form: FormData) -> tuple[dict[str, Any], list[str]]:
             value = raw if measure.value_kind == "mmt_grade" else number(raw)
             extra.append({"measure": measure.id, "value": value})
             extra_ids.append(measure.id)
+    _brace_fields(form, body, extra, extra_ids)
     if extra:
         body["measures"] = extra
     day = text_of(form, "date", 20).strip()
     if day:
         body["date"] = day
     return compact(body) | {"equipment": body["equipment"]}, extra_ids
+
+
+#: the form's second 10-metre walk, the other way (with or without the brace)
+OTHER_WALK = "gait_speed_other_mps"
+
+
+def _brace_fields(
+    form: FormData, body: dict[str, Any], extra: list[dict[str, Any]], extra_ids: list[str]
+) -> None:
+    """The brace part of the form: the wear target, whether the walk test was walked with
+    the brace, and the same walk the other way (an extra measure marked the other way)."""
+    target = text_of(form, "brace_wear_target_hours", 20).strip()
+    if target:
+        body["brace_wear_target_hours"] = number(target)
+    marked = yes_no(text_of(form, "gait_speed_with_brace", 10))
+    if isinstance(marked, bool):
+        body["gait_speed_with_brace"] = marked
+    other = text_of(form, OTHER_WALK, 20).strip()
+    if other:
+        walk: dict[str, Any] = {"measure": "gait_speed_mps", "value": number(other)}
+        walk["with_brace"] = (not marked) if isinstance(marked, bool) else None
+        extra.append(walk)
+        extra_ids.append(OTHER_WALK)
+
+
+def check_brace_walks(form: FormData) -> None:
+    """The second walk needs to know which way the first was walked."""
+    if text_of(form, OTHER_WALK, 20).strip() and not isinstance(
+        yes_no(text_of(form, "gait_speed_with_brace", 10)), bool
+    ):
+        raise InputError(
+            "say whether the walk test above was with or without the brace (the second "
+            "walk is then the other way)",
+            field="gait_speed_with_brace",
+        )
 
 
 def _error_field(field: str, extra_ids: list[str]) -> str:
@@ -358,26 +347,22 @@ def _error_field(field: str, extra_ids: list[str]) -> str:
     return parts[0]
 
 
-async def _evaluation_page(
+def _evaluation_page(
     request: Request,
+    ctx: Ctx,
     patient_id: int,
     *,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    from dorsi.catalog.mmt import GRADES
-    from dorsi.clinical.program import PlanInput
-    from dorsi.clinical.program_rules import CAUSES
-
-    def work(ctx: Ctx) -> tuple[Actor | None, Any]:
-        patient = patients.load_patient(ctx, patient_id, "patient.evaluate", "evaluation form")
-        return ctx.actor, patients.public(ctx, patient)
-
-    actor, patient = await run(request, work, auth_kind="page")
+    record = patients.load_patient(ctx, patient_id, "patient.evaluate", "evaluation form")
+    patient = patients.public(ctx, record)
     in_plan, others, equipment = evaluation_fields()
+    # Lasting facts filled in; the last measured values are shown beside the empty inputs.
+    known = evaluation_prefill(ctx, record, equipment)
     if not values:
-        values = {"side": patient.side, "cause": patient.cause, "equipment": list(equipment)}
+        values = known.facts
     return render(
         request,
         "clinic/evaluation.html",
@@ -385,39 +370,40 @@ async def _evaluation_page(
             "patient": patient,
             "in_plan": in_plan,
             "others": others,
+            "passive": measures_by_id()["ankle_df_passive_deg"],
+            "brace_default_hours": load_brace_rules().default_wear_target_hours.value,
             "equipment": equipment,
             "grades": GRADES,
             "causes": CAUSES,
             "values": values,
+            "last": known.last,
+            "onset": known.onset,
             "errors": errors or {},
             "required": {m.id for m in in_plan if PlanInput.model_fields[m.id].is_required()},
         },
-        actor=actor,
+        actor=ctx.actor,
         status=status,
     )
 
 
-@router.get("/patients/{patient_id}/evaluation", openapi_extra=act("patient.evaluate"))
-async def evaluation_form(request: Request, patient_id: PatientId) -> Response:
-    return await _evaluation_page(request, patient_id, values={})
+@router.get("/patients/{patient_id}/evaluation", dependencies=[action("patient.evaluate")])
+def evaluation_form(request: Request, ctx: PageUnit, patient_id: PatientId) -> Response:
+    return _evaluation_page(request, ctx, patient_id, values={})
 
 
-@router.post("/patients/{patient_id}/evaluation", openapi_extra=act("patient.evaluate"))
-async def evaluation_save(request: Request, patient_id: PatientId) -> Response:
-    form = await request.form()
+@router.post("/patients/{patient_id}/evaluation", dependencies=[action("patient.evaluate")])
+def evaluation_save(
+    request: Request, ctx: PageUnit, _: CsrfChecked, form: FormFields, patient_id: PatientId
+) -> Response:
     body, extra_ids = evaluation_body(form)
     try:
-        await run(
-            request,
-            lambda ctx: records.record_evaluation(ctx, patient_id, body),
-            auth_kind="page",
-            csrf=csrf_of(form),
-        )
+        check_brace_walks(form)
+        attempt(ctx, lambda: records.record_evaluation(ctx, patient_id, parse(EvaluationIn, body)))
     except InputError as exc:
         shown = {k: v for k, v in form.items() if isinstance(v, str)}
         shown["equipment"] = body.get("equipment", [])
         message = {_error_field(exc.field or "(input)", extra_ids): exc.detail}
-        return await _evaluation_page(request, patient_id, values=shown, errors=message, status=422)
+        return _evaluation_page(request, ctx, patient_id, values=shown, errors=message, status=422)
     return RedirectResponse(f"/clinic/patients/{patient_id}/program", status_code=303)
 
 
@@ -425,16 +411,15 @@ async def evaluation_save(request: Request, patient_id: PatientId) -> Response:
 
 
 def _catalog() -> Any:
-    from dorsi.catalog.exercises import load_exercises
-
     return load_exercises()
 
 
-def program_rows(form: FormData) -> tuple[list[dict[str, Any]], str]:
-    """The exercises as edited in the form (removed ones dropped), and the notes."""
+def program_rows(form: FormData, *, keep_removed: bool = False) -> tuple[list[dict[str, Any]], str]:
+    """The exercises as edited in the form (removed ones dropped unless ``keep_removed``:
+    a refused form comes back with every exercise as it was), and the notes."""
     rows: list[dict[str, Any]] = []
     for ex_id in [str(v) for v in form.getlist("exercise")][:12]:
-        if text_of(form, f"{ex_id}__remove", 5):
+        if text_of(form, f"{ex_id}__remove", 5) and not keep_removed:
             continue
         cues = [c.strip() for c in text_of(form, f"{ex_id}__cues", 2000).splitlines() if c.strip()]
         row: dict[str, Any] = {
@@ -478,8 +463,9 @@ def rows_of(program: ProgramPublic) -> list[dict[str, Any]]:
     return [e.model_dump(mode="json") for e in program.exercises]
 
 
-async def _program_page(
+def _program_page(
     request: Request,
+    ctx: Ctx,
     patient_id: int,
     *,
     rows: list[dict[str, Any]] | None = None,
@@ -487,18 +473,11 @@ async def _program_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    def work(ctx: Ctx) -> tuple[Actor | None, Any, ProgramPublic | None, list[ProgramPublic]]:
-        patient = patients.load_patient(ctx, patient_id, "program.write", "program form")
-        draft = programs.latest_version(ctx, patient.id)
-        versions = [programs.program_public(p) for p in programs.versions(ctx, patient.id)]
-        return (
-            ctx.actor,
-            patients.public(ctx, patient),
-            programs.program_public(draft) if draft else None,
-            versions,
-        )
-
-    actor, patient, draft, versions = await run(request, work, auth_kind="page")
+    record = patients.load_patient(ctx, patient_id, "program.write", "program form")
+    latest = programs.latest_version(ctx, record.id)
+    versions = [programs.program_public(p) for p in programs.versions(ctx, record.id)]
+    patient = patients.public(ctx, record)
+    draft = programs.program_public(latest) if latest else None
     if rows is None:
         rows = rows_of(draft) if draft else []
     if notes is None:
@@ -518,48 +497,37 @@ async def _program_page(
             "addable": [e for e in catalog.exercises if e.id not in present],
             "versions": versions,
         },
-        actor=actor,
+        actor=ctx.actor,
         status=status,
     )
 
 
-@router.get("/patients/{patient_id}/program", openapi_extra=act("program.write"))
-async def program_form(request: Request, patient_id: PatientId) -> Response:
-    return await _program_page(request, patient_id)
+@router.get("/patients/{patient_id}/program", dependencies=[action("program.write")])
+def program_form(request: Request, ctx: PageUnit, patient_id: PatientId) -> Response:
+    return _program_page(request, ctx, patient_id)
 
 
-@router.post("/patients/{patient_id}/program", openapi_extra=act("program.write"))
-async def program_save(request: Request, patient_id: PatientId) -> Response:
-    form = await request.form()
+@router.post("/patients/{patient_id}/program", dependencies=[action("program.write")])
+def program_save(
+    request: Request, ctx: PageUnit, _: CsrfChecked, form: FormFields, patient_id: PatientId
+) -> Response:
     rows, notes = program_rows(form)
     op = text_of(form, "op", 10)
     if op == "add":
-        # Editing the form is not a write: check the token, then show the form again.
-        await run(request, lambda ctx: None, auth_kind="page", csrf=csrf_of(form))
+        # Editing the form is not a write: show the form again with the exercise added.
         added = text_of(form, "add_exercise", 48)
         known = {e.id for e in _catalog().exercises}
         if added in known and added not in {r["id"] for r in rows}:
             rows.append(default_row(added))
-        return await _program_page(request, patient_id, rows=rows, notes=notes)
+        return _program_page(request, ctx, patient_id, rows=rows, notes=notes)
     body = {"exercises": rows, "notes": notes}
     try:
-        await run(
-            request,
-            lambda ctx: programs.assign_program(ctx, patient_id, json.dumps(body)),
-            auth_kind="page",
-            csrf=csrf_of(form),
-        )
+        attempt(ctx, lambda: programs.assign_program(ctx, patient_id, parse(ProgramUpdate, body)))
     except (InputError, ConflictError) as exc:
-        field = exc.field if isinstance(exc, InputError) else None
-        errors = {"(input)": exc.message}
-        if field and field.startswith("exercises.") and field.split(".")[1].isdigit():
-            index = int(field.split(".")[1])
-            if index < len(rows):
-                errors = {rows[index]["id"]: f"{'.'.join(field.split('.')[2:])}: {exc.detail}"}  # type: ignore[union-attr]
-        elif isinstance(exc, InputError):
-            errors = {"(input)": exc.message}
-        return await _program_page(
-            request, patient_id, rows=rows, notes=notes, errors=errors, status=422
+        errors = row_errors(exc, "exercises", [r["id"] for r in rows], special=PROGRAM_WORDS)
+        shown, _kept_notes = program_rows(form, keep_removed=True)
+        return _program_page(
+            request, ctx, patient_id, rows=shown, notes=notes, errors=errors, status=422
         )
     return RedirectResponse(f"/clinic/patients/{patient_id}#program", status_code=303)
 
@@ -567,52 +535,45 @@ async def program_save(request: Request, patient_id: PatientId) -> Response:
 # --- the patient's login --------------------------------------------------------------------
 
 
-@router.post("/patients/{patient_id}/signout", openapi_extra=act("patient.signout"))
-async def sign_out_patient(request: Request, patient_id: PatientId) -> Response:
-    form = await request.form()
-    actor, ended = await run(
-        request,
-        lambda ctx: (ctx.actor, users.sign_out_patient_everywhere(ctx, patient_id)),
-        auth_kind="page",
-        csrf=csrf_of(form),
-    )
+@router.post("/patients/{patient_id}/signout", dependencies=[action("patient.signout")])
+def sign_out_patient(
+    request: Request, ctx: PageUnit, _: CsrfChecked, patient_id: PatientId
+) -> Response:
+    ended = users.sign_out_patient_everywhere(ctx, patient_id)
     return render(
         request,
         "clinic/login_result.html",
         {"patient_id": patient_id, "ended": ended},
-        actor=actor,
+        actor=ctx.actor,
     )
 
 
-@router.post("/patients/{patient_id}/login", openapi_extra=act("patient.login"))
-async def create_login(request: Request, patient_id: PatientId) -> Response:
-    form = await request.form()
-    values = compact(
-        {
-            "username": text_of(form, "username", 100),
-            "password": text_of(form, "password", 300) or None,
-        }
-    )
+@router.post("/patients/{patient_id}/login", dependencies=[action("patient.login")])
+def create_login(
+    request: Request,
+    ctx: PageUnit,
+    _: CsrfChecked,
+    patient_id: PatientId,
+    username: Annotated[FormText, clipped(100)] = "",
+    password: Annotated[FormText, clipped(300)] = "",
+) -> Response:
+    values = compact({"username": username, "password": password or None})
     try:
-        result = await run(
-            request,
-            lambda ctx: (
-                ctx.actor,
-                patients.create_patient_login(ctx, patient_id, parse(PatientLoginCreate, values)),
+        login = attempt(
+            ctx,
+            lambda: patients.create_patient_login(
+                ctx, patient_id, parse(PatientLoginCreate, values)
             ),
-            auth_kind="page",
-            csrf=csrf_of(form),
         )
     except (InputError, ConflictError) as exc:
-        actor = await _actor(request)
         return render(
             request,
             "clinic/login_result.html",
             {"patient_id": patient_id, "error": exc.message},
-            actor=actor,
+            actor=ctx.actor,
             status=422 if isinstance(exc, InputError) else 409,
         )
-    actor, login = result
+    actor = ctx.actor
     link = (
         str(request.base_url).rstrip("/") + f"/signin/{login.sign_in_link}"
         if login.sign_in_link

@@ -2,28 +2,55 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
+from dorsi.catalog.red_flags import load_red_flags
+from dorsi.clinical.contract import parse
+from dorsi.clinical.cost import CostInput, estimate_cost
 from dorsi.errors import AuthenticationError, InputError, RateLimitedError
 from dorsi.i18n import N_
+from dorsi.pictures import render_exercise_picture
 from dorsi.services import auth, users
-from dorsi.services.context import Actor, Ctx
+from dorsi.services.auth import DEVICE_COOKIE_DAYS
+from dorsi.services.context import Actor, Ctx, attempt
+from dorsi.services.passwords import MAX_LENGTH, min_length
+from dorsi.services.self_check import self_check
+from dorsi.web.deps import (
+    CsrfChecked,
+    CsrfToken,
+    FormFields,
+    OptionalPageUnit,
+    PageUnit,
+    PreSessionCsrfChecked,
+    SeparateUnits,
+    Unit,
+    action,
+    check_csrf,
+    sign_in_by_cookie,
+)
 from dorsi.web.i18n import page_language
-from dorsi.web.pages.forms import compact, csrf_of, field_errors, number, text_of, yes_no
-from dorsi.web.runtime import device_cookie_name, is_https, run, session_cookie_name, state
+from dorsi.web.pages.forms import (
+    FormText,
+    clipped,
+    compact,
+    field_errors,
+    number,
+    text_of,
+    yes_no,
+)
+from dorsi.web.runtime import device_cookie_name, is_https, session_cookie_name, state
 from dorsi.web.templating import render
 
 router = APIRouter()
 
 
-def act(name: str) -> dict[str, Any]:
-    return {"x-dorsi-action": name}
-
-
 HOME = {"clinician": "/clinic", "patient": "/me", "admin": "/admin/users"}
+#: sign-out's answer: the browser drops this site's caches and storage (not its cookies)
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 def safe_next(target: str | None, actor: Actor) -> str:
@@ -31,6 +58,14 @@ def safe_next(target: str | None, actor: Actor) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return HOME.get(actor.role, "/")
+
+
+def signed_in(ctx: Ctx) -> Actor:
+    """The actor of a unit signed in by the session cookie (which refuses anyone else)."""
+    actor = ctx.actor
+    if actor is None:
+        raise AuthenticationError("please sign in")
+    return actor
 
 
 def set_session_cookie(request: Request, response: Response, value: str) -> None:
@@ -48,8 +83,6 @@ def set_session_cookie(request: Request, response: Response, value: str) -> None
 
 def set_device_cookie(request: Request, response: Response, value: str) -> None:
     """Remember that this browser's user signed in here (their own sign-in throttle)."""
-    from dorsi.services.auth import DEVICE_COOKIE_DAYS
-
     response.set_cookie(
         device_cookie_name(request),
         value,
@@ -61,53 +94,38 @@ def set_device_cookie(request: Request, response: Response, value: str) -> None:
     )
 
 
-async def current_actor(request: Request) -> Actor | None:
-    return await run(request, lambda ctx: ctx.actor, auth_kind="optional_page")
-
-
-async def signed_in(request: Request) -> Actor:
-    actor = await run(request, lambda ctx: ctx.actor, auth_kind="page")
-    assert actor is not None  # noqa: S101 - auth_kind="page" raises otherwise
-    return actor
-
-
-@router.get("/", openapi_extra=act("authenticated"))
-async def home(request: Request) -> Response:
-    actor = await current_actor(request)
-    if actor is None:
+@router.get("/", dependencies=[action("authenticated")])
+def home(ctx: OptionalPageUnit) -> Response:
+    if ctx.actor is None:
         return RedirectResponse("/login", status_code=303)
-    return RedirectResponse(HOME.get(actor.role, "/login"), status_code=303)
+    return RedirectResponse(HOME.get(ctx.actor.role, "/login"), status_code=303)
 
 
-@router.get("/login", openapi_extra=act("public"))
-async def login_form(request: Request, next: str | None = None) -> Response:
+@router.get("/login", dependencies=[action("public")])
+def login_form(request: Request, next: str | None = None) -> Response:
     # Shown even to a signed-in visitor: signing in again starts a new session (rotation).
     return render(request, "login.html", {"next": (next or "")[:500]})
 
 
-@router.post("/login", openapi_extra=act("public"))
-async def login(request: Request) -> Response:
-    form = await request.form()
-    username = text_of(form, "username", 256)
-    password = text_of(form, "password", 1024)
-    target = text_of(form, "next", 500)
+@router.post("/login", dependencies=[action("public")])
+def login(
+    request: Request,
+    units: SeparateUnits,
+    _: PreSessionCsrfChecked,
+    username: Annotated[FormText, clipped(256)] = "",
+    password: Annotated[FormText, clipped(1024)] = "",
+    target: Annotated[str, Form(alias="next"), clipped(500)] = "",
+) -> Response:
     previous = request.cookies.get(session_cookie_name(request))
     device = request.cookies.get(device_cookie_name(request))
     try:
-        attempt = await run(  # counted (and committed) before the password is checked
-            request,
-            lambda ctx: auth.start_sign_in(
-                ctx, username=username, password=password, device=device
-            ),
-            auth_kind="none",
-            csrf=csrf_of(form),
+        started = units.run(  # counted (and committed) before the password is checked
+            lambda ctx: auth.start_sign_in(ctx, username=username, password=password, device=device)
         )
-        new = await run(
-            request,
+        new = units.run(
             lambda ctx: auth.login_session(
-                ctx, attempt, password=password, previous_cookie=previous
-            ),
-            auth_kind="none",
+                ctx, started, password=password, previous_cookie=previous
+            )
         )
     except (AuthenticationError, InputError, RateLimitedError) as exc:
         status = 429 if isinstance(exc, RateLimitedError) else 401
@@ -126,37 +144,31 @@ async def login(request: Request) -> Response:
     return response
 
 
-@router.post("/logout", openapi_extra=act("authenticated"))
-async def logout(request: Request) -> Response:
-    form = await request.form()
-    cookie = request.cookies.get(session_cookie_name(request), "")
-
-    def work(ctx: Ctx) -> None:
-        auth.revoke_session(ctx, cookie)
-
-    await run(request, work, auth_kind="page", csrf=csrf_of(form))
+@router.post("/logout", dependencies=[action("authenticated")])
+def logout(request: Request, ctx: PageUnit, _: CsrfChecked) -> Response:
+    auth.revoke_session(ctx, request.cookies.get(session_cookie_name(request), ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(
         session_cookie_name(request), path="/", secure=is_https(request), httponly=True
     )
+    # The phone keeps nothing of the one who signed out: the patient's pages kept for offline
+    # use, the service worker and its store (docs/offline.md). Cookies stay: the device
+    # cookie of the sign-in throttle is not personal data of the session.
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
 
-@router.get("/signin/{link}", openapi_extra=act("public"))
-async def link_form(request: Request, link: str) -> Response:
+@router.get("/signin/{link}", dependencies=[action("public")])
+def link_form(request: Request, link: str) -> Response:
     return render(request, "signin_link.html", {"link": link[:128]})
 
 
-@router.post("/signin/{link}", openapi_extra=act("public"))
-async def link_redeem(request: Request, link: str) -> Response:
-    form = await request.form()
+@router.post("/signin/{link}", dependencies=[action("public")])
+def link_redeem(request: Request, ctx: Unit, _: PreSessionCsrfChecked, link: str) -> Response:
     previous = request.cookies.get(session_cookie_name(request))
     try:
-        new = await run(
-            request,
-            lambda ctx: auth.redeem_sign_in_link(ctx, link=link, previous_cookie=previous),
-            auth_kind="none",
-            csrf=csrf_of(form),
+        new = attempt(
+            ctx, lambda: auth.redeem_sign_in_link(ctx, link=link, previous_cookie=previous)
         )
     except AuthenticationError as exc:
         return render(request, "signin_link.html", {"link": "", "error": exc.message}, status=401)
@@ -167,40 +179,47 @@ async def link_redeem(request: Request, link: str) -> Response:
 
 
 def _account_values(actor: Actor) -> dict[str, Any]:
-    from dorsi.services.passwords import MAX_LENGTH, min_length
-
     return {"min_length": min_length(actor.role), "max_length": MAX_LENGTH}
 
 
-@router.get("/account", openapi_extra=act("authenticated"))
-async def account(request: Request, welcome: int = 0) -> Response:
-    actor = await signed_in(request)
+@router.get("/account", dependencies=[action("authenticated")])
+def account(request: Request, ctx: PageUnit, welcome: int = 0) -> Response:
+    actor = signed_in(ctx)
     values = {"welcome": bool(welcome), **_account_values(actor)}
     return render(request, "account.html", values, actor=actor)
 
 
-@router.post("/account/password", openapi_extra=act("authenticated"))
-async def change_password(request: Request) -> Response:
-    form = await request.form()
-    current = text_of(form, "current_password", 1024) or None
-    new = text_of(form, "new_password", 1024)
-    confirm = text_of(form, "confirm_password", 1024)
+@router.post("/account/password", dependencies=[action("authenticated")])
+def change_password(
+    request: Request,
+    units: SeparateUnits,
+    csrf_token: CsrfToken = None,
+    current_password: Annotated[FormText, clipped(1024)] = "",
+    new: Annotated[str, Form(alias="new_password"), clipped(1024)] = "",
+    confirm: Annotated[str, Form(alias="confirm_password"), clipped(1024)] = "",
+) -> Response:
+    current = current_password or None
 
     def start(ctx: Ctx) -> users.PasswordCheck:
+        sign_in_by_cookie(request, ctx)
+        check_csrf(request, ctx, csrf_token)
         if new != confirm:
             raise InputError("the two new passwords are not the same", field="confirm_password")
         return users.start_password_change(ctx, new=new)
 
+    def finish(ctx: Ctx) -> int:
+        sign_in_by_cookie(request, ctx)
+        return users.change_password(ctx, check, current=current, new=new)
+
+    def who(ctx: Ctx) -> Actor:
+        return signed_in(sign_in_by_cookie(request, ctx))
+
     try:
         # the check of the current password is counted (and committed) before it is made
-        check = await run(request, start, auth_kind="page", csrf=csrf_of(form))
-        ended = await run(
-            request,
-            lambda ctx: users.change_password(ctx, check, current=current, new=new),
-            auth_kind="page",
-        )
+        check = units.run(start)
+        ended = units.run(finish)
     except (InputError, RateLimitedError) as exc:
-        actor = await signed_in(request)
+        actor = units.run(who)
         lang = page_language(request, actor)
         errors = (
             {"current_password": exc.message}
@@ -219,15 +238,15 @@ async def change_password(request: Request) -> Response:
         if isinstance(exc, RateLimitedError):
             page.headers["Retry-After"] = str(exc.retry_after_s)
         return page
-    actor = await signed_in(request)
+    actor = units.run(who)
     values = {"saved": True, "ended": ended, **_account_values(actor)}
     return render(request, "account.html", values, actor=actor)
 
 
-# --- "Is this urgent?" (no sign-in, nothing stored) --------------------------------------
+# --- "Is this urgent?" (no sign-in; kept only for a signed-in patient) ----------------
 
 
-def screening_answers(form: Any, questions: Any) -> dict[str, Any]:
+def screening_answers(form: FormData, questions: Any) -> dict[str, Any]:
     """Form answers -> the ``dorsi screen`` input (unanswered optional questions left out)."""
     values: dict[str, Any] = {}
     for q in questions:
@@ -243,31 +262,25 @@ def screening_answers(form: Any, questions: Any) -> dict[str, Any]:
     return compact(values)
 
 
-@router.get("/urgent", openapi_extra=act("public"))
-async def urgent_form(request: Request) -> Response:
-    from dorsi.catalog.red_flags import load_red_flags
-
-    actor = await current_actor(request)
-    lang = page_language(request, actor)
+@router.get("/urgent", dependencies=[action("public")])
+def urgent_form(request: Request, ctx: OptionalPageUnit) -> Response:
+    lang = page_language(request, ctx.actor)
     questions = load_red_flags(lang).questions
     return render(
-        request, "urgent.html", {"questions": questions, "values": {}}, actor=actor, lang=lang
+        request, "urgent.html", {"questions": questions, "values": {}}, actor=ctx.actor, lang=lang
     )
 
 
-@router.post("/urgent", openapi_extra=act("public"))
-async def urgent_check(request: Request) -> Response:
-    from dorsi.catalog.red_flags import load_red_flags
-    from dorsi.clinical.contract import parse
-    from dorsi.clinical.screening import ScreenInput, triage
-
-    form = await request.form()
-    questions = load_red_flags().questions
-    answers = screening_answers(form, questions)
-    actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page", csrf=csrf_of(form))
+@router.post("/urgent", dependencies=[action("public")])
+def urgent_check(
+    request: Request, ctx: OptionalPageUnit, _: CsrfChecked, form: FormFields
+) -> Response:
+    answers = screening_answers(form, load_red_flags().questions)
+    actor = ctx.actor
     lang = page_language(request, actor)
     try:
-        result = triage(parse(ScreenInput, answers), lang=lang)
+        # kept (and told to the clinician) only for a signed-in patient; anonymous: not stored
+        checked = attempt(ctx, lambda: self_check(ctx, answers, lang=lang))
     except InputError as exc:
         return render(
             request,
@@ -281,7 +294,17 @@ async def urgent_check(request: Request) -> Response:
             status=422,
             lang=lang,
         )
-    return render(request, "urgent_result.html", {"result": result}, actor=actor, lang=lang)
+    return render(
+        request,
+        "urgent_result.html",
+        {
+            "result": checked.result,
+            "stored": checked.stored,
+            "clinician_told": checked.clinician_told,
+        },
+        actor=checked.actor,
+        lang=page_language(request, checked.actor),
+    )
 
 
 # --- cost estimate (no sign-in, nothing stored) -------------------------------------------
@@ -329,20 +352,17 @@ COST_FIELDS = (  # labels marked with N_ and translated in the template
 THRESHOLD_FIELDS = {"medicare_year": "year", "therapy_spent_this_year": "spent_this_year"}
 
 
-@router.get("/cost", openapi_extra=act("public"))
-async def cost_form(request: Request) -> Response:
-    actor = await current_actor(request)
-    return render(request, "cost.html", {"fields": COST_FIELDS, "values": {}}, actor=actor)
+@router.get("/cost", dependencies=[action("public")])
+def cost_form(request: Request, ctx: OptionalPageUnit) -> Response:
+    return render(request, "cost.html", {"fields": COST_FIELDS, "values": {}}, actor=ctx.actor)
 
 
-@router.post("/cost", openapi_extra=act("public"))
-async def cost_estimate(request: Request) -> Response:
-    from dorsi.clinical.contract import parse
-    from dorsi.clinical.cost import CostInput, estimate_cost
-
-    form = await request.form()
+@router.post("/cost", dependencies=[action("public")])
+def cost_estimate(
+    request: Request, ctx: OptionalPageUnit, _: CsrfChecked, form: FormFields
+) -> Response:
     values: dict[str, Any] = {}
-    for name, _, _ in COST_FIELDS:
+    for name, _label, _help in COST_FIELDS:
         raw = text_of(form, name, 40)
         if raw.strip():
             values[name] = number(raw)
@@ -357,7 +377,7 @@ async def cost_estimate(request: Request) -> Response:
             "kind": "medicare_kx",
             **{THRESHOLD_FIELDS[k]: values[k] for k in THRESHOLD_FIELDS if k in values},
         }
-    actor = await run(request, lambda ctx: ctx.actor, auth_kind="optional_page", csrf=csrf_of(form))
+    actor = ctx.actor
     try:
         result = estimate_cost(parse(CostInput, body), lang=page_language(request, actor))
     except InputError as exc:
@@ -379,13 +399,17 @@ async def cost_estimate(request: Request) -> Response:
     )
 
 
-@router.get("/exercises/{exercise_id}.svg", openapi_extra=act("public"))
-async def exercise_picture(exercise_id: str) -> Response:
-    """The drawing of one exercise (catalog content, no patient data)."""
-    from dorsi.pictures import render_exercise_picture
+@router.get("/exercises/{exercise_id}.svg", dependencies=[action("public")])
+def exercise_picture(request: Request, exercise_id: str) -> Response:
+    """The drawing of one exercise (catalog content, no patient data), its caption in the
+    reader's language (the language cookie a patient's pages keep, else the browser's)."""
+    lang = page_language(request, None)
+    svg = render_exercise_picture(exercise_id[:48], "svg", lang=lang)
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"Vary": "Cookie, Accept-Language", "Content-Language": lang},
+    )
 
-    svg = render_exercise_picture(exercise_id[:48], "svg")
-    return Response(svg, media_type="image/svg+xml")
 
-
-__all__ = ["HOME", "act", "current_actor", "router", "safe_next", "signed_in"]
+__all__ = ["HOME", "router", "safe_next", "screening_answers", "signed_in"]

@@ -1,0 +1,16 @@
+"""Fixtures: the web app on each database and the small clinic (shared with tests/web)."""
+
+from __future__ import annotations
+
+from tests.web.conftest import (
+    app,
+    client,
+    clinic,
+    clock,
+    database_url,
+    db,
+    migrated,
+    settings,
+)
+
+__all__ = ["app", "client", "clinic", "clock", "database_url", "db", "migrated", "settings"]
