@@ -1,4 +1,4 @@
-"""Shared test helpers."""
+"""Shared test helpers, and the database fixtures every directory uses."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# One PostgreSQL schema and one pool per test process, whatever directory a test is in: each
+# conftest that imported these made its own session-wide copy, and the copies' idle
+# connections together ran PostgreSQL out of its 100.
+from tests.store.fixtures import database_url, db, migrated
+
+__all__ = ["database_url", "db", "migrated"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

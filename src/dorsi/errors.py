@@ -13,6 +13,7 @@
      ├── RateLimitedError           429 / exit 2   too many attempts; carries retry_after_s
      ├── PayloadTooLargeError       413 / exit 2   an upload over the size cap
      ├── MissingExtraError          503 / exit 3   an optional part is not installed
+     ├── UnavailableError           503 / exit 3   the database cannot take the request now
      └── CatalogError               500 / exit 3   the shipped clinical data is invalid
 
 Interfaces never build status codes or exit codes themselves: they call :func:`http_status`
@@ -96,6 +97,18 @@ class PayloadTooLargeError(DorsiError):
     """An upload larger than the configured cap."""
 
 
+class UnavailableError(DorsiError):
+    """The database could not be reached, or had no connection to spare, for this request.
+
+    Nothing was stored; the same request can be sent again after ``retry_after_s`` seconds.
+    A server at its connection limit is busy, not broken, so this is not a 500.
+    """
+
+    def __init__(self, message: str, *, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class MissingExtraError(DorsiError):
     """An optional capability is not installed; the message says how to add it."""
 
@@ -115,11 +128,13 @@ _HTTP_STATUS: tuple[tuple[type[DorsiError], int], ...] = (
     (RateLimitedError, 429),
     (PayloadTooLargeError, 413),
     (MissingExtraError, 503),
+    (UnavailableError, 503),
     (CatalogError, 500),
 )
 
 _EXIT_CODE: tuple[tuple[type[DorsiError], int], ...] = (
     (MissingExtraError, 3),
+    (UnavailableError, 3),
     (CatalogError, 3),
     (InputError, 2),
     (NotFoundError, 2),
@@ -160,6 +175,7 @@ __all__ = [
     "PermissionDeniedError",
     "Problem",
     "RateLimitedError",
+    "UnavailableError",
     "UnsupportedMediaError",
     "exit_code",
     "http_status",

@@ -105,7 +105,11 @@ def _wait_for(page: Page, expression: str, timeout_s: float) -> object:
         if value:
             return value
         time.sleep(0.25)
-    pytest.fail(f"timed out waiting for {expression}")
+    seen = page.evaluate(
+        "(() => { const box = document.querySelector('section.camera');"
+        " return box ? [box.dataset.state, box.innerText.slice(0, 300)] : null; })()"
+    )
+    pytest.fail(f"timed out waiting for {expression}; the camera box was {seen!r}")
 
 
 def test_the_camera_measures_live_offline_with_the_csp_on(

@@ -41,14 +41,11 @@ from tests.web.conftest import (
     client,
     clinic,
     clock,
-    database_url,
-    db,
-    migrated,
     settings,
     token_for,
 )
 
-__all__ = ["app", "client", "clinic", "clock", "database_url", "db", "migrated", "settings"]
+__all__ = ["app", "client", "clinic", "clock", "settings"]
 
 WRITTEN = (Evaluation, Measurement, Program, ProgramExercise, SessionCheckin)
 EVALUATION = {

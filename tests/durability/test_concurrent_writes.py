@@ -23,9 +23,9 @@ from dorsi.services.schemas import EvaluationIn, ProgramUpdate
 from dorsi.settings import load_settings
 from dorsi.store.db import Database
 from dorsi.store.models import Program
-from tests.web.conftest import PLAN, Clinic, clinic, database_url, db, migrated
+from tests.web.conftest import PLAN, Clinic, clinic
 
-__all__ = ["clinic", "database_url", "db", "migrated"]
+__all__ = ["clinic"]
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 WRITERS = 6

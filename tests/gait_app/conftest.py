@@ -19,12 +19,9 @@ from tests.web.conftest import (
     TestClient,
     clinic,
     clock,
-    database_url,
-    db,
-    migrated,
 )
 
-__all__ = ["Clinic", "clinic", "clock", "database_url", "db", "migrated"]
+__all__ = ["Clinic", "clinic", "clock"]
 
 
 @pytest.fixture

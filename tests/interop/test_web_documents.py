@@ -18,14 +18,11 @@ from tests.web.conftest import (
     clinic,
     clock,
     csrf_from,
-    database_url,
-    db,
-    migrated,
     settings,
     token_for,
 )
 
-__all__ = ["app", "client", "clinic", "clock", "database_url", "db", "migrated", "settings"]
+__all__ = ["app", "client", "clinic", "clock", "settings"]
 
 
 def page_login(client: TestClient, username: str) -> None:

@@ -12,9 +12,9 @@ from dorsi.jobs.worker import EmbeddedWorker, JobContext
 from dorsi.store.db import Database
 from tests.gait_app.test_jobs import T0, job_row, queue_job
 from tests.queue.test_queue_unit import finish
-from tests.web.conftest import Clinic, clinic, database_url, db, migrated
+from tests.web.conftest import Clinic, clinic
 
-__all__ = ["clinic", "database_url", "db", "migrated"]
+__all__ = ["clinic"]
 
 
 def test_a_patient_with_a_running_job_waits_while_another_patient_goes_ahead(

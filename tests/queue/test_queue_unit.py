@@ -19,9 +19,9 @@ from dorsi.settings import load_settings
 from dorsi.store.db import Database
 from tests.conftest import CliResult, run_dorsi
 from tests.gait_app.test_jobs import job_row, queue_job
-from tests.web.conftest import Clinic, clinic, database_url, db, migrated
+from tests.web.conftest import Clinic, clinic
 
-__all__ = ["clinic", "database_url", "db", "migrated"]
+__all__ = ["clinic"]
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -7,10 +7,7 @@ from tests.web.conftest import (
     client,
     clinic,
     clock,
-    database_url,
-    db,
-    migrated,
     settings,
 )
 
-__all__ = ["app", "client", "clinic", "clock", "database_url", "db", "migrated", "settings"]
+__all__ = ["app", "client", "clinic", "clock", "settings"]

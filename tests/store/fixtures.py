@@ -41,6 +41,7 @@ def _postgres_schema_url() -> Iterator[str]:
     schema = f"dorsi_test_{secrets.token_hex(6)}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()  # no idle connection kept for the whole session
     try:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:

@@ -20,14 +20,13 @@ from dorsi.settings import Settings, load_settings
 from dorsi.store.db import Database
 from dorsi.store.models import Patient, PatientClinician, User
 from dorsi.web.app import create_app
-from tests.store.fixtures import database_url, db, migrated
 
 with warnings.catch_warnings():
     # starlette asks for the "httpx2" fork; plain httpx works the same for tests.
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-__all__ = ["TestClient", "database_url", "db", "migrated"]
+__all__ = ["TestClient"]
 
 SECRET = "test-secret-" + "k" * 32
 PASSWORD = "correct horse battery"  # noqa: S105 - test fixture

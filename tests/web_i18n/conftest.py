@@ -12,14 +12,11 @@ from tests.web.conftest import (
     client,
     clinic,
     clock,
-    database_url,
-    db,
-    migrated,
     settings,
     token_for,
 )
 
-__all__ = ["app", "client", "clinic", "clock", "database_url", "db", "migrated", "settings"]
+__all__ = ["app", "client", "clinic", "clock", "settings"]
 
 
 @pytest.fixture

@@ -30,10 +30,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dorsi.errors import DorsiError, InputError
+from dorsi.errors import DorsiError, InputError, UnavailableError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 POOL_SIZE = 10
@@ -252,11 +253,25 @@ class Database:
         """One unit of work: commit when the block ends normally, roll back otherwise.
 
         The commit has happened (and is durable) when the block returns; a failing commit
-        raises here, so nothing is acknowledged that was not stored.
+        raises here, so nothing is acknowledged that was not stored. A database that cannot
+        be reached, or has no connection to spare, raises :class:`UnavailableError` (503).
         """
         turn = self._writer.held() if self._writer is not None else contextlib.nullcontext()
-        with turn, self._sessions() as session, session.begin():
-            yield session
+        try:
+            with turn, self._sessions() as session, session.begin():
+                yield session
+        except PoolTimeoutError:
+            raise UnavailableError(
+                "the server is busy: no database connection came free in time; try again"
+            ) from None
+        except OperationalError as exc:
+            # no statement: the connection itself failed (server down or at its connection
+            # limit); invalidated: the server went away mid-request. Nothing was committed.
+            if exc.statement is None or exc.connection_invalidated:
+                raise UnavailableError(
+                    f"the database cannot be reached ({type(exc.orig).__name__}); try again"
+                ) from None
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -46,7 +46,7 @@ from dorsi.web.runtime import bearer_token, device_cookie_name
 
 #: what every API answer may be: 401 (no valid token), 413 (body cap), 422 (a route with a
 #: JSON body adds 415, not JSON: deps.JsonRoute)
-API_ERRORS = documented(401, 413, 422)
+API_ERRORS = documented(401, 413, 422, 503)
 router = APIRouter(prefix="/api/v1", responses=API_ERRORS, route_class=JsonRoute)
 PatientId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the patient's id")]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the user's id")]

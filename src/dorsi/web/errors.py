@@ -27,6 +27,7 @@ from dorsi.errors import (
     DorsiError,
     InputError,
     RateLimitedError,
+    UnavailableError,
     http_status,
 )
 from dorsi.web import logsafe
@@ -59,6 +60,7 @@ _WHY = {
     415: "the body's type is not one the route takes, or its content is not what the type says",
     422: "bad input: the detail names the field and what is allowed",
     429: "too many attempts; see Retry-After",
+    503: "the database cannot take the request now; nothing was stored; see Retry-After",
 }
 
 
@@ -99,7 +101,7 @@ async def dorsi_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DorsiError)  # noqa: S101 - registered for DorsiError only
     status = http_status(exc)
     headers: dict[str, str] = {}
-    if isinstance(exc, RateLimitedError):
+    if isinstance(exc, RateLimitedError | UnavailableError):
         headers["Retry-After"] = str(exc.retry_after_s)
     if wants_html(request):
         if isinstance(exc, AuthenticationError) and request.method == "GET":
