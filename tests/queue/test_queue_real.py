@@ -161,21 +161,24 @@ def test_every_job_completes_exactly_once_when_a_worker_is_killed(tmp_path: Path
                 assert answer.status_code == 202, answer.text
                 uploaded.append((patient, int(answer.json()["id"])))
 
-            # Kill worker 0 (and its analysis) in the middle of a job.
+            # Kill worker 0 (and its analysis) in the middle of a job: as soon as it holds one.
+            # The killed job is the one still running under its lease afterwards (the job seen
+            # first may have finished in between, and worker 0 taken the next).
             victim = workers[0]
             marker = f":{victim.pid}:"
-            held = wait_for(
-                lambda: [
-                    j
+
+            def victims_jobs() -> list[int]:
+                return [
+                    j.id
                     for j in jobs(db.url)
                     if j.state == "running" and marker in (j.lease_owner or "")
-                ],
-                180,
-                "worker 0 to start a job",
-            )
-            time.sleep(3)
+                ]
+
+            wait_for(victims_jobs, 180, "worker 0 to start a job")
             victim.kill_all()
-            killed_job = held[0].id
+            killed = victims_jobs()
+            assert len(killed) == 1, f"worker 0 died between jobs\n{job_states(db.url, workers)}"
+            killed_job = killed[0]
 
             def all_finished() -> list[dict[str, Any]] | None:
                 bodies = []

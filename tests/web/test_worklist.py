@@ -447,3 +447,35 @@ def test_a_skin_problem_is_acknowledged_per_brace_log_entry(
     clock.advance(hours=2)
     second = log(True)
     assert skin() == [(f"skin_problem:{clinic.patient_a}:{second}", False)]
+
+
+def test_a_note_with_a_check_in_reaches_the_worklist_in_the_patients_words(
+    client: TestClient, clinic: Clinic, clock: Clock, db: Database
+) -> None:
+    _assign(client, clinic)
+    path = f"{API}/patients/{clinic.patient_a}/sessions"
+    ann = token_for(client, "ann")
+    assert client.post(path, headers=ann, json=CHECKIN).status_code == 201  # no note: no item
+    assert [i for i in _items(client) if i["kind"] == "checkin_note"] == []
+    clock.advance(days=1)
+    note = "brace rubbing on my shin, red mark"
+    ann = token_for(client, "ann")
+    assert client.post(path, headers=ann, json={**CHECKIN, "notes": note}).status_code == 201
+    [item] = [i for i in _items(client) if i["kind"] == "checkin_note"]
+    assert note in item["detail"]
+    assert item["patient_id"] == clinic.patient_a
+    assert item["acknowledged"] is False
+    assert _items(client, "bob") == []  # not bob's patient
+    url = f"{API}/worklist/{item['id']}/acknowledge"
+    done = client.post(url, headers=token_for(client, "alice"), json={"note": "Called; padding"})
+    assert done.status_code == 201, done.text
+    [seen] = [i for i in _items(client) if i["kind"] == "checkin_note"]
+    assert seen["acknowledged"] is True
+    # a later note is a new item, open again
+    clock.advance(days=1)
+    later = {**CHECKIN, "notes": "mark is gone"}
+    assert client.post(path, headers=token_for(client, "ann"), json=later).status_code == 201
+    [newer] = [i for i in _items(client) if i["kind"] == "checkin_note"]
+    assert newer["id"] != item["id"]
+    assert newer["acknowledged"] is False
+    assert "mark is gone" in newer["detail"]

@@ -24,6 +24,9 @@ from the clinical rules: review alerts are the clinic-wide review's own
   ``Settings.no_checkin_days``; the subject is the last check-in's day (or ``start``).
 - ``message``: the newest message the patient wrote that no clinician has read; the subject
   is its id. Reading the thread (or acknowledging the item) acknowledges it.
+- ``checkin_note``: the newest check-in that carries a note ("brace rubbing on my shin, red
+  mark"); the subject is the check-in's id, so a later note is a new item. The note itself is
+  the detail: what a patient writes is read by a person, not guessed at by keywords.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ KINDS: dict[str, Kind] = {
     "worsening": Kind(3, "Worsening"),
     "pain_rising": Kind(4, "Pain rising"),
     "message": Kind(5, "Message from the patient"),
+    "checkin_note": Kind(5, "Note with a check-in"),
     "plateau": Kind(6, "Plateau"),
     "reassessment_overdue": Kind(7, "Reassessment overdue"),
     "no_checkin": Kind(8, "No check-in"),
@@ -524,7 +528,46 @@ def message_items(db: Session, ids: list[int]) -> list[Item]:
     return out
 
 
-SOURCES = ("stop", "urgent", "review", "reassessment", "no_checkin", "message")
+#: how much of a check-in's note the item shows (the patient page has it whole)
+NOTE_SHOWN_CHARS = 280
+
+
+def note_items(db: Session, ids: list[int], acks: dict[str, Ack]) -> list[Item]:
+    """``checkin_note``: each patient's newest check-in with a note."""
+    newest = (
+        select(func.max(SessionCheckin.id).label("last_id"))
+        .where(SessionCheckin.patient_id.in_(ids), SessionCheckin.notes != "")
+        .group_by(SessionCheckin.patient_id)
+        .subquery()
+    )
+    rows = db.execute(
+        select(
+            SessionCheckin.id,
+            SessionCheckin.patient_id,
+            SessionCheckin.created_at,
+            SessionCheckin.session_date,
+            SessionCheckin.notes,
+        ).join(newest, SessionCheckin.id == newest.c.last_id)
+    ).all()
+    out = []
+    for cid, pid, at, day, notes in rows:
+        text = " ".join(str(notes).split())
+        if len(text) > NOTE_SHOWN_CHARS:
+            text = text[: NOTE_SHOWN_CHARS - 1].rstrip() + "…"
+        iid = item_id("checkin_note", pid, str(cid))
+        item = Item(
+            id=iid,
+            patient_id=pid,
+            kind="checkin_note",
+            rank=KINDS["checkin_note"].rank,
+            created_at=at,
+            detail=f"The patient wrote with the check-in of {day.isoformat()}: \u201c{text}\u201d",
+        )
+        out.append(_apply(item, acks.get(iid)))
+    return out
+
+
+SOURCES = ("stop", "urgent", "review", "reassessment", "no_checkin", "message", "note")
 
 
 def collect(
@@ -555,6 +598,8 @@ def collect(
         out += no_checkin_items(db, patients, acks, today, no_checkin_days)
     if "message" in wanted:
         out += message_items(db, ids)
+    if "note" in wanted:
+        out += note_items(db, ids, acks)
     return out
 
 
