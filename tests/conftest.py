@@ -15,9 +15,9 @@ import pytest
 # One PostgreSQL schema and one pool per test process, whatever directory a test is in: each
 # conftest that imported these made its own session-wide copy, and the copies' idle
 # connections together ran PostgreSQL out of its 100.
-from tests.store.fixtures import database_url, db, migrated
+from tests.store.fixtures import database_url, db, empty_engine, migrated
 
-__all__ = ["database_url", "db", "migrated"]
+__all__ = ["database_url", "db", "empty_engine", "migrated"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from dorsi.store.db import Database
@@ -93,3 +93,23 @@ def db(migrated: Database) -> Database:
     """The migrated database with every table empty."""
     empty_tables(migrated)
     return migrated
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database of the test's own, not migrated: a migration test moves it up and
+    down, which the shared, migrated one must never be."""
+    if request.param == "sqlite":
+        database = Database.from_url(f"sqlite:///{tmp_path / 'migrate.sqlite3'}")
+        yield database.engine
+        database.dispose()
+    else:
+        for url in _postgres_schema_url():
+            database = Database.from_url(url)
+            yield database.engine
+            database.dispose()

@@ -3,16 +3,11 @@ cleanly (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from dorsi.store.db import Database
 from dorsi.store.migrate import downgrade, upgrade
-from tests.store.fixtures import _postgres_schema_url
 
 PATIENT = text(
     "INSERT INTO patients (id, display_name, side, cause, notes, preferred_language, "
@@ -26,38 +21,20 @@ GOAL = text(
 )
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ]
-)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        database = Database.from_url(f"sqlite:///{tmp_path / 'migrate.sqlite3'}")
-        yield database.engine
-        database.dispose()
-    else:
-        for url in _postgres_schema_url():
-            database = Database.from_url(url)
-            yield database.engine
-            database.dispose()
-
-
-def _goal(engine: Engine, **values: object) -> None:
+def _goal(empty_engine: Engine, **values: object) -> None:
     row = {"measure": None, "num": None, "grade": None, "by": None, "text": None, **values}
-    with engine.begin() as connection:
+    with empty_engine.begin() as connection:
         connection.execute(GOAL, row)
 
 
-def test_0011_adds_the_tables_with_their_checks_and_goes_back(engine: Engine) -> None:
-    upgrade(engine, "0011")
-    assert {"goals", "questionnaire_responses"} <= set(inspect(engine).get_table_names())
-    with engine.begin() as connection:
+def test_0011_adds_the_tables_with_their_checks_and_goes_back(empty_engine: Engine) -> None:
+    upgrade(empty_engine, "0011")
+    assert {"goals", "questionnaire_responses"} <= set(inspect(empty_engine).get_table_names())
+    with empty_engine.begin() as connection:
         connection.execute(PATIENT)
-    _goal(engine, measure="tug_s", num=10.0, by="2026-05-01")
-    _goal(engine, measure="dorsiflexion_mmt", grade="4-", by="2026-05-01")
-    _goal(engine, text="Walk to the shop")
+    _goal(empty_engine, measure="tug_s", num=10.0, by="2026-05-01")
+    _goal(empty_engine, measure="dorsiflexion_mmt", grade="4-", by="2026-05-01")
+    _goal(empty_engine, text="Walk to the shop")
     for bad in (
         {},  # neither a measure nor words
         {"measure": "tug_s", "num": 10.0},  # a measure without a date
@@ -66,6 +43,6 @@ def test_0011_adds_the_tables_with_their_checks_and_goes_back(engine: Engine) ->
         {"text": "x", "num": 1.0},  # a target without a measure
     ):
         with pytest.raises(IntegrityError):
-            _goal(engine, **bad)
-    downgrade(engine, "0008")
-    assert not {"goals", "questionnaire_responses"} & set(inspect(engine).get_table_names())
+            _goal(empty_engine, **bad)
+    downgrade(empty_engine, "0008")
+    assert not {"goals", "questionnaire_responses"} & set(inspect(empty_engine).get_table_names())

@@ -3,16 +3,11 @@ checks, and goes back cleanly, dropping the camera's rows (SQLite and PostgreSQL
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from dorsi.store.db import Database
 from dorsi.store.migrate import downgrade, upgrade
-from tests.store.fixtures import _postgres_schema_url
 
 PATIENT = text(
     "INSERT INTO patients (id, display_name, side, cause, notes, preferred_language, "
@@ -30,49 +25,31 @@ CAMERA = text(
 )
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ]
-)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        database = Database.from_url(f"sqlite:///{tmp_path / 'migrate.sqlite3'}")
-        yield database.engine
-        database.dispose()
-    else:
-        for url in _postgres_schema_url():
-            database = Database.from_url(url)
-            yield database.engine
-            database.dispose()
-
-
-def _run(engine: Engine, statement: object, **values: object) -> None:
-    with engine.begin() as connection:
+def _run(empty_engine: Engine, statement: object, **values: object) -> None:
+    with empty_engine.begin() as connection:
         connection.execute(statement, values)  # type: ignore[call-overload]
 
 
-def test_0013_adds_camera_sessions_and_source_and_goes_back(engine: Engine) -> None:
-    upgrade(engine, "0012")
-    _run(engine, PATIENT)
+def test_0013_adds_camera_sessions_and_source_and_goes_back(empty_engine: Engine) -> None:
+    upgrade(empty_engine, "0012")
+    _run(empty_engine, PATIENT)
     with pytest.raises(IntegrityError):  # before 0013 the source is unknown
-        _run(engine, MEASUREMENT, measure="dorsiflexion_arom_camera_deg", source="camera")
-    upgrade(engine, "0013")
-    assert "camera_sessions" in inspect(engine).get_table_names()
-    _run(engine, MEASUREMENT, measure="dorsiflexion_arom_camera_deg", source="camera")
-    _run(engine, MEASUREMENT, measure="dorsiflexion_arom_deg", source="evaluation")
-    _run(engine, CAMERA, side="left", counted=3, measured=2)
+        _run(empty_engine, MEASUREMENT, measure="dorsiflexion_arom_camera_deg", source="camera")
+    upgrade(empty_engine, "0013")
+    assert "camera_sessions" in inspect(empty_engine).get_table_names()
+    _run(empty_engine, MEASUREMENT, measure="dorsiflexion_arom_camera_deg", source="camera")
+    _run(empty_engine, MEASUREMENT, measure="dorsiflexion_arom_deg", source="evaluation")
+    _run(empty_engine, CAMERA, side="left", counted=3, measured=2)
     for bad in (
         {"side": "both", "counted": 1, "measured": 1},
         {"side": "left", "counted": 1, "measured": 2},
     ):
         with pytest.raises(IntegrityError):
-            _run(engine, CAMERA, **bad)
+            _run(empty_engine, CAMERA, **bad)
     with pytest.raises(IntegrityError):
-        _run(engine, MEASUREMENT, measure="dorsiflexion_arom_deg", source="phone")
-    downgrade(engine, "0012")
-    assert "camera_sessions" not in inspect(engine).get_table_names()
-    with engine.begin() as connection:
+        _run(empty_engine, MEASUREMENT, measure="dorsiflexion_arom_deg", source="phone")
+    downgrade(empty_engine, "0012")
+    assert "camera_sessions" not in inspect(empty_engine).get_table_names()
+    with empty_engine.begin() as connection:
         sources = connection.execute(text("SELECT source FROM measurements")).scalars().all()
     assert sources == ["evaluation"]

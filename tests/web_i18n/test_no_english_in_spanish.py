@@ -3,8 +3,10 @@ visible text holds no English word of the catalog (SQLite, PostgreSQL).
 
 The English words are taken from the catalog's own English texts (every ``{en, es}`` pair of
 the data files), minus any word its Spanish texts or the pages' Spanish translations also use
-(``normal``, ``total``, ``video``) and minus capitalised words (names). The clinician's and
-admin's pages are English by design (``docs/i18n.md``), so they are not walked here.
+(``normal``, ``total``, ``video``) and minus capitalised words (names). Text marked
+``lang="en"`` (a source's title, quoted as published) is English on purpose and left out.
+The clinician's and admin's pages are English by design (``docs/i18n.md``), so they are not
+walked here.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from babel.messages.pofile import read_po
 
 import dorsi
 from dorsi.catalog.load import read_yaml
+from dorsi.catalog.questionnaires import QUESTIONNAIRE_IDS
 from dorsi.catalog.stored_text import _data_files, _pairs
+from dorsi.education.topics import load_topics
 from dorsi.store.db import Database
 from dorsi.store.models import Patient
 from tests.web.conftest import CHECKIN, PLAN, Clinic, TestClient, page_login, token_for
@@ -26,6 +30,8 @@ from tests.web.conftest import CHECKIN, PLAN, Clinic, TestClient, page_login, to
 SPANISH_PO = Path(dorsi.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "dorsi.po"
 WORD = re.compile(r"[A-Za-záéíóúñü']+")
 HIDDEN = re.compile(r"<(script|style|title|desc)\b.*?</\1>", re.S | re.I)
+#: text marked as English on purpose: a source's title, quoted as it was published
+MARKED_ENGLISH = re.compile(r"<(\w+)\b[^>]*\blang=\"en\"[^>]*>.*?</\1>", re.S)
 
 
 @cache
@@ -45,7 +51,7 @@ def english_words() -> frozenset[str]:
 
 
 def visible_words(html: str) -> set[str]:
-    body = HIDDEN.sub(" ", html).split("</head>", 1)[-1]
+    body = MARKED_ENGLISH.sub(" ", HIDDEN.sub(" ", html).split("</head>", 1)[-1])
     text = unescape(re.sub(r"<[^>]+>", " ", body))
     return set(WORD.findall(text))
 
@@ -88,6 +94,12 @@ def test_every_patient_page_in_spanish_has_no_english_word(
         "/urgent",
         "/cost",
         "/learn",
+        *(f"/learn/{topic}" for topic in load_topics().ids),
+        "/me/messages",
+        "/me/brace",
+        "/me/reminders",
+        "/me/gait-videos",
+        *(f"/me/questionnaires/{q}" for q in QUESTIONNAIRE_IDS),
     ]:
         pages[path] = client.get(path)
     form = {
@@ -102,7 +114,8 @@ def test_every_patient_page_in_spanish_has_no_english_word(
     found = {}
     for path, page in pages.items():
         assert page.status_code in (200, 422), (path, page.status_code)
+        assert '<html lang="es">' in page.text, path
         english = sorted(visible_words(page.text) & words)
         if english:
             found[path] = english
-    assert found == {}
+    assert found == {}, {path: words[:12] for path, words in found.items()}
