@@ -139,6 +139,38 @@ def test_paused_today_shows_how_to_reach_the_clinic_first(
     assert not small_targets(tab.page), small_targets(tab.page)
 
 
+#: every page a patient reaches from Today (the guided session and Today are checked above)
+PATIENT_PAGES = (
+    "/me/progress",
+    "/me/messages",
+    "/me/brace",
+    "/me/reminders",
+    "/me/questionnaires/lefs",
+    "/me/gait-videos",
+    "/urgent",
+    "/learn",
+    "/cost",
+    "/account",
+)
+
+
+def test_every_patient_page_has_touch_targets_of_44_px_on_a_phone(
+    open_tab: OpenTab, server: Server
+) -> None:
+    tab = open_tab("phone")
+    sign_in(tab, demo_login(server, "patient", "rosa"), expect_path="/me")
+    tab.check("today")
+    small = {}
+    for path in PATIENT_PAGES:
+        tab.goto(path)
+        tab.check(path.strip("/").replace("/", "-"))
+        assert not tab.path.startswith("/login"), (path, tab.path)  # shown to her
+        found = small_targets(tab.page)
+        if found:
+            small[path] = found
+    assert small == {}
+
+
 def test_guided_session_keeps_its_place_and_counts_reach_the_check_in(
     open_tab: OpenTab, server: Server
 ) -> None:
