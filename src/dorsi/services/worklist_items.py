@@ -132,6 +132,30 @@ class Item:
     def acknowledged(self) -> bool:
         return self.acknowledged_at is not None
 
+    @classmethod
+    def of(
+        cls,
+        kind: str,
+        patient_id: int,
+        subject: str,
+        created_at: dt.datetime,
+        detail: str,
+        *,
+        rank: int | None = None,
+        facts: dict[str, str] | None = None,
+    ) -> Item:
+        """An open item with its stable id; its rank is the kind's unless given."""
+        known = KINDS.get(kind)
+        return cls(
+            id=item_id(kind, patient_id, subject),
+            patient_id=patient_id,
+            kind=kind,
+            rank=rank if rank is not None else known.rank if known else UNKNOWN_RANK,
+            created_at=created_at,
+            detail=detail,
+            facts=facts or {},
+        )
+
 
 @dataclass(frozen=True)
 class PatientRow:
@@ -215,13 +239,12 @@ def stop_items(db: Session, ids: list[int]) -> list[Item]:
     }
     out = []
     for pid, day, stored_at in rows:
-        item = Item(
-            id=item_id("program_paused", pid, day.isoformat()),
-            patient_id=pid,
-            kind="program_paused",
-            rank=KINDS["program_paused"].rank,
-            created_at=stored_at,
-            detail=(
+        item = Item.of(
+            "program_paused",
+            pid,
+            day.isoformat(),
+            stored_at,
+            (
                 f"Stop rule at the check-in of {day.isoformat()} (weakness or balance worse); "
                 "home program paused. Contact the patient; re-screen for a new or progressive "
                 "neurological deficit before restarting."
@@ -260,20 +283,19 @@ def urgent_items(db: Session, ids: list[int], acks: dict[str, Ack]) -> list[Item
         cleared = last_clinician.get(pid)
         if cleared is not None and cleared >= at:
             continue
-        iid = item_id("urgent_check", pid, str(sid))
-        item = Item(
-            id=iid,
-            patient_id=pid,
-            kind="urgent_check",
-            rank=URGENT_LEVELS[level],
-            created_at=at,
-            detail=(
+        item = Item.of(
+            "urgent_check",
+            pid,
+            str(sid),
+            at,
+            (
                 f"Patient's own red-flag self-check on {at.date().isoformat()}: triage level "
                 f"{level.replace('_', ' ')}. Review the answers and contact the patient."
             ),
+            rank=URGENT_LEVELS[level],
             facts={"level": level},
         )
-        out.append(_apply(item, acks.get(iid)))
+        out.append(_apply(item, acks.get(item.id)))
     return out
 
 
@@ -349,14 +371,7 @@ def review_items(
                 if iid in seen:
                     continue
                 seen.add(iid)
-                item = Item(
-                    id=iid,
-                    patient_id=pid,
-                    kind=kind,
-                    rank=KINDS[kind].rank if kind in KINDS else UNKNOWN_RANK,
-                    created_at=since or created[pid],
-                    detail=detail,
-                )
+                item = Item.of(kind, pid, subject, since or created[pid], detail)
                 out.append(_apply(item, acks.get(iid), since))
     return out
 
@@ -400,20 +415,18 @@ def reassessment_items(
         due = day + dt.timedelta(days=days)
         if due >= today:
             continue
-        iid = item_id("reassessment_overdue", pid, str(eid))
-        item = Item(
-            id=iid,
-            patient_id=pid,
-            kind="reassessment_overdue",
-            rank=KINDS["reassessment_overdue"].rank,
-            created_at=_midnight(due),
-            detail=(
+        item = Item.of(
+            "reassessment_overdue",
+            pid,
+            str(eid),
+            _midnight(due),
+            (
                 f"Reassessment due {due.isoformat()} (evaluation of {day.isoformat()} + "
                 f"{days} days): {(today - due).days} days overdue."
             ),
             facts={"due": due.isoformat()},
         )
-        out.append(_apply(item, acks.get(iid)))
+        out.append(_apply(item, acks.get(item.id)))
     return out
 
 
@@ -452,20 +465,18 @@ def no_checkin_items(
         if quiet < days:
             continue
         subject = since_day.isoformat() if since_day is not None else "start"
-        iid = item_id("no_checkin", pid, subject)
         what = f"last check-in {since.isoformat()}" if since_day else f"program started {since}"
-        item = Item(
-            id=iid,
-            patient_id=pid,
-            kind="no_checkin",
-            rank=KINDS["no_checkin"].rank,
-            created_at=_midnight(since + dt.timedelta(days=days)),
-            detail=(
+        item = Item.of(
+            "no_checkin",
+            pid,
+            subject,
+            _midnight(since + dt.timedelta(days=days)),
+            (
                 f"No check-in for {quiet} days ({what}); the threshold is {days} days "
                 "(a clinician-set default)."
             ),
         )
-        out.append(_apply(item, acks.get(iid)))
+        out.append(_apply(item, acks.get(item.id)))
     return out
 
 
@@ -510,13 +521,12 @@ def message_items(db: Session, ids: list[int]) -> list[Item]:
     out = []
     for mid, pid, at in rows:
         count = unread.get(pid, 0)
-        item = Item(
-            id=item_id("message", pid, str(mid)),
-            patient_id=pid,
-            kind="message",
-            rank=KINDS["message"].rank,
-            created_at=at,
-            detail=(
+        item = Item.of(
+            "message",
+            pid,
+            str(mid),
+            at,
+            (
                 f"{count} unread message{'s' if count != 1 else ''} from the patient."
                 if count
                 else "Message from the patient (read)."
@@ -554,16 +564,9 @@ def note_items(db: Session, ids: list[int], acks: dict[str, Ack]) -> list[Item]:
         text = " ".join(str(notes).split())
         if len(text) > NOTE_SHOWN_CHARS:
             text = text[: NOTE_SHOWN_CHARS - 1].rstrip() + "…"
-        iid = item_id("checkin_note", pid, str(cid))
-        item = Item(
-            id=iid,
-            patient_id=pid,
-            kind="checkin_note",
-            rank=KINDS["checkin_note"].rank,
-            created_at=at,
-            detail=f"The patient wrote with the check-in of {day.isoformat()}: \u201c{text}\u201d",
-        )
-        out.append(_apply(item, acks.get(iid)))
+        detail = f"The patient wrote with the check-in of {day.isoformat()}: \u201c{text}\u201d"
+        item = Item.of("checkin_note", pid, str(cid), at, detail)
+        out.append(_apply(item, acks.get(item.id)))
     return out
 
 
