@@ -394,6 +394,7 @@ def test_the_clinic_contact_is_on_every_paused_patient_page(
         _assign(client, clinic)
         csrf = page_login(client, "ann")
         assert "+1 555 0100" not in client.get("/me").text  # not paused: not shown
+        assert "Your exercises are paused." not in client.get("/me/messages").text
         _stop_checkin(client, clinic)
         for path in ("/me", "/me/session", "/me/progress"):
             text = client.get(path).text
@@ -401,9 +402,28 @@ def test_the_clinic_contact_is_on_every_paused_patient_page(
             assert "Mon-Fri 8:00-17:00" in text, path
             assert "on-call physiotherapist" in text, path
             assert "Your therapist was told on 2026-03-02. They have not read it yet." in text
+            assert text.count("How to reach the clinic") == 1, path  # the bar is left out
+        # every other page a patient opens says the program is paused, and how to reach us
+        others = (
+            "/me/messages",
+            "/me/brace",
+            "/me/reminders",
+            "/me/questionnaires/lefs",
+            "/urgent",
+            "/learn",
+            "/cost",
+            "/account",
+        )
+        for path in others:
+            page = client.get(path)
+            assert page.status_code == 200, path
+            assert page.text.count("How to reach the clinic") == 1, path
+            assert "Your exercises are paused." in page.text, path
+            assert "+1 555 0100" in page.text, path
         client.post("/language", data={"lang": "es", "next": "/me", "csrf_token": csrf})
         spanish = client.get("/me").text
         assert "Cómo contactar con la clínica" in spanish
+        assert "Sus ejercicios están en pausa." in client.get("/me/messages").text
         assert "Se avisó a su terapeuta el 2026-03-02. Todavía no lo ha leído." in spanish
 
 

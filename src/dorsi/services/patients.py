@@ -38,6 +38,15 @@ def require(ctx: Ctx, action: Action) -> Actor:
     return actor
 
 
+def own_program_paused(ctx: Ctx) -> bool:
+    """Whether the signed-in patient's program is paused, so that every page they open can
+    say so and how to reach the clinic (their own page, which audits its own read)."""
+    actor = ctx.actor
+    if actor is None or actor.role != "patient" or actor.patient_id is None:
+        return False
+    return bool(ctx.db.scalar(select(Patient.program_paused).where(Patient.id == actor.patient_id)))
+
+
 def ref(patient: Patient) -> PatientRef:
     return PatientRef(
         id=patient.id, clinician_ids=frozenset(c.clinician_id for c in patient.clinicians)
@@ -227,6 +236,7 @@ __all__ = [
     "get_patient",
     "list_patients",
     "load_patient",
+    "own_program_paused",
     "public",
     "public_many",
     "ref",

@@ -41,7 +41,7 @@ from starlette.responses import Response
 
 from dorsi.clinical.contract import decode, parse
 from dorsi.errors import AuthenticationError, InputError, UnsupportedMediaError
-from dorsi.services import audit, auth, policy
+from dorsi.services import audit, auth, patients, policy
 from dorsi.services.context import Ctx, run_unit, unit_of_work
 from dorsi.web.errors import documented
 from dorsi.web.runtime import (
@@ -159,8 +159,12 @@ def api_unit(request: Request) -> Iterator[Ctx]:
 
 
 def optional_page_unit(request: Request, ctx: Unit) -> Ctx:
-    """The unit of work, with the session cookie's actor when there is a live session."""
-    return sign_in_by_cookie(request, ctx, required=False)
+    """The unit of work, with the session cookie's actor when there is a live session. A
+    patient's pages learn whether their program is paused (``request.state.program_paused``):
+    every one of them then says so, with how to reach the clinic (``base.html``)."""
+    sign_in_by_cookie(request, ctx, required=False)
+    request.state.program_paused = patients.own_program_paused(ctx)
+    return ctx
 
 
 async def page_unit(ctx: Annotated[Ctx, Depends(optional_page_unit)]) -> Ctx:
