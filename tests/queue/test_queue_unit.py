@@ -124,6 +124,7 @@ def test_the_sweeper_finds_jobs_that_may_have_lost_their_message(
 
     class Recorder:
         sent: list[int]
+        broker = None  # no connection to release
 
         def __init__(self) -> None:
             self.sent = []

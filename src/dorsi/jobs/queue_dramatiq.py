@@ -247,6 +247,8 @@ def declare_actor(broker: Any) -> Any:
             actor.send_with_options(args=(int(job_id),), delay=int(result.retry_in_s * 1000))
         if result.next_job_id is not None:
             actor.send(result.next_job_id)
+        if result.retry_in_s is not None or result.next_job_id is not None:
+            release_sender(actor.broker)
 
     actor = _dramatiq().actor(
         broker=broker,
@@ -297,6 +299,7 @@ class DramatiqRunner:
         if self._actor is None:
             self._actor = declare_actor(make_broker(self.broker_url))
         self._actor.send(job_id)
+        release_sender(self._actor.broker)  # uploads are minutes apart
 
     def _send_loop(self) -> None:
         while True:
@@ -359,7 +362,24 @@ def sweep(database: Database, actor: Any, now: datetime) -> int:
     ids = stale_jobs(database, now)
     for job_id in ids:
         actor.send(job_id)
+    if ids:
+        release_sender(actor.broker)
     return len(ids)
+
+
+def release_sender(broker: Any) -> None:
+    """Close this thread's publishing connection once its messages are sent.
+
+    A worker publishes seldom (a sweep, a held job's retry, a patient's next job). pika
+    answers RabbitMQ's heartbeats only while a connection is in use, so a publishing
+    connection left idle is dropped by RabbitMQ within minutes, and its next use logs the
+    reset as an error with a traceback before Dramatiq reconnects. Opening one per publish
+    costs a few milliseconds. The consumers' connections are not touched. (Redis has no
+    such connection to release.)
+    """
+    held = getattr(type(broker), "connection", None)
+    if isinstance(held, property) and held.fdel is not None:
+        del broker.connection
 
 
 def run_worker(
@@ -421,6 +441,7 @@ __all__ = [
     "handle",
     "job_state",
     "make_broker",
+    "release_sender",
     "run_worker",
     "stale_jobs",
     "sweep",
