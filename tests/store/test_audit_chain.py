@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -249,6 +250,82 @@ def test_postgres_refuses_update_and_delete_of_audit_rows(db: Database, tmp_path
     ):
         with pytest.raises(DBAPIError, match="append-only"), db.transaction() as session:
             session.execute(text(statement))
+    assert check(db).intact
+
+
+# --- the link the database computes -----------------------------------------------------
+
+
+#: every field of an entry, as the canonical form before the split named them
+_WHOLE = "id actor_id actor_username actor_role patient_id action outcome detail request_id"
+#: any text PostgreSQL can store (no NUL) that encodes (no lone surrogate)
+_TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
+
+
+@given(
+    entry_id=st.integers(min_value=1, max_value=10**15),
+    actor_id=st.none() | st.integers(min_value=-(2**31), max_value=2**31 - 1),
+    username=st.none() | _TEXT,
+    detail=_TEXT,
+    seconds=st.integers(min_value=0, max_value=10**9),
+)
+@settings(max_examples=200)
+def test_the_parts_around_the_id_are_the_whole_entry_json(
+    entry_id: int, actor_id: int | None, username: str | None, detail: str, seconds: int
+) -> None:
+    """Chains written before the database linked entries must still verify: the canonical
+    form built from its parts is byte for byte the sorted JSON of the whole entry."""
+    entry = AuditEntry(
+        id=entry_id,
+        at=NOW + timedelta(seconds=seconds, microseconds=seconds % 999_999),
+        actor_id=actor_id,
+        actor_username=username,
+        actor_role=None,
+        patient_id=actor_id,
+        action="patient.read",
+        outcome="ok",
+        detail=detail,
+        request_id=username or "-",
+    )
+    whole = {name: getattr(entry, name) for name in _WHOLE.split()}
+    whole["at"] = entry.at.isoformat()
+    expected = json.dumps(whole, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    assert audit_chain.canonical(entry) == expected.encode("ascii")
+    before, after = audit_chain.canonical_parts(entry)
+    assert audit_chain.link_hash(GENESIS, before, entry_id, after) == entry_hash(GENESIS, entry)
+
+
+@pytest.mark.parametrize(
+    "detail",
+    ['quotes " and \\ backslash', "tab\tnew line\n", "ünï cödé ✓ 患者 🦶", "x" * 300, ""],
+)
+def test_the_database_links_entries_as_python_checks_them(db: Database, detail: str) -> None:
+    """Each database writes the hash that :func:`entry_hash` recomputes, whatever the text."""
+    entries = [
+        AuditEntry(
+            at=NOW + timedelta(microseconds=n),
+            actor_id=None if n else 4,
+            actor_username=None if n else "alice",
+            actor_role=None if n else "clinician",
+            patient_id=None if n else 12,
+            action="patient.read",
+            outcome="ok",
+            detail=detail,
+            request_id="r",
+        )
+        for n in range(3)
+    ]
+    with db.transaction() as session:
+        audit_chain.append(session, entries)
+    assert [e.id for e in entries] == [1, 2, 3]
+    assert entries[0].prev_hash == GENESIS
+    with db.transaction() as session:
+        stored = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    prev = GENESIS
+    for written, row in zip(entries, stored, strict=True):
+        assert (row.prev_hash, row.entry_hash) == (prev, written.entry_hash)
+        assert row.entry_hash == entry_hash(prev, row)
+        prev = row.entry_hash
     assert check(db).intact
 
 

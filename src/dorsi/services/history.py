@@ -194,10 +194,49 @@ def _current_programs(db: Session, ids: Sequence[int]) -> dict[int, CurrentProgr
 
 def as_goal(row: GoalRow) -> RecordedGoal:
     """The clinical goal a stored row holds (with the day the clinician marked it met)."""
-    target: float | str | None = row.target_grade if row.target_grade else row.target_num
-    return RecordedGoal.model_construct(
-        measure=row.measure_id, target=target, by=row.by_date, text=row.text, met_on=row.met_on
+    return _recorded(
+        row.measure_id, row.target_grade, row.target_num, row.by_date, row.text, row.met_on
     )
+
+
+def _recorded(
+    measure: str | None,
+    grade: str | None,
+    num: float | None,
+    by: dt.date | None,
+    text: str | None,
+    met_on: dt.date | None,
+) -> RecordedGoal:
+    # Stored through the contract's checks and the schema's constraints: not parsed again.
+    target = grade if grade else num
+    return RecordedGoal.model_construct(
+        measure=measure, target=target, by=by, text=text, met_on=met_on
+    )
+
+
+#: the goals a review reports (the ones the clinician stopped are left out), in the order
+#: they were set
+_GOALS = (
+    select(
+        GoalRow.patient_id,
+        GoalRow.measure_id,
+        GoalRow.target_grade,
+        GoalRow.target_num,
+        GoalRow.by_date,
+        GoalRow.text,
+        GoalRow.met_on,
+    )
+    .where(GoalRow.patient_id.in_(_IDS), GoalRow.stopped_on.is_(None))
+    .order_by(GoalRow.patient_id, GoalRow.id)
+)
+
+
+def _goals(db: Session, ids: Sequence[int]) -> dict[int, list[RecordedGoal]]:
+    rows = db.execute(_GOALS, {"ids": list(ids)})
+    return {
+        pid: [_recorded(*row[1:]) for row in group]
+        for pid, group in groupby(rows, key=itemgetter(0))
+    }
 
 
 def goal_rows(
@@ -229,7 +268,7 @@ def read_histories(db: Session, patient_ids: Sequence[int]) -> dict[int, History
     programs = _current_programs(db, patient_ids)
     resolved = resolved_through(db, list(patient_ids))
     skin = skin_checks(db, patient_ids)
-    goals = goal_rows(db, patient_ids)
+    goals = _goals(db, patient_ids)
     out: dict[int, History] = {}
     for pid in patient_ids:
         program = programs.get(pid)
@@ -241,7 +280,7 @@ def read_histories(db: Session, patient_ids: Sequence[int]) -> dict[int, History
             phase=program.phase if program else None,
             stops_resolved_through=resolved.get(pid),
             skin_checks=skin.get(pid, ()),
-            goals=[as_goal(row) for row in goals.get(pid, ())],
+            goals=goals.get(pid, ()),
         )
     return out
 

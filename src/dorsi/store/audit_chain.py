@@ -14,6 +14,14 @@ Appends are serialised (:func:`lock_chain`): on PostgreSQL with a transaction-sc
 lock; on SQLite every transaction already starts with ``BEGIN IMMEDIATE``, which takes the
 database's one write lock, so two writers (threads or processes) never read the same head.
 
+The database links each entry to the head (:data:`_APPEND`, one ``INSERT ... SELECT``): it
+reads the head, takes the next id and hashes the entry's canonical form with that id spliced
+in (:func:`canonical_parts`), so no round trip to the application sits between reading the
+head and writing the entry while every other writer waits for the lock. The hash is the same
+function either way: :func:`link_hash` in Python (SQLite calls it, and :func:`verify` checks
+with it), ``sha256`` in PostgreSQL's SQL (:func:`_link_hash_postgresql`); the tests hold the two
+equal on every entry they write.
+
 What a chain cannot show on its own: someone who can write to the database may cut entries off
 the END, or rewrite the whole chain from some entry on. Heads recorded outside the database
 (*anchors*, :mod:`dorsi.store.audit_anchors`: an append-only file kept by ``dorsi serve``,
@@ -28,9 +36,13 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import String, bindparam, func, insert, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from dorsi.store.models import AuditEntry
 
@@ -41,34 +53,103 @@ ADVISORY_LOCK_KEY = 0x646F727369617564
 
 def canonical(entry: AuditEntry) -> bytes:
     """The stable byte form of an entry: sorted keys, compact, ASCII, time in UTC ISO 8601."""
+    before, after = canonical_parts(entry)
+    return f"{before}{entry.id}{after}".encode("ascii")
+
+
+def canonical_parts(entry: AuditEntry) -> tuple[str, str]:
+    """The canonical form before and after the id's digits: the chain hands out the id.
+
+    The JSON object with its keys sorted is the keys before ``"id"``, the id, then the keys
+    after it, so joining the parts around the id is byte for byte the whole object's JSON.
+    """
     at = entry.at.astimezone(UTC) if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
-    return json.dumps(
-        {
-            "id": entry.id,
-            "at": at.isoformat(),
-            "actor_id": entry.actor_id,
-            "actor_username": entry.actor_username,
-            "actor_role": entry.actor_role,
-            "patient_id": entry.patient_id,
-            "action": entry.action,
-            "outcome": entry.outcome,
-            "detail": entry.detail,
-            "request_id": entry.request_id,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
-    ).encode("ascii")
+    content: dict[str, object] = {
+        "at": at.isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_username": entry.actor_username,
+        "actor_role": entry.actor_role,
+        "patient_id": entry.patient_id,
+        "action": entry.action,
+        "outcome": entry.outcome,
+        "detail": entry.detail,
+        "request_id": entry.request_id,
+    }
+    before = _members({key: value for key, value in content.items() if key < "id"})
+    after = _members({key: value for key, value in content.items() if key > "id"})
+    return "{" + before + ("," if before else "") + '"id":', ("," if after else "") + after + "}"
+
+
+def _members(content: dict[str, object]) -> str:
+    """``content`` as sorted, compact, ASCII JSON members, without the braces."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return text[1:-1]
+
+
+def link_hash(prev_hash: str, before: str, entry_id: int, after: str) -> str:
+    """SHA-256 (hex) of the previous hash followed by the canonical form with ``entry_id``."""
+    return hashlib.sha256(f"{prev_hash}{before}{entry_id}{after}".encode("ascii")).hexdigest()
 
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     """SHA-256 (hex) of the previous hash followed by the entry's canonical form."""
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical(entry)).hexdigest()
+    before, after = canonical_parts(entry)
+    return link_hash(prev_hash, before, entry.id, after)
 
 
-# Every write asks for the lock and the head: the two statements are built once.
+class _LinkHash(FunctionElement[str]):
+    """:func:`link_hash` computed by the database, on the values of the row being written."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_LinkHash)
+def _link_hash_registered(element: _LinkHash, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite: the Python function itself, registered on every connection (dorsi.store.db).
+    return f"dorsi_link_hash({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_LinkHash, "postgresql")
+def _link_hash_postgresql(element: _LinkHash, compiler: SQLCompiler, **kw: Any) -> str:
+    prev_hash, before, entry_id, after = (
+        compiler.process(clause, **kw) for clause in element.clauses
+    )
+    text = f"{prev_hash} || {before} || CAST({entry_id} AS TEXT) || {after}"
+    return f"encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
+
+
+#: the columns of an entry's content: the values the application gives
+_CONTENT = tuple(
+    c.name for c in AuditEntry.__table__.columns if c.name not in ("id", "prev_hash", "entry_hash")
+)
+#: the newest entry's id and hash, ``(0, GENESIS)`` when the log is empty (always one row)
+_LAST = (
+    select(AuditEntry.id, AuditEntry.entry_hash)
+    .order_by(AuditEntry.id.desc())
+    .limit(1)
+    .subquery("last")
+)
+_HEAD = select(
+    func.coalesce(func.max(_LAST.c.id), 0).label("id"),
+    func.coalesce(func.max(_LAST.c.entry_hash), GENESIS).label("hash"),
+).subquery("head")
+_NEXT_ID = _HEAD.c.id + 1
+#: one entry linked to the head by the database: built once, its values bound per entry
+_APPEND = (
+    insert(AuditEntry)
+    .from_select(
+        ["id", "prev_hash", "entry_hash", *_CONTENT],
+        select(
+            _NEXT_ID,
+            _HEAD.c.hash,
+            _LinkHash(_HEAD.c.hash, bindparam("before"), _NEXT_ID, bindparam("after")),
+            *(bindparam(name, type_=AuditEntry.__table__.c[name].type) for name in _CONTENT),
+        ),
+    )
+    .returning(AuditEntry.id, AuditEntry.prev_hash, AuditEntry.entry_hash)
+)
 _LOCK = select(func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY))
-_HEAD = select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
 
 
 def lock_chain(session: Session) -> None:
@@ -79,38 +160,31 @@ def lock_chain(session: Session) -> None:
 
 def head(session: Session) -> tuple[int, str]:
     """The id and hash of the newest entry, or ``(0, GENESIS)`` for an empty log."""
-    row = session.execute(_HEAD).first()
-    if row is None:
-        return 0, GENESIS
-    return int(row[0]), str(row[1] or GENESIS)
+    entry_id, digest = session.execute(select(_HEAD)).one()
+    return int(entry_id), str(digest)
 
 
 def append(session: Session, entries: Iterable[AuditEntry]) -> list[AuditEntry]:
     """Chain and insert ``entries`` (their ids and hashes are set here) in this transaction.
 
-    The only way rows enter ``audit_log``. Nothing ever updates or deletes them. The rows are
-    written with one Core insert, after whatever the session still has to flush; the entries
-    stay outside the session (their ids are the chain's, set here).
+    The only way rows enter ``audit_log``. Nothing ever updates or deletes them. Each entry
+    is one statement (:data:`_APPEND`), after whatever the session still has to flush and
+    after the lock: on PostgreSQL a statement sees what was committed before it started, so
+    the head it reads is the last holder's. The entries stay outside the session (their ids
+    are the chain's, set here).
     """
     pending = list(entries)
     if not pending:
         return pending
     session.flush()
     lock_chain(session)
-    last_id, last_hash = head(session)
+    connection = session.connection()
     for entry in pending:
-        last_id += 1
-        entry.id = last_id
-        entry.prev_hash = last_hash
-        entry.entry_hash = entry_hash(last_hash, entry)
-        last_hash = entry.entry_hash
-    session.execute(
-        insert(AuditEntry), [{name: getattr(e, name) for name in _COLUMNS} for e in pending]
-    )
+        before, after = canonical_parts(entry)
+        values = {name: getattr(entry, name) for name in _CONTENT}
+        row = connection.execute(_APPEND, {**values, "before": before, "after": after}).one()
+        entry.id, entry.prev_hash, entry.entry_hash = row
     return pending
-
-
-_COLUMNS = tuple(c.name for c in AuditEntry.__table__.columns)
 
 
 @dataclass(frozen=True)
@@ -225,9 +299,11 @@ __all__ = [
     "Verdict",
     "append",
     "canonical",
+    "canonical_parts",
     "check",
     "entry_hash",
     "head",
+    "link_hash",
     "lock_chain",
     "parse_anchor",
     "verify",

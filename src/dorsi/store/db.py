@@ -35,6 +35,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dorsi.errors import DorsiError, InputError, UnavailableError
+from dorsi.store.audit_chain import link_hash
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 POOL_SIZE = 10
@@ -75,6 +76,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     finally:
         cursor.close()
+    # The audit chain links entries in SQL (dorsi.store.audit_chain); SQLite has no SHA-256.
+    dbapi_connection.create_function("dorsi_link_hash", 4, link_hash, deterministic=True)
 
 
 def _sqlite_on_begin(connection: Any) -> None:
