@@ -56,7 +56,7 @@ def traced() -> Iterator[set[str]]:
         yield seen
     finally:
         sys.setprofile(None)
-        threading.setprofile(None)  # type: ignore[arg-type]
+        threading.setprofile(None)
 
 
 def check_in(client: TestClient, url: str, headers: dict[str, str], **changes: object) -> None:
